@@ -1,0 +1,63 @@
+use std::collections::HashMap;
+use std::hash::Hash;
+use std::sync::Mutex;
+
+/// A bounded map for hot dictionary entries.
+///
+/// When full it drops every entry and starts again: a crude policy, but O(1), lock-light and good
+/// enough for the skewed access of RDF data (a few predicates and classes are hit constantly and
+/// return to the cache at once).
+#[derive(Debug)]
+pub struct TermCache<K, V> {
+    capacity: usize,
+    map: Mutex<HashMap<K, V>>,
+}
+
+impl<K: Eq + Hash, V: Clone> TermCache<K, V> {
+    /// A cache holding at most `capacity` entries.
+    pub fn new(capacity: usize) -> Self {
+        Self {
+            capacity,
+            map: Mutex::new(HashMap::new()),
+        }
+    }
+
+    fn with<T>(&self, f: impl FnOnce(&mut HashMap<K, V>) -> T) -> T {
+        // A panic while holding the lock cannot leave a half-written entry: HashMap operations
+        // are complete or not done, so a poisoned cache is still usable.
+        match self.map.lock() {
+            Ok(mut guard) => f(&mut guard),
+            Err(poisoned) => f(&mut poisoned.into_inner()),
+        }
+    }
+
+    /// The cached value for `key`.
+    pub fn get<Q>(&self, key: &Q) -> Option<V>
+    where
+        K: std::borrow::Borrow<Q>,
+        Q: Eq + Hash + ?Sized,
+    {
+        if self.capacity == 0 {
+            return None;
+        }
+        self.with(|map| map.get(key).cloned())
+    }
+
+    /// Caches `value` under `key`.
+    pub fn insert(&self, key: K, value: V) {
+        if self.capacity == 0 {
+            return;
+        }
+        self.with(|map| {
+            if map.len() >= self.capacity {
+                map.clear();
+            }
+            map.insert(key, value);
+        });
+    }
+
+    /// Drops every entry.
+    pub fn clear(&self) {
+        self.with(HashMap::clear);
+    }
+}

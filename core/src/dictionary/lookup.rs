@@ -1,0 +1,97 @@
+use oxrdf::Term;
+
+use super::TermCache;
+use crate::encoding::{TermId, TermTag, decode_inline, decode_term_bytes};
+use crate::kv::{Keyspace, KvSnapshot};
+use crate::storage::StorageError;
+
+/// Dictionary lookups over any read view, with store-wide caches.
+///
+/// Caches only ever hold committed entries: a transaction adds its new terms after it commits.
+#[derive(Debug)]
+pub struct Dictionary {
+    ids: TermCache<Box<[u8]>, TermId>,
+    terms: TermCache<TermId, Term>,
+}
+
+impl Default for Dictionary {
+    fn default() -> Self {
+        Self::with_capacity(100_000)
+    }
+}
+
+impl Dictionary {
+    /// A dictionary whose two caches hold up to `capacity` entries each.
+    pub fn with_capacity(capacity: usize) -> Self {
+        Self {
+            ids: TermCache::new(capacity),
+            terms: TermCache::new(capacity),
+        }
+    }
+
+    /// The id of a term given in dictionary form.
+    ///
+    /// # Errors
+    /// Fails if storage cannot be read or holds a malformed id.
+    pub fn lookup_bytes(
+        &self,
+        kv: &impl KvSnapshot,
+        bytes: &[u8],
+    ) -> Result<Option<TermId>, StorageError> {
+        if let Some(id) = self.ids.get(bytes) {
+            return Ok(Some(id));
+        }
+        let Some(value) = kv.get(Keyspace::TermToId, bytes)? else {
+            return Ok(None);
+        };
+        let id = decode_id(&value)?;
+        self.ids.insert(bytes.into(), id);
+        Ok(Some(id))
+    }
+
+    /// The term of `id`.
+    ///
+    /// # Errors
+    /// Fails if storage cannot be read, or if `id` is unknown (a corrupted store or an id from
+    /// elsewhere).
+    pub fn decode(&self, kv: &impl KvSnapshot, id: TermId) -> Result<Term, StorageError> {
+        if let Some(literal) = decode_inline(id) {
+            return Ok(literal.into());
+        }
+        if id.tag() == TermTag::DefaultGraph {
+            return Err(StorageError::Corruption(
+                "the default graph id is not a term".into(),
+            ));
+        }
+        if let Some(term) = self.terms.get(&id) {
+            return Ok(term);
+        }
+        let bytes = kv
+            .get(Keyspace::IdToTerm, &id.to_be_bytes())?
+            .ok_or_else(|| StorageError::Corruption(format!("{id:?} is not in the dictionary")))?;
+        let term =
+            decode_term_bytes(&bytes).map_err(|e| StorageError::Corruption(e.to_string()))?;
+        self.terms.insert(id, term.clone());
+        Ok(term)
+    }
+
+    /// Caches committed entries.
+    pub(crate) fn remember(&self, id: TermId, bytes: Box<[u8]>) {
+        self.ids.insert(bytes, id);
+    }
+
+    /// Forgets everything, after entries were removed from storage.
+    pub(crate) fn clear_caches(&self) {
+        self.ids.clear();
+        self.terms.clear();
+    }
+}
+
+/// Reads an id stored as a dictionary value.
+pub(crate) fn decode_id(value: &[u8]) -> Result<TermId, StorageError> {
+    let bytes: [u8; 8] = value
+        .try_into()
+        .map_err(|_| StorageError::Corruption("dictionary id is not 8 bytes".into()))?;
+    TermId::from_be_bytes(bytes)
+        .ok_or_else(|| StorageError::Corruption("dictionary id has an unknown tag".into()))
+}

@@ -1,0 +1,12 @@
+//! Id ↔ term tables, id allocation, caches and collection of dead terms.
+//!
+//! Dictionary ids come from one store-wide counter kept in the `meta` keyspace and written in the same
+//! atomic batch as the terms it numbers, so an id is never handed out twice, even after a crash or
+//! after [`Store::compact_dictionary`](crate::Store::compact_dictionary) removed the term it named.
+
+mod cache;
+mod lookup;
+
+pub use cache::TermCache;
+pub use lookup::Dictionary;
+pub(crate) use lookup::decode_id;

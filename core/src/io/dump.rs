@@ -1,0 +1,54 @@
+use std::io::{self, Write};
+
+use oxrdf::GraphNameRef;
+use oxrdfio::{RdfFormat, RdfSerializer};
+
+use crate::kv::KvBackend;
+use crate::storage::{QuadRead, StorageError};
+use crate::store::Store;
+
+/// A failure while writing RDF.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum DumpError {
+    /// Writing failed.
+    #[error("I/O error while dumping: {0}")]
+    Io(#[from] io::Error),
+    /// Storage failed.
+    #[error(transparent)]
+    Storage(#[from] StorageError),
+}
+
+impl<B: KvBackend> Store<B> {
+    /// Writes quads to `writer` and returns it.
+    ///
+    /// With `graph = None`, a dataset syntax (N-Quads, TriG, JSON-LD) gets every graph and a graph
+    /// syntax (N-Triples, Turtle, RDF/XML) gets the default graph; with `Some(graph)` only that
+    /// graph is written.
+    ///
+    /// # Errors
+    /// Fails if writing or reading fails.
+    pub fn dump_to_writer<W: Write>(
+        &self,
+        format: RdfFormat,
+        writer: W,
+        graph: Option<GraphNameRef<'_>>,
+    ) -> Result<W, DumpError> {
+        let snapshot = self.snapshot()?;
+        let mut serializer = RdfSerializer::from_format(format).for_writer(writer);
+        let graph = match graph {
+            Some(graph) => Some(graph),
+            None if format.supports_datasets() => None,
+            None => Some(GraphNameRef::DefaultGraph),
+        };
+        for quad in snapshot.quads_for_pattern(None, None, None, graph)? {
+            let quad = quad?;
+            if format.supports_datasets() {
+                serializer.serialize_quad(&quad)?;
+            } else {
+                serializer.serialize_triple(quad.as_ref())?;
+            }
+        }
+        Ok(serializer.finish()?)
+    }
+}

@@ -1,0 +1,189 @@
+use std::io::Read;
+#[cfg(not(target_family = "wasm"))]
+use std::path::Path;
+
+use oxrdf::{GraphName, Quad};
+use oxrdfio::{RdfFormat, RdfParser};
+
+use super::LoadError;
+use crate::kv::KvBackend;
+use crate::storage::{BulkLoader, LoadProgress};
+use crate::store::Store;
+
+/// How to read an RDF document.
+#[derive(Debug, Clone, Default)]
+pub struct LoadOptions {
+    base_iri: Option<String>,
+    to_graph: Option<GraphName>,
+    lenient: bool,
+}
+
+impl LoadOptions {
+    /// Default options: no base IRI, triples go to the default graph, strict checking.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Resolves relative IRIs against `base_iri`.
+    #[must_use]
+    pub fn with_base_iri(mut self, base_iri: impl Into<String>) -> Self {
+        self.base_iri = Some(base_iri.into());
+        self
+    }
+
+    /// Puts the triples of triple syntaxes (and the default graph of quad syntaxes) into `graph`.
+    #[must_use]
+    pub fn to_graph(mut self, graph: impl Into<GraphName>) -> Self {
+        self.to_graph = Some(graph.into());
+        self
+    }
+
+    /// Skips some validation (IRI and language-tag syntax) for speed on trusted input.
+    #[must_use]
+    pub fn lenient(mut self) -> Self {
+        self.lenient = true;
+        self
+    }
+
+    pub(crate) fn parser(&self, format: RdfFormat) -> Result<RdfParser, LoadError> {
+        let mut parser = RdfParser::from_format(format);
+        if let Some(base) = &self.base_iri {
+            parser = parser
+                .with_base_iri(base.as_str())
+                .map_err(|e| LoadError::InvalidBaseIri(e.to_string()))?;
+        }
+        if let Some(graph) = &self.to_graph {
+            parser = parser.with_default_graph(graph.clone());
+        }
+        if self.lenient {
+            parser = parser.lenient();
+        }
+        Ok(parser)
+    }
+}
+
+impl<B: KvBackend> Store<B> {
+    /// Loads a document in one transaction: on any error (syntax included) nothing is loaded.
+    /// Returns the number of quads read.
+    ///
+    /// ```
+    /// use trine_core::{Store, io::{LoadOptions, RdfFormat}, kv::MemoryBackend};
+    ///
+    /// let store = Store::open(MemoryBackend::new())?;
+    /// let turtle = b"<http://e.com/s> <http://e.com/p> 1, 2 .";
+    /// store.load_from_reader(RdfFormat::Turtle, &turtle[..], &LoadOptions::new())?;
+    /// assert_eq!(store.len()?, 2);
+    /// let bad = store.load_from_reader(RdfFormat::Turtle, &b"<s> <p> ."[..], &LoadOptions::new());
+    /// assert!(bad.is_err());
+    /// assert_eq!(store.len()?, 2);
+    /// # Ok::<_, Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    /// A [`LoadError::Syntax`] with the position of the first error, or a read or storage failure.
+    pub fn load_from_reader(
+        &self,
+        format: RdfFormat,
+        reader: impl Read,
+        options: &LoadOptions,
+    ) -> Result<u64, LoadError> {
+        let parser = options.parser(format)?;
+        let mut transaction = self.transaction()?;
+        let mut count = 0;
+        for quad in parser.for_reader(reader) {
+            transaction.insert(quad?.as_ref())?;
+            count += 1;
+        }
+        transaction.commit()?;
+        Ok(count)
+    }
+
+    /// Loads a document through the [`BulkLoader`]: fast and in bounded memory, but not atomic
+    /// (on a syntax error the chunks before it stay loaded). Returns the number of quads read.
+    ///
+    /// # Errors
+    /// A [`LoadError::Syntax`] with the position of the first error, or a read or storage failure.
+    pub fn bulk_load_from_reader(
+        &self,
+        format: RdfFormat,
+        reader: impl Read,
+        options: &LoadOptions,
+        progress: impl FnMut(LoadProgress),
+    ) -> Result<u64, LoadError> {
+        let parser = options.parser(format)?;
+        let mut loader = self.bulk_loader()?.on_progress(progress);
+        for quad in parser.for_reader(reader) {
+            loader.add(quad?)?;
+        }
+        Ok(loader.finish()?)
+    }
+
+    /// Bulk-loads a file, parsing N-Triples and N-Quads on several threads; other syntaxes are parsed
+    /// on one. Memory stays bounded whatever the file size.
+    ///
+    /// # Errors
+    /// A [`LoadError::Syntax`] with the position of the first error, or a read or storage failure.
+    #[cfg(not(target_family = "wasm"))]
+    pub fn bulk_load_from_file(
+        &self,
+        path: &Path,
+        format: RdfFormat,
+        options: &LoadOptions,
+        progress: impl FnMut(LoadProgress),
+    ) -> Result<u64, LoadError> {
+        if !matches!(format, RdfFormat::NTriples | RdfFormat::NQuads) {
+            let file = std::io::BufReader::new(std::fs::File::open(path)?);
+            return self.bulk_load_from_reader(format, file, options, progress);
+        }
+        let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+        let parts = options
+            .parser(format)?
+            .split_file_for_parallel_parsing(path, threads)?;
+        let loader = self.bulk_loader()?.on_progress(progress);
+        parallel_parse(loader, parts)
+    }
+}
+
+/// Parses the parts on their own threads and feeds one loader through a bounded channel, so memory
+/// stays bounded by the channel, not by the input.
+#[cfg(not(target_family = "wasm"))]
+fn parallel_parse<B: KvBackend, P>(
+    mut loader: BulkLoader<'_, B>,
+    parts: Vec<P>,
+) -> Result<u64, LoadError>
+where
+    P: Iterator<Item = Result<Quad, oxrdfio::RdfParseError>> + Send,
+{
+    const BATCH: usize = 16_384;
+    std::thread::scope(|scope| {
+        let (sender, receiver) = std::sync::mpsc::sync_channel::<Result<Vec<Quad>, LoadError>>(8);
+        for part in parts {
+            let sender = sender.clone();
+            scope.spawn(move || {
+                let mut batch = Vec::with_capacity(BATCH);
+                for quad in part {
+                    match quad {
+                        Ok(quad) => batch.push(quad),
+                        Err(error) => {
+                            let _ = sender.send(Err(error.into()));
+                            return;
+                        }
+                    }
+                    if batch.len() == BATCH {
+                        let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
+                        if sender.send(Ok(full)).is_err() {
+                            return;
+                        }
+                    }
+                }
+                let _ = sender.send(Ok(batch));
+            });
+        }
+        drop(sender);
+        for batch in receiver {
+            // Returning drops the receiver, so the parsers stop at their next send.
+            loader.extend(batch?)?;
+        }
+        Ok(loader.finish()?)
+    })
+}

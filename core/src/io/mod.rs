@@ -1,0 +1,11 @@
+//! Loading and dumping RDF in every syntax `oxrdfio` knows: N-Triples, N-Quads, Turtle, TriG,
+//! RDF/XML and JSON-LD.
+
+mod dump;
+mod error;
+mod load;
+
+pub use dump::DumpError;
+pub use error::{LoadError, TextPosition};
+pub use load::LoadOptions;
+pub use oxrdfio::{RdfFormat, RdfParser, RdfSerializer};

@@ -1,0 +1,47 @@
+use super::StorageError;
+use crate::kv::{Keyspace, KvSnapshot};
+
+/// Version of the on-disk layout this build reads and writes.
+pub(crate) const FORMAT_VERSION: u32 = 1;
+
+/// Keys of the `meta` keyspace.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum MetaKey {
+    /// The layout version, a big-endian u32.
+    Format,
+    /// The next dictionary id payload to hand out, a big-endian u64.
+    NextId,
+    /// Number of quads (explicit or inferred), a big-endian u64.
+    QuadCount,
+}
+
+impl MetaKey {
+    pub(crate) const fn key(self) -> &'static [u8] {
+        match self {
+            Self::Format => b"format",
+            Self::NextId => b"next_id",
+            Self::QuadCount => b"quads",
+        }
+    }
+}
+
+/// Reads a big-endian u64 counter; absent means 0.
+pub(crate) fn read_u64(
+    kv: &impl KvSnapshot,
+    keyspace: Keyspace,
+    key: &[u8],
+) -> Result<u64, StorageError> {
+    match kv.get(keyspace, key)? {
+        None => Ok(0),
+        Some(value) => Ok(u64::from_be_bytes(value.as_slice().try_into().map_err(
+            |_| StorageError::Corruption(format!("counter {key:?} in {keyspace} is not 8 bytes")),
+        )?)),
+    }
+}
+
+/// State only the single writer touches, behind the store's writer lock.
+#[derive(Debug)]
+pub(crate) struct WriterState {
+    /// Next dictionary id payload; only grows.
+    pub(crate) next_id: u64,
+}

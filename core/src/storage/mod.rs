@@ -1,0 +1,26 @@
+//! Quad indexes, snapshots, write transactions, bulk loading and maintained statistics.
+//!
+//! Everything here is generic over a [`KvSnapshot`](crate::kv::KvSnapshot): a [`Snapshot`] reads a
+//! backend snapshot, a [`Transaction`] reads its own uncommitted writes laid over one. Both implement
+//! [`QuadRead`], so code that only reads takes either.
+
+mod bulk;
+mod error;
+mod meta;
+mod pattern;
+mod read;
+mod snapshot;
+mod transaction;
+mod validate;
+
+pub use bulk::{BulkLoader, LoadProgress};
+pub use error::StorageError;
+pub use pattern::{EncodedQuadIter, GraphScope, QuadIter, QuadPattern};
+pub use read::QuadRead;
+pub use snapshot::Snapshot;
+pub use transaction::{Transaction, TxnKv};
+pub use validate::ValidationReport;
+
+pub(crate) use bulk::recount;
+pub(crate) use meta::{FORMAT_VERSION, MetaKey, WriterState};
+pub(crate) use validate::validate as validate_reader;

@@ -1,0 +1,374 @@
+use std::sync::MutexGuard;
+
+use oxrdf::{GraphNameRef, QuadRef, TermRef};
+
+use super::meta::read_u64;
+use super::pattern::{GraphScope, QuadPattern};
+use super::{MetaKey, QuadRead, StorageError, WriterState};
+use crate::dictionary::Dictionary;
+use crate::encoding::{
+    EncodedQuad, IndexFlags, QuadOrder, TermId, dictionary_tag, encode_inline, encode_term_bytes,
+};
+use crate::kv::merge::Overlay;
+use crate::kv::{
+    Durability, KeyRange, Keyspace, KvBackend, KvError, KvSnapshot, OverlayCursor, WriteBatch,
+};
+
+/// A snapshot with uncommitted writes laid over it: what a [`Transaction`] reads.
+pub struct TxnKv<S> {
+    base: S,
+    overlays: [Overlay; Keyspace::ALL.len()],
+}
+
+impl<S: KvSnapshot> TxnKv<S> {
+    fn put(&mut self, keyspace: Keyspace, key: Vec<u8>, value: Vec<u8>) {
+        self.overlays[keyspace.index()].insert(key, Some(value));
+    }
+
+    fn delete(&mut self, keyspace: Keyspace, key: Vec<u8>) {
+        self.overlays[keyspace.index()].insert(key, None);
+    }
+
+    fn add_counter(
+        &mut self,
+        keyspace: Keyspace,
+        key: &[u8],
+        delta: i64,
+    ) -> Result<(), StorageError> {
+        let current = read_u64(self, keyspace, key)?;
+        let next = current.checked_add_signed(delta).ok_or_else(|| {
+            StorageError::Corruption(format!("counter {key:?} in {keyspace} would underflow"))
+        })?;
+        if next == 0 && keyspace == Keyspace::Stats {
+            self.delete(keyspace, key.to_vec());
+        } else {
+            self.put(keyspace, key.to_vec(), next.to_be_bytes().to_vec());
+        }
+        Ok(())
+    }
+}
+
+impl<S: KvSnapshot> KvSnapshot for TxnKv<S> {
+    type Cursor<'c>
+        = OverlayCursor<'c, S::Cursor<'c>>
+    where
+        Self: 'c;
+
+    fn get(&self, keyspace: Keyspace, key: &[u8]) -> Result<Option<Vec<u8>>, KvError> {
+        match self.overlays[keyspace.index()].get(key) {
+            Some(pending) => Ok(pending.clone()),
+            None => self.base.get(keyspace, key),
+        }
+    }
+
+    fn cursor(&self, keyspace: Keyspace, range: KeyRange) -> Result<Self::Cursor<'_>, KvError> {
+        let base = self.base.cursor(keyspace, range.clone())?;
+        OverlayCursor::new(base, &self.overlays[keyspace.index()], range)
+    }
+}
+
+/// An all-or-nothing write transaction that reads its own writes.
+///
+/// Only one transaction writes at a time (it holds the store's writer lock), so transactions are
+/// serializable. Nothing is visible to others until [`commit`](Self::commit); dropping a transaction
+/// rolls it back.
+pub struct Transaction<'a, B: KvBackend + 'a> {
+    backend: &'a B,
+    kv: TxnKv<B::Snapshot<'a>>,
+    dictionary: &'a Dictionary,
+    writer: MutexGuard<'a, WriterState>,
+    new_terms: Vec<(TermId, Box<[u8]>)>,
+    durability: Durability,
+}
+
+impl<'a, B: KvBackend + 'a> Transaction<'a, B> {
+    pub(crate) fn new(
+        backend: &'a B,
+        base: B::Snapshot<'a>,
+        dictionary: &'a Dictionary,
+        writer: MutexGuard<'a, WriterState>,
+    ) -> Self {
+        Self {
+            backend,
+            kv: TxnKv {
+                base,
+                overlays: Default::default(),
+            },
+            dictionary,
+            writer,
+            new_terms: Vec::new(),
+            durability: Durability::Buffered,
+        }
+    }
+
+    /// Sets how durable the commit must be (default [`Durability::Buffered`]).
+    pub fn set_durability(&mut self, durability: Durability) {
+        self.durability = durability;
+    }
+
+    /// The id of `term`, allocating one if the store does not know it yet.
+    ///
+    /// # Errors
+    /// Fails if storage cannot be read.
+    pub fn intern(&mut self, term: TermRef<'_>) -> Result<TermId, StorageError> {
+        if let TermRef::Literal(literal) = term {
+            if let Some(id) = encode_inline(literal) {
+                return Ok(id);
+            }
+        }
+        let mut bytes = Vec::new();
+        encode_term_bytes(term, &mut bytes);
+        if let Some(id) = self.term_id_for_bytes(&bytes)? {
+            return Ok(id);
+        }
+        let tag = dictionary_tag(&bytes)
+            .ok_or_else(|| StorageError::UnsupportedTerm(term.to_string()))?;
+        if self.writer.next_id > TermId::MAX_PAYLOAD {
+            return Err(StorageError::Corruption(
+                "dictionary id space exhausted".into(),
+            ));
+        }
+        let id = TermId::new(tag, self.writer.next_id);
+        self.writer.next_id += 1;
+        self.kv
+            .put(Keyspace::IdToTerm, id.to_be_bytes().to_vec(), bytes.clone());
+        self.kv
+            .put(Keyspace::TermToId, bytes.clone(), id.to_be_bytes().to_vec());
+        self.new_terms.push((id, bytes.into()));
+        Ok(id)
+    }
+
+    fn intern_graph(&mut self, graph: GraphNameRef<'_>) -> Result<TermId, StorageError> {
+        match graph {
+            GraphNameRef::DefaultGraph => Ok(TermId::DEFAULT_GRAPH),
+            GraphNameRef::NamedNode(node) => self.intern(node.into()),
+            GraphNameRef::BlankNode(node) => self.intern(node.into()),
+        }
+    }
+
+    /// Inserts `quad` as an explicit quad; returns whether it was not already explicit.
+    ///
+    /// # Errors
+    /// Fails if storage cannot be read.
+    pub fn insert(&mut self, quad: QuadRef<'_>) -> Result<bool, StorageError> {
+        let encoded = EncodedQuad::new(
+            self.intern(quad.subject.into())?,
+            self.intern(quad.predicate.into())?,
+            self.intern(quad.object)?,
+            self.intern_graph(quad.graph_name)?,
+        );
+        self.insert_encoded(&encoded, IndexFlags::EXPLICIT)
+    }
+
+    /// Removes the explicit assertion of `quad`; returns whether it was explicit.
+    ///
+    /// A quad that is also inferred stays, flagged inferred only.
+    ///
+    /// # Errors
+    /// Fails if storage cannot be read.
+    pub fn remove(&mut self, quad: QuadRef<'_>) -> Result<bool, StorageError> {
+        match self.encode_quad(quad)? {
+            Some(encoded) => self.remove_encoded(&encoded, IndexFlags::EXPLICIT),
+            None => Ok(false),
+        }
+    }
+
+    /// Adds `flags` to a quad of ids (inserting it if absent); returns whether anything changed.
+    ///
+    /// # Errors
+    /// Fails if storage cannot be read.
+    pub fn insert_encoded(
+        &mut self,
+        quad: &EncodedQuad,
+        flags: IndexFlags,
+    ) -> Result<bool, StorageError> {
+        let existing = self.quad_flags(quad)?;
+        let merged = existing.unwrap_or_default().union(flags);
+        if existing == Some(merged) {
+            return Ok(false);
+        }
+        self.write_entries(quad, merged);
+        if existing.is_none() {
+            self.kv
+                .add_counter(Keyspace::Meta, MetaKey::QuadCount.key(), 1)?;
+            self.kv
+                .add_counter(Keyspace::Stats, &quad.predicate.to_be_bytes(), 1)?;
+            if quad.graph != TermId::DEFAULT_GRAPH {
+                self.kv.put(
+                    Keyspace::Graphs,
+                    quad.graph.to_be_bytes().to_vec(),
+                    Vec::new(),
+                );
+            }
+        }
+        Ok(true)
+    }
+
+    /// Takes `flags` off a quad of ids, deleting it when no flag is left; returns whether it had any of them.
+    ///
+    /// # Errors
+    /// Fails if storage cannot be read.
+    pub fn remove_encoded(
+        &mut self,
+        quad: &EncodedQuad,
+        flags: IndexFlags,
+    ) -> Result<bool, StorageError> {
+        let Some(existing) = self.quad_flags(quad)? else {
+            return Ok(false);
+        };
+        let remaining = existing.without(flags);
+        if remaining == existing {
+            return Ok(false);
+        }
+        if remaining.is_empty() {
+            for order in QuadOrder::ALL {
+                if order.holds(quad) {
+                    self.kv.delete(order.keyspace(), order.key(quad).to_vec());
+                }
+            }
+            self.kv
+                .add_counter(Keyspace::Meta, MetaKey::QuadCount.key(), -1)?;
+            self.kv
+                .add_counter(Keyspace::Stats, &quad.predicate.to_be_bytes(), -1)?;
+        } else {
+            self.write_entries(quad, remaining);
+        }
+        Ok(true)
+    }
+
+    fn write_entries(&mut self, quad: &EncodedQuad, flags: IndexFlags) {
+        let value = flags.to_value();
+        for order in QuadOrder::ALL {
+            if order.holds(quad) {
+                self.kv
+                    .put(order.keyspace(), order.key(quad).to_vec(), value.clone());
+            }
+        }
+    }
+
+    /// Creates the named graph `graph` if it does not exist; returns whether it was created.
+    ///
+    /// # Errors
+    /// Fails if storage cannot be read.
+    pub fn create_named_graph(&mut self, graph: GraphNameRef<'_>) -> Result<bool, StorageError> {
+        let id = self.intern_graph(graph)?;
+        if id == TermId::DEFAULT_GRAPH || self.kv.contains(Keyspace::Graphs, &id.to_be_bytes())? {
+            return Ok(false);
+        }
+        self.kv
+            .put(Keyspace::Graphs, id.to_be_bytes().to_vec(), Vec::new());
+        Ok(true)
+    }
+
+    /// Removes every quad of `graph` (the graph itself stays); returns how many were removed.
+    ///
+    /// # Errors
+    /// Fails if storage cannot be read.
+    pub fn clear_graph(&mut self, graph: GraphNameRef<'_>) -> Result<u64, StorageError> {
+        let Some(id) = self.graph_id(graph)? else {
+            return Ok(0);
+        };
+        self.clear_scope(GraphScope::Graph(id))
+    }
+
+    /// Removes every quad of every named graph; returns how many were removed.
+    ///
+    /// # Errors
+    /// Fails if storage cannot be read.
+    pub fn clear_named_graphs(&mut self) -> Result<u64, StorageError> {
+        self.clear_scope(GraphScope::AnyNamed)
+    }
+
+    fn clear_scope(&mut self, scope: GraphScope) -> Result<u64, StorageError> {
+        let quads = self
+            .encoded_quads(&QuadPattern::any(scope))
+            .collect::<Result<Vec<_>, _>>()?;
+        let all = IndexFlags::EXPLICIT.union(IndexFlags::INFERRED);
+        for quad in &quads {
+            self.remove_encoded(quad, all)?;
+        }
+        Ok(quads.len() as u64)
+    }
+
+    /// Removes the named graph `graph` and its quads; returns whether it existed.
+    ///
+    /// # Errors
+    /// Fails if storage cannot be read.
+    pub fn drop_named_graph(&mut self, graph: GraphNameRef<'_>) -> Result<bool, StorageError> {
+        let Some(id) = self.graph_id(graph)? else {
+            return Ok(false);
+        };
+        if id == TermId::DEFAULT_GRAPH {
+            self.clear_scope(GraphScope::Default)?;
+            return Ok(true);
+        }
+        let existed = self.kv.contains(Keyspace::Graphs, &id.to_be_bytes())?;
+        self.clear_scope(GraphScope::Graph(id))?;
+        self.kv.delete(Keyspace::Graphs, id.to_be_bytes().to_vec());
+        Ok(existed)
+    }
+
+    /// Removes every quad and every named graph.
+    ///
+    /// # Errors
+    /// Fails if storage cannot be read.
+    pub fn clear(&mut self) -> Result<(), StorageError> {
+        for id in self.named_graph_ids()? {
+            self.kv.delete(Keyspace::Graphs, id.to_be_bytes().to_vec());
+        }
+        self.clear_scope(GraphScope::All)?;
+        Ok(())
+    }
+
+    /// Applies every write atomically.
+    ///
+    /// # Errors
+    /// Fails if the backend cannot write; then nothing of the transaction is visible.
+    pub fn commit(mut self) -> Result<(), StorageError> {
+        let mut batch = WriteBatch::new();
+        if !self.new_terms.is_empty() {
+            batch.put(
+                Keyspace::Meta,
+                MetaKey::NextId.key(),
+                self.writer.next_id.to_be_bytes(),
+            );
+        }
+        for keyspace in Keyspace::ALL {
+            for (key, value) in std::mem::take(&mut self.kv.overlays[keyspace.index()]) {
+                match value {
+                    Some(value) => batch.put(keyspace, key, value),
+                    None => batch.delete(keyspace, key),
+                }
+            }
+        }
+        if batch.is_empty() {
+            return Ok(());
+        }
+        self.backend.write(batch, self.durability)?;
+        for (id, bytes) in self.new_terms.drain(..) {
+            self.dictionary.remember(id, bytes);
+        }
+        Ok(())
+    }
+}
+
+impl<'a, B: KvBackend + 'a> QuadRead for Transaction<'a, B> {
+    type Kv = TxnKv<B::Snapshot<'a>>;
+
+    fn kv(&self) -> &Self::Kv {
+        &self.kv
+    }
+
+    fn dictionary(&self) -> &Dictionary {
+        self.dictionary
+    }
+
+    fn term_id_for_bytes(&self, bytes: &[u8]) -> Result<Option<TermId>, StorageError> {
+        // Terms this transaction allocated must not reach the shared cache before it commits.
+        match self.kv.overlays[Keyspace::TermToId.index()].get(bytes) {
+            Some(Some(value)) => crate::dictionary::decode_id(value).map(Some),
+            Some(None) => Ok(None),
+            None => self.dictionary.lookup_bytes(&self.kv.base, bytes),
+        }
+    }
+}

@@ -1,0 +1,130 @@
+use std::collections::HashSet;
+
+use super::pattern::{GraphScope, QuadPattern};
+use super::{QuadRead, StorageError};
+use crate::encoding::{IndexFlags, QuadOrder, TermId};
+use crate::kv::{KeyRange, Keyspace, KvCursor, KvSnapshot};
+
+/// What [`validate`](crate::Store::validate) found; empty `problems` means the store is consistent.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ValidationReport {
+    /// Quads counted in the GSPO index.
+    pub quads: u64,
+    /// Dictionary entries.
+    pub terms: u64,
+    /// Each inconsistency found, in words.
+    pub problems: Vec<String>,
+}
+
+impl ValidationReport {
+    /// Whether no problem was found.
+    pub fn is_ok(&self) -> bool {
+        self.problems.is_empty()
+    }
+}
+
+/// Checks every invariant the storage layer maintains, by full scans.
+pub(crate) fn validate(reader: &impl QuadRead) -> Result<ValidationReport, StorageError> {
+    let mut report = ValidationReport::default();
+    let kv = reader.kv();
+    let mut predicate_counts = std::collections::HashMap::<TermId, u64>::new();
+    let mut graphs = HashSet::new();
+    let mut named_quads = 0;
+    for quad in reader.encoded_quads(&QuadPattern::any(GraphScope::All)) {
+        let quad = quad?;
+        // `All` scans the default graph in GSPO, then named graphs in SPOG: each quad once.
+        let flags = reader.quad_flags(&quad)?;
+        if flags.is_none() || flags.is_some_and(IndexFlags::is_empty) {
+            report
+                .problems
+                .push(format!("{quad:?} has no flags in GSPO"));
+        }
+        for order in QuadOrder::ALL {
+            if order.holds(&quad)
+                && kv.get(order.keyspace(), &order.key(&quad))?
+                    != kv.get(Keyspace::Gspo, &QuadOrder::Gspo.key(&quad))?
+            {
+                report
+                    .problems
+                    .push(format!("{quad:?} differs between GSPO and {order:?}"));
+            }
+        }
+        for id in [quad.subject, quad.predicate, quad.object, quad.graph] {
+            if id.is_dictionary() && kv.get(Keyspace::IdToTerm, &id.to_be_bytes())?.is_none() {
+                report
+                    .problems
+                    .push(format!("{id:?} of {quad:?} is not in the dictionary"));
+            }
+        }
+        if quad.graph != TermId::DEFAULT_GRAPH {
+            named_quads += 1;
+            graphs.insert(quad.graph);
+        }
+    }
+    let mut gspo = kv.cursor(Keyspace::Gspo, KeyRange::all())?;
+    while let Some(key) = gspo.key() {
+        if let Some(quad) = QuadOrder::Gspo.decode(key) {
+            report.quads += 1;
+            *predicate_counts.entry(quad.predicate).or_default() += 1;
+        }
+        gspo.advance()?;
+    }
+    for order in QuadOrder::ALL {
+        let expected = if QuadOrder::GRAPH_FIRST.contains(&order) {
+            report.quads
+        } else {
+            named_quads
+        };
+        let found = count(kv, order.keyspace())?;
+        if found != expected {
+            report.problems.push(format!(
+                "{order:?} holds {found} entries, expected {expected}"
+            ));
+        }
+    }
+    let stored = reader.len()?;
+    if stored != report.quads {
+        report.problems.push(format!(
+            "quad count says {stored}, GSPO holds {}",
+            report.quads
+        ));
+    }
+    for (predicate, expected) in &predicate_counts {
+        let stored = reader.predicate_count(*predicate)?;
+        if stored != *expected {
+            report.problems.push(format!(
+                "count of {predicate:?} says {stored}, found {expected}"
+            ));
+        }
+    }
+    if count(kv, Keyspace::Stats)? != predicate_counts.len() as u64 {
+        report
+            .problems
+            .push("stats hold counts for absent predicates".into());
+    }
+    let declared: HashSet<_> = reader.named_graph_ids()?.into_iter().collect();
+    for graph in graphs.difference(&declared) {
+        report
+            .problems
+            .push(format!("graph {graph:?} has quads but is not declared"));
+    }
+    report.terms = count(kv, Keyspace::IdToTerm)?;
+    let reverse = count(kv, Keyspace::TermToId)?;
+    if reverse != report.terms {
+        report.problems.push(format!(
+            "{} ids but {reverse} terms in the dictionary",
+            report.terms
+        ));
+    }
+    Ok(report)
+}
+
+fn count(kv: &impl KvSnapshot, keyspace: Keyspace) -> Result<u64, StorageError> {
+    let mut cursor = kv.cursor(keyspace, KeyRange::all())?;
+    let mut count = 0;
+    while cursor.key().is_some() {
+        count += 1;
+        cursor.advance()?;
+    }
+    Ok(count)
+}

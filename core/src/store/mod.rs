@@ -1,0 +1,6 @@
+//! [`Store`]: the public face of the core, composing storage, dictionary and I/O over a backend.
+
+mod maintenance;
+mod store_impl;
+
+pub use store_impl::Store;

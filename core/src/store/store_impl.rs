@@ -1,0 +1,271 @@
+use std::sync::{Mutex, MutexGuard};
+
+use oxrdf::{
+    GraphNameRef, NamedNodeRef, NamedOrBlankNode, NamedOrBlankNodeRef, Quad, QuadRef, TermRef,
+};
+
+use crate::dictionary::Dictionary;
+use crate::kv::{Durability, Keyspace, KvBackend, KvSnapshot, WriteBatch};
+use crate::storage::{
+    BulkLoader, FORMAT_VERSION, MetaKey, QuadRead, Snapshot, StorageError, Transaction, WriterState,
+};
+
+/// An RDF quad store over any [`KvBackend`].
+///
+/// Reads go through [`snapshot`](Self::snapshot)s, writes through [`transaction`](Self::transaction)s
+/// (one writer at a time, all-or-nothing) or a [`bulk_loader`](Self::bulk_loader). The convenience
+/// methods here each run in their own snapshot or transaction.
+///
+/// ```
+/// use oxrdf::{NamedNodeRef, QuadRef, GraphNameRef};
+/// use trine_core::{Store, kv::MemoryBackend, storage::QuadRead};
+///
+/// let store = Store::open(MemoryBackend::new())?;
+/// let ex = NamedNodeRef::new("http://example.com/a")?;
+/// store.insert(QuadRef::new(ex, ex, ex, GraphNameRef::DefaultGraph))?;
+/// assert_eq!(store.len()?, 1);
+/// let snapshot = store.snapshot()?;
+/// assert_eq!(snapshot.quads_for_pattern(Some(ex.into()), None, None, None)?.count(), 1);
+/// # Ok::<_, Box<dyn std::error::Error>>(())
+/// ```
+pub struct Store<B: KvBackend> {
+    backend: B,
+    dictionary: Dictionary,
+    writer: Mutex<WriterState>,
+}
+
+impl<B: KvBackend> Store<B> {
+    /// Opens a store on `backend`, initialising an empty one.
+    ///
+    /// # Errors
+    /// Fails if the backend cannot be read or written, or holds a store of another format version.
+    pub fn open(backend: B) -> Result<Self, StorageError> {
+        let snapshot = backend.snapshot()?;
+        let format = snapshot.get(Keyspace::Meta, MetaKey::Format.key())?;
+        let next_id = match snapshot.get(Keyspace::Meta, MetaKey::NextId.key())? {
+            Some(value) => u64::from_be_bytes(
+                value
+                    .as_slice()
+                    .try_into()
+                    .map_err(|_| StorageError::Corruption("malformed id counter".into()))?,
+            ),
+            None => 1,
+        };
+        drop(snapshot);
+        match format {
+            Some(value) => {
+                let found =
+                    u32::from_be_bytes(value.as_slice().try_into().map_err(|_| {
+                        StorageError::Corruption("malformed format version".into())
+                    })?);
+                if found != FORMAT_VERSION {
+                    return Err(StorageError::UnsupportedFormat {
+                        found,
+                        expected: FORMAT_VERSION,
+                    });
+                }
+            }
+            None => {
+                let mut batch = WriteBatch::new();
+                batch.put(
+                    Keyspace::Meta,
+                    MetaKey::Format.key(),
+                    FORMAT_VERSION.to_be_bytes(),
+                );
+                batch.put(Keyspace::Meta, MetaKey::NextId.key(), next_id.to_be_bytes());
+                backend.write(batch, Durability::Sync)?;
+            }
+        }
+        Ok(Self {
+            backend,
+            dictionary: Dictionary::default(),
+            writer: Mutex::new(WriterState { next_id }),
+        })
+    }
+
+    /// The backend.
+    pub fn backend(&self) -> &B {
+        &self.backend
+    }
+
+    /// The dictionary and its caches.
+    pub fn dictionary(&self) -> &Dictionary {
+        &self.dictionary
+    }
+
+    /// A consistent read view; it never sees later writes.
+    ///
+    /// # Errors
+    /// Fails if the backend cannot be read.
+    pub fn snapshot(&self) -> Result<Snapshot<'_, B>, StorageError> {
+        Ok(Snapshot::new(self.backend.snapshot()?, &self.dictionary))
+    }
+
+    pub(crate) fn lock_writer(&self) -> MutexGuard<'_, WriterState> {
+        // The writer state is a counter that is only ever advanced: after a panic it is still
+        // valid (ids may have been skipped, never reused).
+        match self.writer.lock() {
+            Ok(guard) => guard,
+            Err(poisoned) => poisoned.into_inner(),
+        }
+    }
+
+    /// Starts a write transaction, waiting for the current writer if there is one.
+    ///
+    /// # Errors
+    /// Fails if the backend cannot be read.
+    pub fn transaction(&self) -> Result<Transaction<'_, B>, StorageError> {
+        let writer = self.lock_writer();
+        Ok(Transaction::new(
+            &self.backend,
+            self.backend.snapshot()?,
+            &self.dictionary,
+            writer,
+        ))
+    }
+
+    /// Runs `f` in a transaction and commits it if `f` succeeds; on error nothing is written.
+    ///
+    /// # Errors
+    /// Whatever `f` returns, or a storage failure.
+    pub fn transact<T, E: From<StorageError>>(
+        &self,
+        f: impl FnOnce(&mut Transaction<'_, B>) -> Result<T, E>,
+    ) -> Result<T, E> {
+        let mut transaction = self.transaction()?;
+        let result = f(&mut transaction)?;
+        transaction.commit()?;
+        Ok(result)
+    }
+
+    /// A loader for large inputs; see [`BulkLoader`].
+    ///
+    /// # Errors
+    /// Fails if the backend cannot be read.
+    pub fn bulk_loader(&self) -> Result<BulkLoader<'_, B>, StorageError> {
+        let merge_existing = !self.snapshot()?.is_empty()?;
+        Ok(BulkLoader::new(self, self.lock_writer(), merge_existing))
+    }
+
+    /// Inserts a quad; returns whether it was new.
+    ///
+    /// # Errors
+    /// Fails if the backend fails.
+    pub fn insert<'q>(&self, quad: impl Into<QuadRef<'q>>) -> Result<bool, StorageError> {
+        self.transact(|t| t.insert(quad.into()))
+    }
+
+    /// Inserts quads in one transaction; returns how many were new.
+    ///
+    /// # Errors
+    /// Fails if the backend fails; then nothing is inserted.
+    pub fn extend<'q>(
+        &self,
+        quads: impl IntoIterator<Item = impl Into<QuadRef<'q>>>,
+    ) -> Result<u64, StorageError> {
+        self.transact(|t| {
+            let mut added = 0;
+            for quad in quads {
+                added += u64::from(t.insert(quad.into())?);
+            }
+            Ok(added)
+        })
+    }
+
+    /// Removes a quad; returns whether it was there.
+    ///
+    /// # Errors
+    /// Fails if the backend fails.
+    pub fn remove<'q>(&self, quad: impl Into<QuadRef<'q>>) -> Result<bool, StorageError> {
+        self.transact(|t| t.remove(quad.into()))
+    }
+
+    /// Whether the store holds `quad`.
+    ///
+    /// # Errors
+    /// Fails if the backend cannot be read.
+    pub fn contains<'q>(&self, quad: impl Into<QuadRef<'q>>) -> Result<bool, StorageError> {
+        self.snapshot()?.contains(quad.into())
+    }
+
+    /// Number of quads, in O(1).
+    ///
+    /// # Errors
+    /// Fails if the backend cannot be read.
+    pub fn len(&self) -> Result<u64, StorageError> {
+        self.snapshot()?.len()
+    }
+
+    /// Whether the store holds no quad.
+    ///
+    /// # Errors
+    /// Fails if the backend cannot be read.
+    pub fn is_empty(&self) -> Result<bool, StorageError> {
+        Ok(self.len()? == 0)
+    }
+
+    /// The quads matching a pattern, collected. To stream, use
+    /// [`QuadRead::quads_for_pattern`] on a [`snapshot`](Self::snapshot).
+    ///
+    /// # Errors
+    /// Fails if the backend cannot be read.
+    pub fn quads_for_pattern(
+        &self,
+        subject: Option<NamedOrBlankNodeRef<'_>>,
+        predicate: Option<NamedNodeRef<'_>>,
+        object: Option<TermRef<'_>>,
+        graph: Option<GraphNameRef<'_>>,
+    ) -> Result<Vec<Quad>, StorageError> {
+        let snapshot = self.snapshot()?;
+        let quads = snapshot
+            .quads_for_pattern(subject, predicate, object, graph)?
+            .collect();
+        quads
+    }
+
+    /// The named graphs, empty ones included.
+    ///
+    /// # Errors
+    /// Fails if the backend cannot be read.
+    pub fn named_graphs(&self) -> Result<Vec<NamedOrBlankNode>, StorageError> {
+        self.snapshot()?.named_graphs()
+    }
+
+    /// Creates an empty named graph; returns whether it is new.
+    ///
+    /// # Errors
+    /// Fails if the backend fails.
+    pub fn create_named_graph<'g>(
+        &self,
+        graph: impl Into<GraphNameRef<'g>>,
+    ) -> Result<bool, StorageError> {
+        self.transact(|t| t.create_named_graph(graph.into()))
+    }
+
+    /// Removes every quad of a graph, keeping the graph; returns how many went.
+    ///
+    /// # Errors
+    /// Fails if the backend fails.
+    pub fn clear_graph<'g>(&self, graph: impl Into<GraphNameRef<'g>>) -> Result<u64, StorageError> {
+        self.transact(|t| t.clear_graph(graph.into()))
+    }
+
+    /// Removes a named graph and its quads; returns whether it existed.
+    ///
+    /// # Errors
+    /// Fails if the backend fails.
+    pub fn drop_named_graph<'g>(
+        &self,
+        graph: impl Into<GraphNameRef<'g>>,
+    ) -> Result<bool, StorageError> {
+        self.transact(|t| t.drop_named_graph(graph.into()))
+    }
+
+    /// Removes everything.
+    ///
+    /// # Errors
+    /// Fails if the backend fails.
+    pub fn clear(&self) -> Result<(), StorageError> {
+        self.transact(|t| t.clear())
+    }
+}
