@@ -379,7 +379,7 @@ impl KvBackend for RedbBackend {
         self.commit(transaction, durable, bytes)
     }
 
-    /// Writes `target/trine.redb` ([`CHECKPOINT_FILE`](crate::CHECKPOINT_FILE)), a compact redb
+    /// Writes `target/trine.redb` ([`CHECKPOINT_FILE`](crate::CHECKPOINT_FILE)), a fresh redb
     /// file with every keyspace as of one read transaction, that [`RedbBackend::open`] opens.
     ///
     /// `target` must not exist or be an empty directory. The file is written under a temporary

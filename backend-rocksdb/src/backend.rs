@@ -54,7 +54,8 @@ pub struct RocksDbBackend {
 }
 
 impl RocksDbBackend {
-    /// Opens the store in directory `path` with [`RocksDbOptions::default`], creating it if missing.
+    /// Opens the store in directory `path` with [`RocksDbOptions::default`], creating it if
+    /// missing.
     ///
     /// # Errors
     /// Fails if the directory cannot be created or read, holds something other than a RocksDB

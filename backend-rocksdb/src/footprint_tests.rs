@@ -9,7 +9,7 @@
 
 use std::collections::BTreeMap;
 
-use trine_core::kv::{Keyspace, KvBackend};
+use trine_core::kv::{Durability, Keyspace, KvBackend, WriteBatch};
 
 use crate::{RocksDbBackend, RocksDbOptions};
 
@@ -45,6 +45,9 @@ impl Rng {
         self.0 % n
     }
 }
+
+/// Maps a triple to the ids of an index key, in that index's order.
+type Order = fn(&[u64; 3]) -> [u64; 4];
 
 fn key(ids: [u64; 4]) -> Vec<u8> {
     ids.iter().flat_map(|id| id.to_be_bytes()).collect()
@@ -123,7 +126,7 @@ fn load(backend: &RocksDbBackend, dict: &Dictionary, triples: &[[u64; 3]]) {
     backend
         .ingest_sorted(Keyspace::IdToTerm, id_to_term)
         .unwrap();
-    let orders: [(Keyspace, fn(&[u64; 3]) -> [u64; 4]); 3] = [
+    let orders: [(Keyspace, Order); 3] = [
         (Keyspace::Gspo, |&[s, p, o]| [0, s, p, o]),
         (Keyspace::Gpos, |&[s, p, o]| [0, p, o, s]),
         (Keyspace::Gosp, |&[s, p, o]| [0, o, s, p]),
@@ -136,6 +139,31 @@ fn load(backend: &RocksDbBackend, dict: &Dictionary, triples: &[[u64; 3]]) {
             backend.ingest_sorted(keyspace, entries).unwrap();
         }
     }
+}
+
+/// The same data through ordinary write batches: memtables, flushes and compactions.
+fn load_by_writes(backend: &RocksDbBackend, dict: &Dictionary, triples: &[[u64; 3]]) {
+    let mut batch = WriteBatch::new();
+    let flush = |batch: &mut WriteBatch, force: bool| {
+        if force || batch.len() >= 30_000 {
+            backend
+                .write(std::mem::take(batch), Durability::Buffered)
+                .unwrap();
+        }
+    };
+    for (term, id) in &dict.ids {
+        batch.put(Keyspace::TermToId, term.clone(), id.to_be_bytes());
+        batch.put(Keyspace::IdToTerm, id.to_be_bytes(), term.clone());
+        flush(&mut batch, false);
+    }
+    for &[s, p, o] in triples {
+        batch.put(Keyspace::Gspo, key([0, s, p, o]), Vec::new());
+        batch.put(Keyspace::Gpos, key([0, p, o, s]), Vec::new());
+        batch.put(Keyspace::Gosp, key([0, o, s, p]), Vec::new());
+        flush(&mut batch, false);
+    }
+    flush(&mut batch, true);
+    backend.flush().unwrap();
 }
 
 fn report(backend: &RocksDbBackend, stage: &str, triples: usize) {
@@ -159,14 +187,20 @@ fn report(backend: &RocksDbBackend, stage: &str, triples: usize) {
 fn footprint() {
     let (dict, triples) = generate(125_000);
     println!("{} triples, {} terms", triples.len(), dict.ids.len());
-    for (preset, options) in [
-        ("default", RocksDbOptions::default()),
-        ("low_memory", RocksDbOptions::low_memory()),
+    for (preset, options, ingest) in [
+        ("default", RocksDbOptions::default(), true),
+        ("low_memory", RocksDbOptions::low_memory(), true),
+        ("default", RocksDbOptions::default(), false),
     ] {
         let dir = tempfile::tempdir().unwrap();
         let backend = RocksDbBackend::open_with(dir.path(), options).unwrap();
-        load(&backend, &dict, &triples);
-        report(&backend, &format!("{preset}, ingested"), triples.len());
+        if ingest {
+            load(&backend, &dict, &triples);
+            report(&backend, &format!("{preset}, ingested"), triples.len());
+        } else {
+            load_by_writes(&backend, &dict, &triples);
+            report(&backend, &format!("{preset}, written"), triples.len());
+        }
         backend.compact().unwrap();
         report(&backend, &format!("{preset}, compacted"), triples.len());
         assert!(backend.approximate_size().unwrap() <= 60 * triples.len() as u64);

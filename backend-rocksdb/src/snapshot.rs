@@ -27,6 +27,7 @@ impl<'a> RocksDbSnapshot<'a> {
     }
 
     /// The sequence number this snapshot reads at; later writes have larger numbers.
+    #[must_use]
     pub fn sequence_number(&self) -> u64 {
         self.snapshot.sequence_number()
     }

@@ -243,8 +243,7 @@ mod tests {
     fn ids_sort_in_value_order() {
         let ints = ["-1000", "-1", "0", "7", "123456"].map(|v| round_trip(v, xsd::INTEGER));
         assert!(ints.windows(2).all(|w| w[0] < w[1]));
-        let decimals =
-            ["-2.5", "-0.1", "0.25", "1", "99.999"].map(|v| round_trip(v, xsd::DECIMAL));
+        let decimals = ["-2.5", "-0.1", "0.25", "1", "99.999"].map(|v| round_trip(v, xsd::DECIMAL));
         assert!(decimals.iter().all(Option::is_some));
         let dates = ["1900-01-01Z", "1999-12-31Z", "2000-01-01Z"].map(|v| round_trip(v, xsd::DATE));
         assert!(dates.windows(2).all(|w| w[0] < w[1]));

@@ -2,12 +2,16 @@ use std::io::Read;
 #[cfg(not(target_family = "wasm"))]
 use std::path::Path;
 
-use oxrdf::{GraphName, Quad};
+use oxrdf::GraphName;
+#[cfg(not(target_family = "wasm"))]
+use oxrdf::Quad;
 use oxrdfio::{RdfFormat, RdfParser};
 
 use super::LoadError;
 use crate::kv::KvBackend;
-use crate::storage::{BulkLoader, LoadProgress};
+#[cfg(not(target_family = "wasm"))]
+use crate::storage::BulkLoader;
+use crate::storage::LoadProgress;
 use crate::store::Store;
 
 /// How to read an RDF document.

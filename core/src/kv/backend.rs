@@ -19,8 +19,9 @@ pub enum Durability {
 /// - a [`WriteBatch`] is applied entirely or not at all, also across a crash;
 /// - every keyspace in [`Keyspace::ALL`] exists once the backend is open.
 ///
-/// Writes may come from several threads; the layers above serialize them, so an implementation
-/// may rely on batches never being applied concurrently with each other.
+/// Writes may come from several threads: the store serializes transactions, but the bulk loader
+/// ingests different keyspaces in parallel, so `write` and `ingest_sorted` must be safe to call
+/// concurrently.
 pub trait KvBackend: Send + Sync {
     /// A consistent read view.
     type Snapshot<'a>: KvSnapshot

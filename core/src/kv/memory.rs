@@ -1,4 +1,4 @@
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 
 use imbl::OrdMap;
 
@@ -8,6 +8,7 @@ use super::{
 
 type Table = OrdMap<Arc<[u8]>, Arc<[u8]>>;
 type Tables = [Table; Keyspace::ALL.len()];
+type Entry<'a> = (&'a Arc<[u8]>, &'a Arc<[u8]>);
 
 /// An in-memory [`KvBackend`] on persistent B-trees.
 ///
@@ -17,6 +18,9 @@ type Tables = [Table; Keyspace::ALL.len()];
 #[derive(Debug, Default)]
 pub struct MemoryBackend {
     tables: RwLock<Tables>,
+    /// Serializes read-modify-publish cycles, so concurrent ingests of different keyspaces (the bulk
+    /// loader writes its six indexes in parallel) do not lose each other's updates.
+    writer: Mutex<()>,
 }
 
 impl MemoryBackend {
@@ -31,6 +35,13 @@ impl MemoryBackend {
         match self.tables.read() {
             Ok(guard) => guard.clone(),
             Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+
+    fn lock_writer(&self) -> MutexGuard<'_, ()> {
+        match self.writer.lock() {
+            Ok(guard) => guard,
+            Err(poisoned) => poisoned.into_inner(),
         }
     }
 
@@ -56,8 +67,9 @@ impl KvBackend for MemoryBackend {
     }
 
     fn write(&self, batch: WriteBatch, _durability: Durability) -> Result<(), KvError> {
-        // Writers are serialized above this layer; build the new version aside, then publish it
-        // in one step so readers see all of the batch or none of it.
+        // Build the new version aside, then publish it in one step so readers see all of the batch
+        // or none of it.
+        let _writer = self.lock_writer();
         let mut tables = self.read();
         for op in batch.into_ops() {
             match op {
@@ -82,6 +94,7 @@ impl KvBackend for MemoryBackend {
         keyspace: Keyspace,
         entries: Vec<(Vec<u8>, Vec<u8>)>,
     ) -> Result<(), KvError> {
+        let _writer = self.lock_writer();
         let mut tables = self.read();
         let table = &mut tables[keyspace.index()];
         for (key, value) in entries {
@@ -140,7 +153,7 @@ pub struct MemoryCursor<'a> {
     table: &'a Table,
     range: KeyRange,
     iter: imbl::ordmap::RangedIter<'a, Arc<[u8]>, Arc<[u8]>, imbl::shared_ptr::DefaultSharedPtr>,
-    current: Option<(&'a Arc<[u8]>, &'a Arc<[u8]>)>,
+    current: Option<Entry<'a>>,
 }
 
 impl KvCursor for MemoryCursor<'_> {

@@ -230,10 +230,10 @@ impl<'a, B: KvBackend> BulkLoader<'a, B> {
         buffer: &mut Vec<u8>,
         new_terms: &mut HashMap<Box<[u8]>, TermId>,
     ) -> Result<TermId, StorageError> {
-        if let TermRef::Literal(literal) = term {
-            if let Some(id) = encode_inline(literal) {
-                return Ok(id);
-            }
+        if let TermRef::Literal(literal) = term
+            && let Some(id) = encode_inline(literal)
+        {
+            return Ok(id);
         }
         encode_term_bytes(term, buffer);
         // Terms new in this chunk are not in storage yet, so they are kept apart from the bounded
@@ -270,12 +270,11 @@ impl<'a, B: KvBackend> BulkLoader<'a, B> {
 }
 
 #[cfg(not(target_family = "wasm"))]
-fn run_in_parallel<T: Sync, E: Send>(
+fn run_in_parallel<T: Copy + Sync, E: Send>(
     items: &[T],
     work: impl Fn(T) -> Result<(), E> + Sync,
 ) -> Result<(), StorageError>
 where
-    T: Copy,
     StorageError: From<E>,
 {
     std::thread::scope(|scope| {

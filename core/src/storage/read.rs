@@ -32,10 +32,10 @@ pub trait QuadRead {
     /// # Errors
     /// Fails if storage cannot be read.
     fn term_id(&self, term: TermRef<'_>) -> Result<Option<TermId>, StorageError> {
-        if let TermRef::Literal(literal) = term {
-            if let Some(id) = encode_inline(literal) {
-                return Ok(Some(id));
-            }
+        if let TermRef::Literal(literal) = term
+            && let Some(id) = encode_inline(literal)
+        {
+            return Ok(Some(id));
         }
         let mut bytes = Vec::new();
         encode_term_bytes(term, &mut bytes);

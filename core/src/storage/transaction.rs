@@ -111,10 +111,10 @@ impl<'a, B: KvBackend + 'a> Transaction<'a, B> {
     /// # Errors
     /// Fails if storage cannot be read.
     pub fn intern(&mut self, term: TermRef<'_>) -> Result<TermId, StorageError> {
-        if let TermRef::Literal(literal) = term {
-            if let Some(id) = encode_inline(literal) {
-                return Ok(id);
-            }
+        if let TermRef::Literal(literal) = term
+            && let Some(id) = encode_inline(literal)
+        {
+            return Ok(id);
         }
         let mut bytes = Vec::new();
         encode_term_bytes(term, &mut bytes);

@@ -88,6 +88,11 @@ impl<B: KvBackend> Store<B> {
         &self.backend
     }
 
+    /// Closes the store and gives the backend back (to reopen it, or to drop it and its files).
+    pub fn into_backend(self) -> B {
+        self.backend
+    }
+
     /// The dictionary and its caches.
     pub fn dictionary(&self) -> &Dictionary {
         &self.dictionary
@@ -217,10 +222,9 @@ impl<B: KvBackend> Store<B> {
         graph: Option<GraphNameRef<'_>>,
     ) -> Result<Vec<Quad>, StorageError> {
         let snapshot = self.snapshot()?;
-        let quads = snapshot
+        snapshot
             .quads_for_pattern(subject, predicate, object, graph)?
-            .collect();
-        quads
+            .collect()
     }
 
     /// The named graphs, empty ones included.

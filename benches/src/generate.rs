@@ -1,0 +1,123 @@
+//! A product-catalogue-shaped N-Triples generator (after the Berlin SPARQL Benchmark's data shape):
+//! producers, products with types, labels, comments, numeric properties, features, prices and dates,
+//! and reviews. Deterministic for a given size, so runs compare.
+
+use std::io::{self, Write};
+
+const NS: &str = "http://trine.example/catalogue/";
+
+/// A small deterministic pseudo-random generator (SplitMix64), so the data needs no dependency.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n.max(1)
+    }
+}
+
+const WORDS: [&str; 16] = [
+    "alpha", "bright", "compact", "durable", "elegant", "fast", "green", "heavy", "ideal",
+    "joyful", "keen", "light", "modern", "noble", "open", "quiet",
+];
+
+/// Writes about `triples` triples of catalogue data; returns how many were written.
+///
+/// # Errors
+/// Fails if writing fails.
+pub fn write_catalogue(out: &mut impl Write, triples: u64) -> io::Result<u64> {
+    let mut rng = Rng(42);
+    let mut written = 0;
+    let producers = (triples / 2_000).max(1);
+    let features = (triples / 200).max(10);
+    let types = 50;
+    let mut line = |out: &mut dyn Write, s: &str, p: &str, o: &str| -> io::Result<()> {
+        written += 1;
+        writeln!(out, "<{NS}{s}> <{NS}{p}> {o} .")
+    };
+    for producer in 0..producers {
+        let s = format!("producer{producer}");
+        line(out, &s, "type", &format!("<{NS}Producer>"))?;
+        line(out, &s, "label", &format!("\"Producer {producer}\""))?;
+        line(
+            out,
+            &s,
+            "country",
+            &format!("<{NS}country{}>", producer % 40),
+        )?;
+    }
+    let mut product = 0;
+    while written < triples {
+        let s = format!("product{product}");
+        line(
+            out,
+            &s,
+            "type",
+            &format!("<{NS}ProductType{}>", rng.below(types)),
+        )?;
+        let (a, b) = (WORDS[rng.below(16) as usize], WORDS[rng.below(16) as usize]);
+        line(out, &s, "label", &format!("\"{a} {b} {product}\"@en"))?;
+        line(
+            out,
+            &s,
+            "comment",
+            &format!("\"A {a}, {b} product, number {product}, of lasting quality.\""),
+        )?;
+        line(
+            out,
+            &s,
+            "producer",
+            &format!("<{NS}producer{}>", rng.below(producers)),
+        )?;
+        for _ in 0..3 {
+            line(
+                out,
+                &s,
+                "feature",
+                &format!("<{NS}feature{}>", rng.below(features)),
+            )?;
+        }
+        line(out, &s, "numeric1", &format!("{}", rng.below(2_000)))?;
+        line(
+            out,
+            &s,
+            "price",
+            &format!(
+                "\"{}.{:02}\"^^<http://www.w3.org/2001/XMLSchema#decimal>",
+                rng.below(10_000),
+                rng.below(100)
+            ),
+        )?;
+        line(
+            out,
+            &s,
+            "date",
+            &format!(
+                "\"2024-{:02}-{:02}T{:02}:00:00Z\"^^<http://www.w3.org/2001/XMLSchema#dateTime>",
+                1 + rng.below(12),
+                1 + rng.below(28),
+                rng.below(24)
+            ),
+        )?;
+        if product % 2 == 0 {
+            let review = format!("review{product}");
+            line(out, &review, "reviewFor", &format!("<{NS}{s}>"))?;
+            line(out, &review, "rating", &format!("{}", 1 + rng.below(10)))?;
+            line(
+                out,
+                &review,
+                "reviewer",
+                &format!("<{NS}person{}>", rng.below(triples / 50 + 1)),
+            )?;
+        }
+        product += 1;
+    }
+    Ok(written)
+}

@@ -1,0 +1,4 @@
+//! Integration tests of trine-tests: the cross-backend suite on every backend, the W3C suites.
+
+mod cross_backend;
+mod rdf11;
