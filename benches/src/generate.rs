@@ -28,96 +28,91 @@ const WORDS: [&str; 16] = [
     "joyful", "keen", "light", "modern", "noble", "open", "quiet",
 ];
 
+fn integer(value: u64) -> String {
+    format!("\"{value}\"^^<http://www.w3.org/2001/XMLSchema#integer>")
+}
+
+/// Counts the lines it writes.
+struct Lines<W> {
+    out: W,
+    written: u64,
+}
+
+impl<W: Write> Lines<W> {
+    fn line(&mut self, subject: &str, predicate: &str, object: &str) -> io::Result<()> {
+        self.written += 1;
+        writeln!(self.out, "<{NS}{subject}> <{NS}{predicate}> {object} .")
+    }
+}
+
 /// Writes about `triples` triples of catalogue data; returns how many were written.
 ///
 /// # Errors
 /// Fails if writing fails.
 pub fn write_catalogue(out: &mut impl Write, triples: u64) -> io::Result<u64> {
     let mut rng = Rng(42);
-    let mut written = 0;
+    let mut lines = Lines { out, written: 0 };
     let producers = (triples / 2_000).max(1);
     let features = (triples / 200).max(10);
     let types = 50;
-    let mut line = |out: &mut dyn Write, s: &str, p: &str, o: &str| -> io::Result<()> {
-        written += 1;
-        writeln!(out, "<{NS}{s}> <{NS}{p}> {o} .")
-    };
+    let people = triples / 50 + 1;
     for producer in 0..producers {
         let s = format!("producer{producer}");
-        line(out, &s, "type", &format!("<{NS}Producer>"))?;
-        line(out, &s, "label", &format!("\"Producer {producer}\""))?;
-        line(
-            out,
-            &s,
-            "country",
-            &format!("<{NS}country{}>", producer % 40),
-        )?;
+        lines.line(&s, "type", &format!("<{NS}Producer>"))?;
+        lines.line(&s, "label", &format!("\"Producer {producer}\""))?;
+        lines.line(&s, "country", &format!("<{NS}country{}>", producer % 40))?;
     }
     let mut product = 0;
-    while written < triples {
+    while lines.written < triples {
         let s = format!("product{product}");
-        line(
-            out,
+        let (a, b) = (WORDS[rng.below(16) as usize], WORDS[rng.below(16) as usize]);
+        lines.line(
             &s,
             "type",
             &format!("<{NS}ProductType{}>", rng.below(types)),
         )?;
-        let (a, b) = (WORDS[rng.below(16) as usize], WORDS[rng.below(16) as usize]);
-        line(out, &s, "label", &format!("\"{a} {b} {product}\"@en"))?;
-        line(
-            out,
-            &s,
-            "comment",
-            &format!("\"A {a}, {b} product, number {product}, of lasting quality.\""),
-        )?;
-        line(
-            out,
+        lines.line(&s, "label", &format!("\"{a} {b} {product}\"@en"))?;
+        let comment = format!("\"A {a}, {b} product, number {product}, of lasting quality.\"");
+        lines.line(&s, "comment", &comment)?;
+        lines.line(
             &s,
             "producer",
             &format!("<{NS}producer{}>", rng.below(producers)),
         )?;
-        for _ in 0..3 {
-            line(
-                out,
+        // Three distinct features, so every generated triple is distinct.
+        let first = rng.below(features);
+        for k in 0..3 {
+            lines.line(
                 &s,
                 "feature",
-                &format!("<{NS}feature{}>", rng.below(features)),
+                &format!("<{NS}feature{}>", (first + k) % features),
             )?;
         }
-        line(out, &s, "numeric1", &format!("{}", rng.below(2_000)))?;
-        line(
-            out,
-            &s,
-            "price",
-            &format!(
-                "\"{}.{:02}\"^^<http://www.w3.org/2001/XMLSchema#decimal>",
-                rng.below(10_000),
-                rng.below(100)
-            ),
-        )?;
-        line(
-            out,
-            &s,
-            "date",
-            &format!(
-                "\"2024-{:02}-{:02}T{:02}:00:00Z\"^^<http://www.w3.org/2001/XMLSchema#dateTime>",
-                1 + rng.below(12),
-                1 + rng.below(28),
-                rng.below(24)
-            ),
-        )?;
+        lines.line(&s, "numeric1", &integer(rng.below(2_000)))?;
+        let price = format!(
+            "\"{}.{:02}\"^^<http://www.w3.org/2001/XMLSchema#decimal>",
+            rng.below(10_000),
+            rng.below(100)
+        );
+        lines.line(&s, "price", &price)?;
+        let date = format!(
+            "\"2024-{:02}-{:02}T{:02}:00:00Z\"^^<http://www.w3.org/2001/XMLSchema#dateTime>",
+            1 + rng.below(12),
+            1 + rng.below(28),
+            rng.below(24)
+        );
+        lines.line(&s, "date", &date)?;
         if product % 2 == 0 {
             let review = format!("review{product}");
-            line(out, &review, "reviewFor", &format!("<{NS}{s}>"))?;
-            line(out, &review, "rating", &format!("{}", 1 + rng.below(10)))?;
-            line(
-                out,
+            lines.line(&review, "reviewFor", &format!("<{NS}{s}>"))?;
+            lines.line(&review, "rating", &integer(1 + rng.below(10)))?;
+            lines.line(
                 &review,
                 "reviewer",
-                &format!("<{NS}person{}>", rng.below(triples / 50 + 1)),
+                &format!("<{NS}person{}>", rng.below(people)),
             )?;
         }
         product += 1;
     }
-    Ok(written)
+    Ok(lines.written)
 }

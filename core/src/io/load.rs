@@ -125,6 +125,10 @@ impl<B: KvBackend> Store<B> {
     /// Bulk-loads a file, parsing N-Triples and N-Quads on several threads; other syntaxes are parsed
     /// on one. Memory stays bounded whatever the file size.
     ///
+    /// With parallel parsing the file is cut into parts at line ends, and a syntax error's line is
+    /// counted from the start of its part: load with [`bulk_load_from_reader`](Self::bulk_load_from_reader)
+    /// to find the line in the whole file.
+    ///
     /// # Errors
     /// A [`LoadError::Syntax`] with the position of the first error, or a read or storage failure.
     #[cfg(not(target_family = "wasm"))]
