@@ -6,7 +6,7 @@ use std::sync::{Arc, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use redb::backends::InMemoryBackend;
 use redb::{Database, ReadableDatabase, StorageBackend, WriteTransaction};
-use trine_core::kv::{Durability, Keyspace, KvBackend, KvError, WriteBatch, WriteOp};
+use trine_core::kv::{Durability, Keyspace, KvBackend, KvError, SortedRun, WriteBatch, WriteOp};
 
 use crate::error::kv_error;
 use crate::options::{IN_MEMORY_CACHE_SIZE, RedbOptions};
@@ -352,28 +352,19 @@ impl KvBackend for RedbBackend {
         self.commit(transaction, durable, bytes)
     }
 
-    fn ingest_sorted(
-        &self,
-        keyspace: Keyspace,
-        entries: Vec<(Vec<u8>, Vec<u8>)>,
-    ) -> Result<(), KvError> {
+    fn ingest_sorted(&self, keyspace: Keyspace, entries: SortedRun) -> Result<(), KvError> {
         if entries.is_empty() {
             return Ok(());
         }
-        let bytes = entries
-            .iter()
-            .map(|(key, value)| (key.len() + value.len()) as u64)
-            .sum();
+        let bytes = entries.byte_len() as u64;
         let durable = self.is_durable(Durability::Buffered, bytes);
         let transaction = self.begin_write(durable)?;
         {
             let mut table = transaction
                 .open_table(definition(keyspace))
                 .map_err(kv_error)?;
-            for (key, value) in &entries {
-                table
-                    .insert(key.as_slice(), value.as_slice())
-                    .map_err(kv_error)?;
+            for (key, value) in entries.iter() {
+                table.insert(key, value).map_err(kv_error)?;
             }
         }
         self.commit(transaction, durable, bytes)
@@ -704,8 +695,8 @@ mod tests {
         let mut batch = WriteBatch::new();
         batch.put(Keyspace::Gpos, vec![5], b"old".to_vec());
         backend.write(batch, Durability::Buffered)?;
-        let entries = (0..10u8).map(|i| (vec![i], vec![i])).collect();
-        backend.ingest_sorted(Keyspace::Gpos, entries)?;
+        let entries: Vec<_> = (0..10u8).map(|i| (vec![i], vec![i])).collect();
+        backend.ingest_sorted(Keyspace::Gpos, entries.into())?;
         let snapshot = backend.snapshot()?;
         assert_eq!(snapshot.get(Keyspace::Gpos, &[5])?, Some(vec![5]));
         let mut cursor = snapshot.cursor(Keyspace::Gpos, KeyRange::all())?;

@@ -11,7 +11,7 @@ use rocksdb::{
     BottommostLevelCompaction, Cache, ColumnFamily, ColumnFamilyDescriptor, CompactOptions, DB,
     DEFAULT_COLUMN_FAMILY_NAME, FlushOptions, Options, WriteOptions,
 };
-use trine_core::kv::{Durability, Keyspace, KvBackend, KvError, WriteBatch, WriteOp};
+use trine_core::kv::{Durability, Keyspace, KvBackend, KvError, SortedRun, WriteBatch, WriteOp};
 
 use crate::error::{NAME, from_rocksdb};
 use crate::ingest;
@@ -249,17 +249,13 @@ impl KvBackend for RocksDbBackend {
     /// Ingested entries get a sequence number above every existing write, so they overwrite
     /// existing keys, and snapshots taken before the call do not see them. The files are synced
     /// before they are ingested: entries are durable once the call returns.
-    fn ingest_sorted(
-        &self,
-        keyspace: Keyspace,
-        entries: Vec<(Vec<u8>, Vec<u8>)>,
-    ) -> Result<(), KvError> {
+    fn ingest_sorted(&self, keyspace: Keyspace, entries: SortedRun) -> Result<(), KvError> {
         if entries.is_empty() {
             return Ok(());
         }
         if entries.len() < self.options.min_ingest_entries {
             let mut batch = WriteBatch::new();
-            for (key, value) in entries {
+            for (key, value) in entries.iter() {
                 batch.put(keyspace, key, value);
             }
             return self.write(batch, Durability::Buffered);

@@ -121,10 +121,10 @@ fn load(backend: &RocksDbBackend, dict: &Dictionary, triples: &[[u64; 3]]) {
     }
     id_to_term.sort_unstable();
     backend
-        .ingest_sorted(Keyspace::TermToId, term_to_id)
+        .ingest_sorted(Keyspace::TermToId, term_to_id.into())
         .unwrap();
     backend
-        .ingest_sorted(Keyspace::IdToTerm, id_to_term)
+        .ingest_sorted(Keyspace::IdToTerm, id_to_term.into())
         .unwrap();
     let orders: [(Keyspace, Order); 3] = [
         (Keyspace::Gspo, |&[s, p, o]| [0, s, p, o]),
@@ -135,8 +135,8 @@ fn load(backend: &RocksDbBackend, dict: &Dictionary, triples: &[[u64; 3]]) {
         let mut keys: Vec<[u64; 4]> = triples.iter().map(order).collect();
         keys.sort_unstable();
         for chunk in keys.chunks(1 << 20) {
-            let entries = chunk.iter().map(|k| (key(*k), Vec::new())).collect();
-            backend.ingest_sorted(keyspace, entries).unwrap();
+            let entries: Vec<_> = chunk.iter().map(|k| (key(*k), Vec::new())).collect();
+            backend.ingest_sorted(keyspace, entries.into()).unwrap();
         }
     }
 }

@@ -4,7 +4,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use rocksdb::{ColumnFamily, DB, IngestExternalFileOptions, Options, SstFileWriter};
-use trine_core::kv::KvError;
+use trine_core::kv::{KvError, SortedRun};
 
 use crate::error::from_rocksdb;
 
@@ -20,12 +20,12 @@ pub(crate) fn ingest(
     dir: &Path,
     stem: &str,
     target_file_bytes: u64,
-    entries: &[(Vec<u8>, Vec<u8>)],
+    entries: &SortedRun,
 ) -> Result<(), KvError> {
     fs::create_dir_all(dir)?;
     let mut files = StagedFiles(Vec::new());
     let mut writer: Option<SstFileWriter<'_>> = None;
-    for (key, value) in entries {
+    for (key, value) in entries.iter() {
         let current = match &mut writer {
             Some(current) => current,
             None => {

@@ -24,7 +24,7 @@
 //! let dir = tempfile::tempdir()?;
 //! let backend = RocksDbBackend::open_with(dir.path(), RocksDbOptions::bulk_load())?;
 //! let entries = (0u64..3).map(|i| (i.to_be_bytes().to_vec(), Vec::new())).collect();
-//! backend.ingest_sorted(Keyspace::Graphs, entries)?;
+//! backend.ingest_sorted(Keyspace::Graphs, entries.into())?;
 //!
 //! let snapshot = backend.snapshot()?;
 //! let mut cursor = snapshot.cursor(Keyspace::Graphs, KeyRange::all())?;

@@ -414,7 +414,7 @@ fn ingest_sorted_then_read_back() {
     let entries = index_entries(0, 0..5000);
     let before = backend.snapshot().unwrap();
     backend
-        .ingest_sorted(Keyspace::Gspo, entries.clone())
+        .ingest_sorted(Keyspace::Gspo, entries.clone().into())
         .unwrap();
 
     assert!(scan(&backend, Keyspace::Gspo, KeyRange::all()) == entries);
@@ -466,7 +466,9 @@ fn ingest_overwrites_existing_keys_and_keeps_others() {
         .iter()
         .map(|key| (key.to_vec(), b"new".to_vec()))
         .collect();
-    backend.ingest_sorted(Keyspace::TermToId, entries).unwrap();
+    backend
+        .ingest_sorted(Keyspace::TermToId, entries.into())
+        .unwrap();
 
     let all = scan(&backend, Keyspace::TermToId, KeyRange::all());
     let expected: Entries = vec![
@@ -480,7 +482,10 @@ fn ingest_overwrites_existing_keys_and_keeps_others() {
 
     // A second ingest over the first one, then writes over ingested keys.
     backend
-        .ingest_sorted(Keyspace::TermToId, vec![(b"b".to_vec(), b"newer".to_vec())])
+        .ingest_sorted(
+            Keyspace::TermToId,
+            vec![(b"b".to_vec(), b"newer".to_vec())].into(),
+        )
         .unwrap();
     put_all(
         &backend,
@@ -521,7 +526,7 @@ fn ingest_splits_large_inputs_into_several_files() {
     let backend = RocksDbBackend::open_with(dir.path(), options).unwrap();
     let entries = index_entries(3, 0..50_000);
     backend
-        .ingest_sorted(Keyspace::Gosp, entries.clone())
+        .ingest_sorted(Keyspace::Gosp, entries.clone().into())
         .unwrap();
     let files: u64 = (0..7)
         .map(|level| {
@@ -542,9 +547,11 @@ fn small_ingests_take_the_write_path() {
     let backend = RocksDbBackend::open(dir.path()).unwrap();
     let entries = index_entries(0, 0..10);
     backend
-        .ingest_sorted(Keyspace::Posg, entries.clone())
+        .ingest_sorted(Keyspace::Posg, entries.clone().into())
         .unwrap();
-    backend.ingest_sorted(Keyspace::Posg, Vec::new()).unwrap();
+    backend
+        .ingest_sorted(Keyspace::Posg, Vec::new().into())
+        .unwrap();
     assert_eq!(scan(&backend, Keyspace::Posg, KeyRange::all()), entries);
     assert!(!dir.path().join("trine-ingest").exists());
 }
@@ -554,9 +561,17 @@ fn unsorted_ingest_fails_and_changes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let backend = RocksDbBackend::open_with(dir.path(), always_ingest()).unwrap();
     let entries = vec![(b"b".to_vec(), Vec::new()), (b"a".to_vec(), Vec::new())];
-    assert!(backend.ingest_sorted(Keyspace::Graphs, entries).is_err());
+    assert!(
+        backend
+            .ingest_sorted(Keyspace::Graphs, entries.into())
+            .is_err()
+    );
     let duplicates = vec![(b"a".to_vec(), Vec::new()), (b"a".to_vec(), Vec::new())];
-    assert!(backend.ingest_sorted(Keyspace::Graphs, duplicates).is_err());
+    assert!(
+        backend
+            .ingest_sorted(Keyspace::Graphs, duplicates.into())
+            .is_err()
+    );
     assert!(scan(&backend, Keyspace::Graphs, KeyRange::all()).is_empty());
     let staged = dir.path().join("trine-ingest");
     assert_eq!(std::fs::read_dir(staged).unwrap().count(), 0);
@@ -569,7 +584,7 @@ fn checkpoint_opens_with_the_data() {
     let target = backup.path().join("checkpoint");
     let backend = RocksDbBackend::open_with(dir.path(), always_ingest()).unwrap();
     backend
-        .ingest_sorted(Keyspace::Gspo, index_entries(0, 0..100))
+        .ingest_sorted(Keyspace::Gspo, index_entries(0, 0..100).into())
         .unwrap();
     put_all(
         &backend,
@@ -640,7 +655,7 @@ fn parallel_ingests_and_writes() {
             scope.spawn(move || {
                 for chunk in 0..4 {
                     let entries = index_entries(graph, chunk * 500..(chunk + 1) * 500);
-                    backend.ingest_sorted(keyspace, entries).unwrap();
+                    backend.ingest_sorted(keyspace, entries.into()).unwrap();
                 }
             });
         }

@@ -91,6 +91,21 @@ impl QuadOrder {
         key
     }
 
+    /// The components of `quad` in this ordering, as integers: they sort exactly like the keys.
+    pub fn components(self, quad: &EncodedQuad) -> [u64; 4] {
+        let parts = quad.parts();
+        self.layout().map(|component| parts[component].as_u64())
+    }
+
+    /// The key of components given in this ordering (see [`components`](Self::components)).
+    pub fn key_of_components(components: [u64; 4]) -> [u8; 32] {
+        let mut key = [0; 32];
+        for (slot, component) in components.into_iter().enumerate() {
+            key[slot * 8..slot * 8 + 8].copy_from_slice(&component.to_be_bytes());
+        }
+        key
+    }
+
     /// The key prefix for the leading bound components `prefix` (in this ordering's order).
     pub fn prefix(prefix: &[TermId]) -> Vec<u8> {
         prefix.iter().flat_map(|id| id.to_be_bytes()).collect()

@@ -49,6 +49,11 @@ impl LoadOptions {
         self
     }
 
+    /// Whether validation is relaxed.
+    pub fn is_lenient(&self) -> bool {
+        self.lenient
+    }
+
     pub(crate) fn parser(&self, format: RdfFormat) -> Result<RdfParser, LoadError> {
         let mut parser = RdfParser::from_format(format);
         if let Some(base) = &self.base_iri {
@@ -152,8 +157,9 @@ impl<B: KvBackend> Store<B> {
     }
 }
 
-/// Parses the parts on their own threads and feeds one loader through a bounded channel, so memory
-/// stays bounded by the channel, not by the input.
+/// Parses the parts on their own threads and feeds one loader through a bounded channel; a
+/// writer thread fills the indexes of one chunk while the next is encoded. Memory stays bounded by
+/// the channel and two chunks in flight, not by the input.
 #[cfg(not(target_family = "wasm"))]
 fn parallel_parse<B: KvBackend, P>(
     mut loader: BulkLoader<'_, B>,
@@ -163,8 +169,12 @@ where
     P: Iterator<Item = Result<Quad, oxrdfio::RdfParseError>> + Send,
 {
     const BATCH: usize = 16_384;
+    let store = loader.store();
+    let parallel = loader.is_parallel();
     std::thread::scope(|scope| {
-        let (sender, receiver) = std::sync::mpsc::sync_channel::<Result<Vec<Quad>, LoadError>>(8);
+        let capacity = loader.chunk_size() / BATCH + 1;
+        let (sender, receiver) =
+            std::sync::mpsc::sync_channel::<Result<Vec<Quad>, LoadError>>(capacity);
         for part in parts {
             let sender = sender.clone();
             scope.spawn(move || {
@@ -188,10 +198,35 @@ where
             });
         }
         drop(sender);
-        for batch in receiver {
-            // Returning drops the receiver, so the parsers stop at their next send.
-            loader.extend(batch?)?;
-        }
+        let (jobs, pending) = std::sync::mpsc::sync_channel(1);
+        let writer = scope.spawn(move || {
+            for chunk in pending {
+                crate::storage::write_indexes(store.backend(), &chunk, parallel)?;
+            }
+            Ok::<_, crate::storage::StorageError>(())
+        });
+        let encoding = (|| {
+            for batch in receiver {
+                // Returning drops the receiver, so the parsers stop at their next send.
+                loader.push(batch?);
+                if loader.chunk_is_full()
+                    && let Some(chunk) = loader.encode_chunk()?
+                    && jobs.send(chunk).is_err()
+                {
+                    break;
+                }
+            }
+            if let Some(chunk) = loader.encode_chunk()? {
+                let _ = jobs.send(chunk);
+            }
+            Ok::<_, LoadError>(())
+        })();
+        drop(jobs);
+        let written = writer.join().map_err(|_| {
+            crate::storage::StorageError::Corruption("the index writer panicked".into())
+        })?;
+        encoding?;
+        written?;
         Ok(loader.finish()?)
     })
 }

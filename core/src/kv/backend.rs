@@ -1,6 +1,6 @@
 use std::path::Path;
 
-use super::{KeyRange, Keyspace, KvError, WriteBatch};
+use super::{KeyRange, Keyspace, KvError, SortedRun, WriteBatch};
 
 /// How hard a write must be persisted before [`KvBackend::write`] returns.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -45,18 +45,15 @@ pub trait KvBackend: Send + Sync {
 
     /// Adds entries that are already sorted by key, for bulk loads.
     ///
-    /// `entries` are strictly increasing; existing keys are overwritten. Unlike [`write`](Self::write)
-    /// this is atomic per call only, not across calls. The default implementation writes one batch.
+    /// Keys of `run` are strictly increasing; existing keys are overwritten. Unlike
+    /// [`write`](Self::write) this is atomic per call only, not across calls. The default
+    /// implementation writes one batch.
     ///
     /// # Errors
     /// Fails if the medium cannot be written.
-    fn ingest_sorted(
-        &self,
-        keyspace: Keyspace,
-        entries: Vec<(Vec<u8>, Vec<u8>)>,
-    ) -> Result<(), KvError> {
+    fn ingest_sorted(&self, keyspace: Keyspace, run: SortedRun) -> Result<(), KvError> {
         let mut batch = WriteBatch::new();
-        for (key, value) in entries {
+        for (key, value) in run.iter() {
             batch.put(keyspace, key, value);
         }
         self.write(batch, Durability::Buffered)

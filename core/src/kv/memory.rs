@@ -3,7 +3,8 @@ use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 use imbl::OrdMap;
 
 use super::{
-    Durability, KeyRange, Keyspace, KvBackend, KvCursor, KvError, KvSnapshot, WriteBatch, WriteOp,
+    Durability, KeyRange, Keyspace, KvBackend, KvCursor, KvError, KvSnapshot, SortedRun,
+    WriteBatch, WriteOp,
 };
 
 type Table = OrdMap<Arc<[u8]>, Arc<[u8]>>;
@@ -89,15 +90,11 @@ impl KvBackend for MemoryBackend {
         Ok(())
     }
 
-    fn ingest_sorted(
-        &self,
-        keyspace: Keyspace,
-        entries: Vec<(Vec<u8>, Vec<u8>)>,
-    ) -> Result<(), KvError> {
+    fn ingest_sorted(&self, keyspace: Keyspace, run: SortedRun) -> Result<(), KvError> {
         let _writer = self.lock_writer();
         let mut tables = self.read();
         let table = &mut tables[keyspace.index()];
-        for (key, value) in entries {
+        for (key, value) in run.iter() {
             table.insert(key.into(), value.into());
         }
         self.publish(tables);

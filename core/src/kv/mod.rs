@@ -15,6 +15,7 @@ mod error;
 mod keyspace;
 mod memory;
 pub(crate) mod merge;
+mod sorted_run;
 
 pub use backend::{Durability, KvBackend, KvCursor, KvSnapshot};
 pub use batch::{WriteBatch, WriteOp};
@@ -22,3 +23,4 @@ pub use error::KvError;
 pub use keyspace::Keyspace;
 pub use memory::{MemoryBackend, MemoryCursor, MemorySnapshot};
 pub use merge::{KeyRange, Overlay, OverlayCursor};
+pub use sorted_run::SortedRun;

@@ -1,4 +1,6 @@
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
+
+use rustc_hash::FxHashMap;
 
 use oxrdf::{GraphNameRef, Quad, TermRef};
 
@@ -6,7 +8,9 @@ use super::{MetaKey, QuadRead, StorageError, WriterState};
 use crate::encoding::{
     EncodedQuad, IndexFlags, QuadOrder, TermId, dictionary_tag, encode_inline, encode_term_bytes,
 };
-use crate::kv::{Durability, KeyRange, Keyspace, KvBackend, KvCursor, KvSnapshot, WriteBatch};
+use crate::kv::{
+    Durability, KeyRange, Keyspace, KvBackend, KvCursor, KvSnapshot, SortedRun, WriteBatch,
+};
 use crate::store::Store;
 
 /// Progress of a bulk load, reported after each chunk.
@@ -29,7 +33,10 @@ pub struct BulkLoader<'a, B: KvBackend> {
     writer: std::sync::MutexGuard<'a, WriterState>,
     chunk_size: usize,
     term_cache_capacity: usize,
-    term_cache: HashMap<Box<[u8]>, TermId>,
+    term_cache: FxHashMap<Box<[u8]>, TermId>,
+    /// True while the cache holds every term in the store (the load started on an empty store and
+    /// nothing was evicted): a miss then means a new term, with no storage lookup.
+    cache_complete: bool,
     chunk: Vec<Quad>,
     progress: Option<Box<dyn FnMut(LoadProgress) + 'a>>,
     done: LoadProgress,
@@ -48,7 +55,8 @@ impl<'a, B: KvBackend> BulkLoader<'a, B> {
             writer,
             chunk_size: 500_000,
             term_cache_capacity: 2_000_000,
-            term_cache: HashMap::new(),
+            term_cache: FxHashMap::default(),
+            cache_complete: !merge_existing,
             chunk: Vec::new(),
             progress: None,
             done: LoadProgress {
@@ -65,6 +73,11 @@ impl<'a, B: KvBackend> BulkLoader<'a, B> {
     pub fn with_chunk_size(mut self, quads: usize) -> Self {
         self.chunk_size = quads.max(1);
         self
+    }
+
+    /// Quads per chunk.
+    pub fn chunk_size(&self) -> usize {
+        self.chunk_size
     }
 
     /// Most terms kept in the loader's own cache (default 2,000,000).
@@ -114,14 +127,41 @@ impl<'a, B: KvBackend> BulkLoader<'a, B> {
         Ok(self.done.quads)
     }
 
+    /// Adds quads without writing a full chunk; [`encode_chunk`](Self::encode_chunk) is then due
+    /// when [`chunk_is_full`](Self::chunk_is_full).
+    pub(crate) fn push(&mut self, quads: Vec<Quad>) {
+        self.chunk.extend(quads);
+    }
+
+    pub(crate) fn chunk_is_full(&self) -> bool {
+        self.chunk.len() >= self.chunk_size
+    }
+
+    pub(crate) fn store(&self) -> &'a Store<B> {
+        self.store
+    }
+
+    pub(crate) fn is_parallel(&self) -> bool {
+        self.parallel
+    }
+
     fn flush_chunk(&mut self) -> Result<(), StorageError> {
+        if let Some(encoded) = self.encode_chunk()? {
+            write_indexes(self.store.backend(), &encoded, self.parallel)?;
+        }
+        Ok(())
+    }
+
+    /// Encodes the pending chunk and writes its new terms; its index entries are left to
+    /// [`write_indexes`], which may run on another thread while the next chunk is encoded.
+    pub(crate) fn encode_chunk(&mut self) -> Result<Option<EncodedChunk>, StorageError> {
         if self.chunk.is_empty() {
-            return Ok(());
+            return Ok(None);
         }
         let chunk = std::mem::take(&mut self.chunk);
         let backend = self.store.backend();
         let snapshot = self.store.snapshot()?;
-        let mut new_terms = HashMap::new();
+        let first_new = self.writer.next_id;
         let mut quads = Vec::with_capacity(chunk.len());
         let mut graphs = HashSet::new();
         let mut buffer = Vec::new();
@@ -129,29 +169,19 @@ impl<'a, B: KvBackend> BulkLoader<'a, B> {
             let graph = match quad.graph_name.as_ref() {
                 GraphNameRef::DefaultGraph => TermId::DEFAULT_GRAPH,
                 GraphNameRef::NamedNode(node) => {
-                    self.intern(&snapshot, node.into(), &mut buffer, &mut new_terms)?
+                    self.intern(&snapshot, node.into(), &mut buffer)?
                 }
                 GraphNameRef::BlankNode(node) => {
-                    self.intern(&snapshot, node.into(), &mut buffer, &mut new_terms)?
+                    self.intern(&snapshot, node.into(), &mut buffer)?
                 }
             };
             if graph != TermId::DEFAULT_GRAPH {
                 graphs.insert(graph);
             }
             quads.push(EncodedQuad::new(
-                self.intern(
-                    &snapshot,
-                    quad.subject.as_ref().into(),
-                    &mut buffer,
-                    &mut new_terms,
-                )?,
-                self.intern(
-                    &snapshot,
-                    quad.predicate.as_ref().into(),
-                    &mut buffer,
-                    &mut new_terms,
-                )?,
-                self.intern(&snapshot, quad.object.as_ref(), &mut buffer, &mut new_terms)?,
+                self.intern(&snapshot, quad.subject.as_ref().into(), &mut buffer)?,
+                self.intern(&snapshot, quad.predicate.as_ref().into(), &mut buffer)?,
+                self.intern(&snapshot, quad.object.as_ref(), &mut buffer)?,
                 graph,
             ));
         }
@@ -180,47 +210,56 @@ impl<'a, B: KvBackend> BulkLoader<'a, B> {
         }
         backend.write(batch, Durability::Buffered)?;
 
-        let mut by_term: Vec<(Vec<u8>, Vec<u8>)> = new_terms
+        // New ids are contiguous, so this chunk's new terms are the cache entries at or past
+        // `first_new`; the cache is only ever cleared between chunks, so none is missing.
+        let mut by_term: Vec<(&[u8], TermId)> = self
+            .term_cache
             .iter()
-            .map(|(bytes, id)| (bytes.to_vec(), id.to_be_bytes().to_vec()))
+            .filter(|(_, id)| id.is_dictionary() && id.payload() >= first_new)
+            .map(|(bytes, id)| (&**bytes, *id))
             .collect();
         by_term.sort_unstable();
-        let mut by_id: Vec<(Vec<u8>, Vec<u8>)> = by_term
-            .iter()
-            .map(|(bytes, id)| (id.clone(), bytes.clone()))
-            .collect();
-        by_id.sort_unstable();
-        backend.ingest_sorted(Keyspace::IdToTerm, by_id)?;
-        backend.ingest_sorted(Keyspace::TermToId, by_term)?;
-
-        let index_run = |order: QuadOrder| {
-            let mut entries: Vec<(Vec<u8>, Vec<u8>)> = quads
-                .iter()
-                .zip(&values)
-                .filter(|(quad, _)| order.holds(quad))
-                .map(|(quad, value)| (order.key(quad).to_vec(), value.clone()))
-                .collect();
-            entries.sort_unstable();
-            backend.ingest_sorted(order.keyspace(), entries)
-        };
+        let mut term_run = SortedRun::with_capacity(
+            by_term.len(),
+            by_term.iter().map(|(b, _)| b.len() + 8).sum(),
+        );
+        let mut id_run = SortedRun::with_capacity(by_term.len(), term_run.byte_len());
+        for (bytes, id) in &by_term {
+            term_run.push(bytes, &id.to_be_bytes());
+        }
+        by_term.sort_unstable_by_key(|(_, id)| *id);
+        for (bytes, id) in &by_term {
+            id_run.push(&id.to_be_bytes(), bytes);
+        }
+        drop(by_term);
+        let runs = [(Keyspace::IdToTerm, id_run), (Keyspace::TermToId, term_run)];
         if self.parallel {
-            run_in_parallel(&QuadOrder::ALL, index_run)?;
+            run_in_parallel(runs, |(keyspace, run)| backend.ingest_sorted(keyspace, run))?;
         } else {
-            for order in QuadOrder::ALL {
-                index_run(order)?;
+            for (keyspace, run) in runs {
+                backend.ingest_sorted(keyspace, run)?;
             }
         }
 
-        // Terms are in storage now: the cross-chunk cache may hold them.
-        for (bytes, id) in new_terms {
-            self.cache_term(bytes, id);
+        // Terms are in storage now: the cache may forget them.
+        if self.term_cache.len() > self.term_cache_capacity {
+            self.term_cache.clear();
+            self.cache_complete = false;
         }
         self.done.quads += chunk.len() as u64;
         self.done.chunks += 1;
         if let Some(progress) = &mut self.progress {
             progress(self.done);
         }
-        Ok(())
+        let flags = values
+            .iter()
+            .map(|value| value.first().copied().unwrap_or(0))
+            .collect();
+        Ok(Some(EncodedChunk {
+            quads,
+            flags,
+            source: chunk,
+        }))
     }
 
     fn intern(
@@ -228,7 +267,6 @@ impl<'a, B: KvBackend> BulkLoader<'a, B> {
         snapshot: &impl QuadRead,
         term: TermRef<'_>,
         buffer: &mut Vec<u8>,
-        new_terms: &mut HashMap<Box<[u8]>, TermId>,
     ) -> Result<TermId, StorageError> {
         if let TermRef::Literal(literal) = term
             && let Some(id) = encode_inline(literal)
@@ -236,16 +274,15 @@ impl<'a, B: KvBackend> BulkLoader<'a, B> {
             return Ok(id);
         }
         encode_term_bytes(term, buffer);
-        // Terms new in this chunk are not in storage yet, so they are kept apart from the bounded
-        // cache: losing one would allocate it a second id.
-        if let Some(id) = new_terms.get(buffer.as_slice()) {
-            return Ok(*id);
-        }
+        // Terms new in this chunk are not in storage yet: the cache is only cleared between
+        // chunks, so they stay in it until they are written.
         if let Some(id) = self.term_cache.get(buffer.as_slice()) {
             return Ok(*id);
         }
-        if let Some(id) = snapshot.term_id_for_bytes(buffer)? {
-            self.cache_term(buffer.as_slice().into(), id);
+        if !self.cache_complete
+            && let Some(id) = snapshot.term_id_for_bytes(buffer)?
+        {
+            self.term_cache.insert(buffer.as_slice().into(), id);
             return Ok(id);
         }
         let tag = dictionary_tag(buffer)
@@ -257,21 +294,58 @@ impl<'a, B: KvBackend> BulkLoader<'a, B> {
         }
         let id = TermId::new(tag, self.writer.next_id);
         self.writer.next_id += 1;
-        new_terms.insert(buffer.as_slice().into(), id);
+        self.term_cache.insert(buffer.as_slice().into(), id);
         Ok(id)
     }
+}
 
-    fn cache_term(&mut self, bytes: Box<[u8]>, id: TermId) {
-        if self.term_cache.len() >= self.term_cache_capacity {
-            self.term_cache.clear();
+/// A chunk whose terms are in the dictionary: quads of ids, and the stored flags byte of each
+/// (0 for explicit only).
+pub(crate) struct EncodedChunk {
+    quads: Vec<EncodedQuad>,
+    flags: Vec<u8>,
+    /// The parsed quads, kept only so that freeing their many small strings happens on the
+    /// index writer's thread, off the encoder's critical path.
+    #[expect(dead_code, reason = "held to be dropped elsewhere")]
+    source: Vec<Quad>,
+}
+
+/// Writes a chunk's entries into the six indexes, in parallel where threads exist.
+pub(crate) fn write_indexes<B: KvBackend>(
+    backend: &B,
+    chunk: &EncodedChunk,
+    parallel: bool,
+) -> Result<(), StorageError> {
+    let index_run = |order: QuadOrder| {
+        // Sorting fixed-width integer tuples is much faster than sorting byte strings.
+        let mut entries: Vec<([u64; 4], u8)> = chunk
+            .quads
+            .iter()
+            .zip(&chunk.flags)
+            .filter(|(quad, _)| order.holds(quad))
+            .map(|(quad, flags)| (order.components(quad), *flags))
+            .collect();
+        entries.sort_unstable();
+        let mut run = SortedRun::with_capacity(entries.len(), entries.len() * 33);
+        for (components, flags) in entries {
+            let value: &[u8] = if flags == 0 { &[] } else { &[flags] };
+            run.push(&QuadOrder::key_of_components(components), value);
         }
-        self.term_cache.insert(bytes, id);
+        backend.ingest_sorted(order.keyspace(), run)
+    };
+    if parallel {
+        run_in_parallel(QuadOrder::ALL, index_run)
+    } else {
+        for order in QuadOrder::ALL {
+            index_run(order)?;
+        }
+        Ok(())
     }
 }
 
 #[cfg(not(target_family = "wasm"))]
-fn run_in_parallel<T: Copy + Sync, E: Send>(
-    items: &[T],
+fn run_in_parallel<T: Send, E: Send>(
+    items: impl IntoIterator<Item = T>,
     work: impl Fn(T) -> Result<(), E> + Sync,
 ) -> Result<(), StorageError>
 where
@@ -279,10 +353,10 @@ where
 {
     std::thread::scope(|scope| {
         let handles: Vec<_> = items
-            .iter()
+            .into_iter()
             .map(|item| {
                 let work = &work;
-                scope.spawn(move || work(*item))
+                scope.spawn(move || work(item))
             })
             .collect();
         for handle in handles {
@@ -296,15 +370,15 @@ where
 }
 
 #[cfg(target_family = "wasm")]
-fn run_in_parallel<T: Copy, E>(
-    items: &[T],
+fn run_in_parallel<T, E>(
+    items: impl IntoIterator<Item = T>,
     work: impl Fn(T) -> Result<(), E>,
 ) -> Result<(), StorageError>
 where
     StorageError: From<E>,
 {
     for item in items {
-        work(*item)?;
+        work(item)?;
     }
     Ok(())
 }
@@ -314,7 +388,7 @@ pub(crate) fn recount<B: KvBackend>(backend: &B, store: &Store<B>) -> Result<(),
     let snapshot = store.snapshot()?;
     let kv = snapshot.kv();
     let mut total = 0_u64;
-    let mut per_predicate = HashMap::<TermId, u64>::new();
+    let mut per_predicate = FxHashMap::<TermId, u64>::default();
     let mut cursor = kv.cursor(Keyspace::Gspo, KeyRange::all())?;
     while let Some(key) = cursor.key() {
         let quad = QuadOrder::Gspo

@@ -1,6 +1,8 @@
 //! Cases on the byte-level contract itself.
 
-use trine_core::kv::{Durability, KeyRange, Keyspace, KvBackend, KvCursor, KvSnapshot, WriteBatch};
+use trine_core::kv::{
+    Durability, KeyRange, Keyspace, KvBackend, KvCursor, KvSnapshot, SortedRun, WriteBatch,
+};
 
 use super::{Case, CaseResult, Context, Harness, ensure};
 
@@ -286,10 +288,10 @@ fn ingest_sorted<B: KvBackend>(h: &Harness<'_, B>) -> CaseResult {
         })
         .collect();
     backend
-        .ingest_sorted(Keyspace::Posg, entries)
+        .ingest_sorted(Keyspace::Posg, entries.into())
         .context("ingest")?;
     backend
-        .ingest_sorted(Keyspace::Posg, Vec::new())
+        .ingest_sorted(Keyspace::Posg, Vec::new().into())
         .context("empty ingest")?;
     let snapshot = backend.snapshot().context("snapshot")?;
     let keys = collect(
@@ -312,7 +314,7 @@ fn reopen<B: KvBackend>(h: &Harness<'_, B>) -> CaseResult {
     let backend = h.create();
     write(&backend, &[(Keyspace::Ospg, b"persist", b"me")])?;
     backend
-        .ingest_sorted(Keyspace::Spog, vec![(b"x".to_vec(), b"y".to_vec())])
+        .ingest_sorted(Keyspace::Spog, vec![(b"x".to_vec(), b"y".to_vec())].into())
         .context("ingest")?;
     backend.flush().context("flush")?;
     let backend = h.reopen(backend);
@@ -346,7 +348,7 @@ fn concurrent_ingest<B: KvBackend>(h: &Harness<'_, B>) -> CaseResult {
                 let backend = &backend;
                 scope.spawn(move || {
                     for round in 0_u64..5 {
-                        let entries = (0_u64..200)
+                        let entries: SortedRun = (0_u64..200)
                             .map(|i| ((round * 1000 + i).to_be_bytes().to_vec(), Vec::new()))
                             .collect();
                         backend.ingest_sorted(*keyspace, entries)?;
