@@ -29,6 +29,9 @@ pub enum TermTag {
     Date = 10,
     /// An inline `xsd:string` of at most seven UTF-8 bytes.
     ShortString = 11,
+    /// A term computed during a query and unknown to the store: the payload indexes the query's
+    /// own table. Never written to storage.
+    Local = 12,
 }
 
 impl TermTag {
@@ -47,6 +50,7 @@ impl TermTag {
             9 => Self::DateTime,
             10 => Self::Date,
             11 => Self::ShortString,
+            12 => Self::Local,
             _ => return None,
         })
     }
@@ -65,7 +69,10 @@ impl TermTag {
 
     /// Whether terms of this tag are literals.
     pub const fn is_literal(self) -> bool {
-        !matches!(self, Self::DefaultGraph | Self::NamedNode | Self::BlankNode)
+        !matches!(
+            self,
+            Self::DefaultGraph | Self::NamedNode | Self::BlankNode | Self::Local
+        )
     }
 }
 

@@ -1,0 +1,41 @@
+use crate::storage::StorageError;
+
+/// A failure while parsing, planning or evaluating a SPARQL query.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum QueryError {
+    /// The query text is not valid SPARQL.
+    #[error("SPARQL syntax error: {0}")]
+    Syntax(String),
+    /// The query uses something this engine does not evaluate yet.
+    #[error("unsupported SPARQL feature: {0}")]
+    Unsupported(String),
+    /// Storage failed.
+    #[error(transparent)]
+    Storage(#[from] StorageError),
+    /// The query ran past its deadline.
+    #[error("query timed out")]
+    Timeout,
+    /// The query was cancelled through its token.
+    #[error("query cancelled")]
+    Cancelled,
+}
+
+impl QueryError {
+    /// A stable machine-readable code for this error.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::Syntax(_) => "sparql_syntax",
+            Self::Unsupported(_) => "sparql_unsupported",
+            Self::Storage(e) => e.code(),
+            Self::Timeout => "timeout",
+            Self::Cancelled => "cancelled",
+        }
+    }
+}
+
+impl From<crate::kv::KvError> for QueryError {
+    fn from(error: crate::kv::KvError) -> Self {
+        Self::Storage(error.into())
+    }
+}

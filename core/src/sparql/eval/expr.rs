@@ -1,0 +1,510 @@
+//! Expressions on solution rows, with SPARQL's error semantics: an error is `None`, and the
+//! operators that consume expressions decide what an error means (FILTER drops the row, BIND
+//! leaves the variable unbound).
+
+use std::cmp::Ordering;
+use std::str::FromStr;
+
+use oxrdf::vocab::xsd;
+use oxrdf::{Literal, Term};
+use oxsdatatypes::{Boolean, Decimal, Double, Float, Integer};
+
+use super::EvalContext;
+use crate::encoding::TermId;
+use crate::sparql::QueryError;
+use crate::sparql::plan::{PlanNode, Slot};
+
+/// A compiled expression.
+#[derive(Debug, Clone)]
+pub enum Expr {
+    /// A constant.
+    Const(Term),
+    /// A variable's value.
+    Slot(Slot),
+    /// `||`
+    Or(Box<Expr>, Box<Expr>),
+    /// `&&`
+    And(Box<Expr>, Box<Expr>),
+    /// `=`
+    Equal(Box<Expr>, Box<Expr>),
+    /// `sameTerm`
+    SameTerm(Box<Expr>, Box<Expr>),
+    /// `<`, `<=`, `>`, `>=` as the orderings they accept.
+    Compare(Box<Expr>, Box<Expr>, &'static [Ordering]),
+    /// `IN`
+    In(Box<Expr>, Vec<Expr>),
+    /// `+ - * /`
+    Arithmetic(Box<Expr>, Box<Expr>, ArithmeticOp),
+    /// Unary `-` (unary `+` keeps numerics unchanged).
+    Negate(Box<Expr>, bool),
+    /// `!`
+    Not(Box<Expr>),
+    /// `EXISTS { … }`
+    Exists(Box<PlanNode>),
+    /// `BOUND(?x)`
+    Bound(Slot),
+    /// `IF`
+    If(Box<Expr>, Box<Expr>, Box<Expr>),
+    /// `COALESCE`
+    Coalesce(Vec<Expr>),
+    /// A built-in function.
+    Call(Builtin, Vec<Expr>),
+}
+
+/// Arithmetic operators.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ArithmeticOp {
+    /// `+`
+    Add,
+    /// `-`
+    Subtract,
+    /// `*`
+    Multiply,
+    /// `/`
+    Divide,
+}
+
+/// Built-in functions evaluated so far; others are refused when the query is planned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Builtin {
+    /// `STR`
+    Str,
+    /// `LANG`
+    Lang,
+    /// `DATATYPE`
+    Datatype,
+    /// `isIRI`
+    IsIri,
+    /// `isBlank`
+    IsBlank,
+    /// `isLiteral`
+    IsLiteral,
+    /// `isNumeric`
+    IsNumeric,
+    /// `STRLEN`
+    StrLen,
+    /// `UCASE`
+    UCase,
+    /// `LCASE`
+    LCase,
+    /// `CONTAINS`
+    Contains,
+    /// `STRSTARTS`
+    StrStarts,
+    /// `STRENDS`
+    StrEnds,
+    /// `LANGMATCHES`
+    LangMatches,
+}
+
+/// A numeric value, after XSD type promotion.
+#[derive(Debug, Clone, Copy)]
+enum Numeric {
+    Integer(Integer),
+    Decimal(Decimal),
+    Float(Float),
+    Double(Double),
+}
+
+fn numeric(term: &Term) -> Option<Numeric> {
+    let Term::Literal(literal) = term else {
+        return None;
+    };
+    let value = literal.value();
+    let datatype = literal.datatype();
+    if datatype == xsd::INTEGER || is_integer_subtype(datatype.as_str()) {
+        Integer::from_str(value).ok().map(Numeric::Integer)
+    } else if datatype == xsd::DECIMAL {
+        Decimal::from_str(value).ok().map(Numeric::Decimal)
+    } else if datatype == xsd::FLOAT {
+        Float::from_str(value).ok().map(Numeric::Float)
+    } else if datatype == xsd::DOUBLE {
+        Double::from_str(value).ok().map(Numeric::Double)
+    } else {
+        None
+    }
+}
+
+fn is_integer_subtype(datatype: &str) -> bool {
+    datatype
+        .strip_prefix("http://www.w3.org/2001/XMLSchema#")
+        .is_some_and(|local| {
+            matches!(
+                local,
+                "long"
+                    | "int"
+                    | "short"
+                    | "byte"
+                    | "nonNegativeInteger"
+                    | "positiveInteger"
+                    | "negativeInteger"
+                    | "nonPositiveInteger"
+                    | "unsignedLong"
+                    | "unsignedInt"
+                    | "unsignedShort"
+                    | "unsignedByte"
+            )
+        })
+}
+
+/// Brings two numerics to their common type (integer < decimal < float < double).
+fn promote(a: Numeric, b: Numeric) -> (Numeric, Numeric) {
+    use Numeric::{Decimal as D, Double as F64, Float as F32, Integer as I};
+    match (a, b) {
+        (I(x), D(y)) => (D(x.into()), D(y)),
+        (D(x), I(y)) => (D(x), D(y.into())),
+        (I(x), F32(y)) => (F32(x.into()), F32(y)),
+        (F32(x), I(y)) => (F32(x), F32(y.into())),
+        (D(x), F32(y)) => (F32(x.into()), F32(y)),
+        (F32(x), D(y)) => (F32(x), F32(y.into())),
+        (I(x), F64(y)) => (F64(x.into()), F64(y)),
+        (F64(x), I(y)) => (F64(x), F64(y.into())),
+        (D(x), F64(y)) => (F64(x.into()), F64(y)),
+        (F64(x), D(y)) => (F64(x), F64(y.into())),
+        (F32(x), F64(y)) => (F64(x.into()), F64(y)),
+        (F64(x), F32(y)) => (F64(x), F64(y.into())),
+        other => other,
+    }
+}
+
+fn compare_numeric(a: Numeric, b: Numeric) -> Option<Ordering> {
+    match promote(a, b) {
+        (Numeric::Integer(x), Numeric::Integer(y)) => x.partial_cmp(&y),
+        (Numeric::Decimal(x), Numeric::Decimal(y)) => x.partial_cmp(&y),
+        (Numeric::Float(x), Numeric::Float(y)) => x.partial_cmp(&y),
+        (Numeric::Double(x), Numeric::Double(y)) => x.partial_cmp(&y),
+        _ => None,
+    }
+}
+
+fn numeric_term(value: Numeric) -> Term {
+    match value {
+        Numeric::Integer(v) => Literal::new_typed_literal(v.to_string(), xsd::INTEGER).into(),
+        Numeric::Decimal(v) => Literal::new_typed_literal(v.to_string(), xsd::DECIMAL).into(),
+        Numeric::Float(v) => Literal::new_typed_literal(v.to_string(), xsd::FLOAT).into(),
+        Numeric::Double(v) => Literal::new_typed_literal(v.to_string(), xsd::DOUBLE).into(),
+    }
+}
+
+fn arithmetic(a: Numeric, b: Numeric, op: ArithmeticOp) -> Option<Numeric> {
+    Some(match promote(a, b) {
+        (Numeric::Integer(x), Numeric::Integer(y)) => match op {
+            ArithmeticOp::Add => Numeric::Integer(x.checked_add(y)?),
+            ArithmeticOp::Subtract => Numeric::Integer(x.checked_sub(y)?),
+            ArithmeticOp::Multiply => Numeric::Integer(x.checked_mul(y)?),
+            ArithmeticOp::Divide => {
+                Numeric::Decimal(Decimal::from(x).checked_div(Decimal::from(y))?)
+            }
+        },
+        (Numeric::Decimal(x), Numeric::Decimal(y)) => Numeric::Decimal(match op {
+            ArithmeticOp::Add => x.checked_add(y)?,
+            ArithmeticOp::Subtract => x.checked_sub(y)?,
+            ArithmeticOp::Multiply => x.checked_mul(y)?,
+            ArithmeticOp::Divide => x.checked_div(y)?,
+        }),
+        (Numeric::Float(x), Numeric::Float(y)) => Numeric::Float(match op {
+            ArithmeticOp::Add => x + y,
+            ArithmeticOp::Subtract => x - y,
+            ArithmeticOp::Multiply => x * y,
+            ArithmeticOp::Divide => x / y,
+        }),
+        (Numeric::Double(x), Numeric::Double(y)) => Numeric::Double(match op {
+            ArithmeticOp::Add => x + y,
+            ArithmeticOp::Subtract => x - y,
+            ArithmeticOp::Multiply => x * y,
+            ArithmeticOp::Divide => x / y,
+        }),
+        _ => return None,
+    })
+}
+
+/// The effective boolean value of a term, or `None` (a type error).
+pub(crate) fn effective_boolean_value(term: &Term) -> Option<bool> {
+    let Term::Literal(literal) = term else {
+        return None;
+    };
+    let datatype = literal.datatype();
+    if datatype == xsd::BOOLEAN {
+        Boolean::from_str(literal.value()).ok().map(bool::from)
+    } else if datatype == xsd::STRING {
+        Some(!literal.value().is_empty())
+    } else {
+        numeric(term).map(|value| match value {
+            Numeric::Integer(v) => v != Integer::from(0),
+            Numeric::Decimal(v) => v != Decimal::from(0),
+            Numeric::Float(v) => !(v.is_nan() || f32::from(v) == 0.0),
+            Numeric::Double(v) => !(v.is_nan() || f64::from(v) == 0.0),
+        })
+    }
+}
+
+fn boolean(value: bool) -> Term {
+    Literal::from(value).into()
+}
+
+fn simple_or_string(term: &Term) -> Option<&Literal> {
+    match term {
+        Term::Literal(literal)
+            if literal.datatype() == xsd::STRING || literal.language().is_some() =>
+        {
+            Some(literal)
+        }
+        _ => None,
+    }
+}
+
+/// `RDFterm-equal` and the typed equalities of the `=` operator: `Some(bool)` or a type error.
+pub(crate) fn equals(a: &Term, b: &Term) -> Option<bool> {
+    if let (Some(x), Some(y)) = (numeric(a), numeric(b)) {
+        return compare_numeric(x, y)
+            .map(|ordering| ordering == Ordering::Equal)
+            .or(Some(false));
+    }
+    if a == b {
+        return Some(true);
+    }
+    match (a, b) {
+        (Term::Literal(x), Term::Literal(y)) => {
+            let known = |l: &Literal| {
+                l.language().is_some()
+                    || [xsd::STRING, xsd::BOOLEAN, xsd::DATE_TIME].contains(&l.datatype())
+                    || numeric(&Term::Literal(l.clone())).is_some()
+            };
+            if x.datatype() == y.datatype() && x.datatype() == xsd::BOOLEAN {
+                let (p, q) = (
+                    Boolean::from_str(x.value()).ok()?,
+                    Boolean::from_str(y.value()).ok()?,
+                );
+                return Some(p == q);
+            }
+            if known(x) && known(y) {
+                Some(false)
+            } else {
+                None
+            }
+        }
+        _ => Some(false),
+    }
+}
+
+/// Ordering for `<`, `>`… : numerics, strings, booleans and date-times; `None` otherwise.
+pub(crate) fn compare(a: &Term, b: &Term) -> Option<Ordering> {
+    if let (Some(x), Some(y)) = (numeric(a), numeric(b)) {
+        return compare_numeric(x, y);
+    }
+    let (Term::Literal(x), Term::Literal(y)) = (a, b) else {
+        return None;
+    };
+    if x.datatype() != y.datatype() || x.language().is_some() || y.language().is_some() {
+        return None;
+    }
+    let datatype = x.datatype();
+    if datatype == xsd::STRING {
+        Some(x.value().cmp(y.value()))
+    } else if datatype == xsd::BOOLEAN {
+        Boolean::from_str(x.value())
+            .ok()?
+            .partial_cmp(&Boolean::from_str(y.value()).ok()?)
+    } else if datatype == xsd::DATE_TIME {
+        oxsdatatypes::DateTime::from_str(x.value())
+            .ok()?
+            .partial_cmp(&oxsdatatypes::DateTime::from_str(y.value()).ok()?)
+    } else {
+        None
+    }
+}
+
+impl Expr {
+    /// Evaluates on a row; `Ok(None)` is a SPARQL expression error.
+    pub(crate) fn eval(
+        &self,
+        row: &[Option<TermId>],
+        ctx: &EvalContext<'_>,
+    ) -> Result<Option<Term>, QueryError> {
+        Ok(match self {
+            Self::Const(term) => Some(term.clone()),
+            Self::Slot(slot) => match row.get(*slot).copied().flatten() {
+                Some(id) => Some(ctx.term(id)?),
+                None => None,
+            },
+            Self::Or(a, b) => {
+                let left = a.eval(row, ctx)?.as_ref().and_then(effective_boolean_value);
+                if left == Some(true) {
+                    return Ok(Some(boolean(true)));
+                }
+                let right = b.eval(row, ctx)?.as_ref().and_then(effective_boolean_value);
+                match (left, right) {
+                    (_, Some(true)) => Some(boolean(true)),
+                    (Some(false), Some(false)) => Some(boolean(false)),
+                    _ => None,
+                }
+            }
+            Self::And(a, b) => {
+                let left = a.eval(row, ctx)?.as_ref().and_then(effective_boolean_value);
+                if left == Some(false) {
+                    return Ok(Some(boolean(false)));
+                }
+                let right = b.eval(row, ctx)?.as_ref().and_then(effective_boolean_value);
+                match (left, right) {
+                    (_, Some(false)) => Some(boolean(false)),
+                    (Some(true), Some(true)) => Some(boolean(true)),
+                    _ => None,
+                }
+            }
+            Self::Equal(a, b) => match (a.eval(row, ctx)?, b.eval(row, ctx)?) {
+                (Some(x), Some(y)) => equals(&x, &y).map(boolean),
+                _ => None,
+            },
+            Self::SameTerm(a, b) => match (a.eval(row, ctx)?, b.eval(row, ctx)?) {
+                (Some(x), Some(y)) => Some(boolean(x == y)),
+                _ => None,
+            },
+            Self::Compare(a, b, accepted) => match (a.eval(row, ctx)?, b.eval(row, ctx)?) {
+                (Some(x), Some(y)) => compare(&x, &y).map(|o| boolean(accepted.contains(&o))),
+                _ => None,
+            },
+            Self::In(needle, haystack) => {
+                let Some(needle) = needle.eval(row, ctx)? else {
+                    return Ok(None);
+                };
+                let mut error = false;
+                for candidate in haystack {
+                    match candidate.eval(row, ctx)?.and_then(|c| equals(&needle, &c)) {
+                        Some(true) => return Ok(Some(boolean(true))),
+                        Some(false) => {}
+                        None => error = true,
+                    }
+                }
+                if error { None } else { Some(boolean(false)) }
+            }
+            Self::Arithmetic(a, b, op) => match (a.eval(row, ctx)?, b.eval(row, ctx)?) {
+                (Some(x), Some(y)) => match (numeric(&x), numeric(&y)) {
+                    (Some(x), Some(y)) => arithmetic(x, y, *op).map(numeric_term),
+                    _ => None,
+                },
+                _ => None,
+            },
+            Self::Negate(inner, negate) => {
+                let value = inner.eval(row, ctx)?.as_ref().and_then(numeric);
+                value.and_then(|v| {
+                    if !*negate {
+                        return Some(numeric_term(v));
+                    }
+                    Some(numeric_term(match v {
+                        Numeric::Integer(x) => Numeric::Integer(x.checked_neg()?),
+                        Numeric::Decimal(x) => Numeric::Decimal(x.checked_neg()?),
+                        Numeric::Float(x) => Numeric::Float(-x),
+                        Numeric::Double(x) => Numeric::Double(-x),
+                    }))
+                })
+            }
+            Self::Not(inner) => inner
+                .eval(row, ctx)?
+                .as_ref()
+                .and_then(effective_boolean_value)
+                .map(|v| boolean(!v)),
+            Self::Exists(plan) => Some(boolean(ctx.exists(plan, row)?)),
+            Self::Bound(slot) => Some(boolean(row.get(*slot).is_some_and(Option::is_some))),
+            Self::If(condition, then, otherwise) => {
+                match condition
+                    .eval(row, ctx)?
+                    .as_ref()
+                    .and_then(effective_boolean_value)
+                {
+                    Some(true) => then.eval(row, ctx)?,
+                    Some(false) => otherwise.eval(row, ctx)?,
+                    None => None,
+                }
+            }
+            Self::Coalesce(options) => {
+                for option in options {
+                    if let Some(value) = option.eval(row, ctx)? {
+                        return Ok(Some(value));
+                    }
+                }
+                None
+            }
+            Self::Call(function, args) => {
+                let mut values = Vec::with_capacity(args.len());
+                for arg in args {
+                    match arg.eval(row, ctx)? {
+                        Some(value) => values.push(value),
+                        None => return Ok(None),
+                    }
+                }
+                call(*function, &values)
+            }
+        })
+    }
+}
+
+fn call(function: Builtin, args: &[Term]) -> Option<Term> {
+    let first = args.first()?;
+    Some(match function {
+        Builtin::Str => match first {
+            Term::NamedNode(node) => Literal::new_simple_literal(node.as_str()).into(),
+            Term::Literal(literal) => Literal::new_simple_literal(literal.value()).into(),
+            _ => return None,
+        },
+        Builtin::Lang => match first {
+            Term::Literal(literal) => {
+                Literal::new_simple_literal(literal.language().unwrap_or("")).into()
+            }
+            _ => return None,
+        },
+        Builtin::Datatype => match first {
+            Term::Literal(literal) => literal.datatype().into_owned().into(),
+            _ => return None,
+        },
+        Builtin::IsIri => boolean(first.is_named_node()),
+        Builtin::IsBlank => boolean(first.is_blank_node()),
+        Builtin::IsLiteral => boolean(first.is_literal()),
+        Builtin::IsNumeric => boolean(numeric(first).is_some()),
+        Builtin::StrLen => {
+            Literal::from(i64::try_from(simple_or_string(first)?.value().chars().count()).ok()?)
+                .into()
+        }
+        Builtin::UCase | Builtin::LCase => {
+            let literal = simple_or_string(first)?;
+            let value = if function == Builtin::UCase {
+                literal.value().to_uppercase()
+            } else {
+                literal.value().to_lowercase()
+            };
+            match literal.language() {
+                Some(language) => {
+                    Literal::new_language_tagged_literal_unchecked(value, language).into()
+                }
+                None => Literal::new_simple_literal(value).into(),
+            }
+        }
+        Builtin::Contains | Builtin::StrStarts | Builtin::StrEnds => {
+            let (a, b) = (simple_or_string(first)?, simple_or_string(args.get(1)?)?);
+            if b.language().is_some() && a.language() != b.language() {
+                return None;
+            }
+            boolean(match function {
+                Builtin::Contains => a.value().contains(b.value()),
+                Builtin::StrStarts => a.value().starts_with(b.value()),
+                _ => a.value().ends_with(b.value()),
+            })
+        }
+        Builtin::LangMatches => {
+            let (Term::Literal(tag), Term::Literal(range)) = (first, args.get(1)?) else {
+                return None;
+            };
+            let (tag, range) = (
+                tag.value().to_ascii_lowercase(),
+                range.value().to_ascii_lowercase(),
+            );
+            boolean(if range == "*" {
+                !tag.is_empty()
+            } else {
+                tag == range
+                    || tag
+                        .strip_prefix(&range)
+                        .is_some_and(|rest| rest.starts_with('-'))
+            })
+        }
+    })
+}

@@ -1,0 +1,22 @@
+//! Evaluation of plans over a [`QuadRead`] view: rows of [`TermId`]s flow between operators, and
+//! terms are decoded only where an expression needs a value and at the output.
+
+mod context;
+mod expr;
+mod ops;
+mod pattern;
+
+pub use context::{CancellationToken, EvalContext};
+pub use expr::{ArithmeticOp, Builtin, Expr};
+pub(crate) use ops::RowIter;
+
+/// Solutions of a whole plan.
+pub(crate) fn ops_evaluate<'c>(
+    ctx: &'c EvalContext<'c>,
+    plan: &'c crate::sparql::plan::PlanNode,
+) -> RowIter<'c> {
+    ops::evaluate(ctx, plan, ctx.empty_row())
+}
+
+/// A solution row: one optional id per slot.
+pub type Row = Vec<Option<crate::encoding::TermId>>;

@@ -1,0 +1,312 @@
+//! The operators, as pull iterators over rows.
+//!
+//! `evaluate(ctx, plan, input)` yields the solutions of `plan` joined with the one row `input`.
+//! Plans made only of patterns, joins, unions and inline values are evaluated by substitution
+//! (the input's bindings become constants of the index scans: an index nested-loop join); any other
+//! plan is evaluated bottom-up once and then joined, which keeps SPARQL's scoping of FILTER,
+//! OPTIONAL, BIND and sub-queries exact.
+
+use std::cmp::Ordering;
+use std::collections::HashSet;
+
+use oxrdf::Term;
+
+use super::expr::{compare, effective_boolean_value};
+use super::pattern::scan_pattern;
+use super::{EvalContext, Row};
+use crate::encoding::TermId;
+use crate::sparql::QueryError;
+use crate::sparql::plan::PlanNode;
+
+/// A stream of solution rows.
+pub(crate) type RowIter<'c> = Box<dyn Iterator<Item = Result<Row, QueryError>> + 'c>;
+
+fn once(row: Row) -> RowIter<'static> {
+    Box::new(std::iter::once(Ok(row)))
+}
+
+fn failed(error: QueryError) -> RowIter<'static> {
+    Box::new(std::iter::once(Err(error)))
+}
+
+/// Whether `plan` can be evaluated with its input substituted in.
+fn substitutable(plan: &PlanNode) -> bool {
+    match plan {
+        PlanNode::Unit | PlanNode::Empty | PlanNode::Pattern(_) | PlanNode::Values(..) => true,
+        PlanNode::Join(left, right) => substitutable(left) && substitutable(right),
+        PlanNode::Union(children) => children.iter().all(substitutable),
+        _ => false,
+    }
+}
+
+/// `a` and `b` merged, if they agree where both are bound.
+pub(crate) fn merge(a: &[Option<TermId>], b: &[Option<TermId>]) -> Option<Row> {
+    a.iter()
+        .zip(b)
+        .map(|(x, y)| match (x, y) {
+            (Some(x), Some(y)) if x != y => Err(()),
+            (x, y) => Ok(x.or(*y)),
+        })
+        .collect::<Result<Row, ()>>()
+        .ok()
+}
+
+fn is_empty(row: &[Option<TermId>]) -> bool {
+    row.iter().all(Option::is_none)
+}
+
+/// Solutions of `plan` joined with `input`.
+pub(crate) fn evaluate<'c>(
+    ctx: &'c EvalContext<'c>,
+    plan: &'c PlanNode,
+    input: Row,
+) -> RowIter<'c> {
+    if !is_empty(&input) && !substitutable(plan) {
+        let inner = evaluate(ctx, plan, ctx.empty_row());
+        return Box::new(inner.filter_map(move |row| match row {
+            Ok(row) => merge(&row, &input).map(Ok),
+            Err(e) => Some(Err(e)),
+        }));
+    }
+    match plan {
+        PlanNode::Unit => once(input),
+        PlanNode::Empty => Box::new(std::iter::empty()),
+        PlanNode::Pattern(pattern) => scan_pattern(ctx, pattern, input),
+        PlanNode::Values(rows, slots) => {
+            let rows = rows.iter().filter_map(move |values| {
+                let mut row = ctx.empty_row();
+                for (slot, value) in slots.iter().zip(values) {
+                    row[*slot] = *value;
+                }
+                merge(&row, &input).map(Ok)
+            });
+            Box::new(rows)
+        }
+        PlanNode::Join(left, right) => join(ctx, left, right, input),
+        PlanNode::Union(children) => Box::new(
+            children
+                .iter()
+                .flat_map(move |child| evaluate(ctx, child, input.clone())),
+        ),
+        PlanNode::LeftJoin(left, right, filter) => left_join(ctx, left, right, filter.as_ref()),
+        PlanNode::Filter(expr, inner) => {
+            Box::new(evaluate(ctx, inner, input).filter_map(move |row| {
+                match row {
+                    Ok(row) => match expr.eval(&row, ctx) {
+                        Ok(value) => value
+                            .as_ref()
+                            .and_then(effective_boolean_value)
+                            .unwrap_or(false)
+                            .then_some(Ok(row)),
+                        Err(e) => Some(Err(e)),
+                    },
+                    Err(e) => Some(Err(e)),
+                }
+            }))
+        }
+        PlanNode::Extend(inner, slot, expr) => {
+            let slot = *slot;
+            Box::new(evaluate(ctx, inner, input).map(move |row| {
+                let mut row = row?;
+                if let Some(value) = expr.eval(&row, ctx)? {
+                    row[slot] = Some(ctx.intern(value)?);
+                }
+                Ok(row)
+            }))
+        }
+        PlanNode::Minus(left, right) => {
+            let right_rows = match collect(evaluate(ctx, right, ctx.empty_row())) {
+                Ok(rows) => rows,
+                Err(e) => return failed(e),
+            };
+            Box::new(evaluate(ctx, left, input).filter(move |row| match row {
+                Ok(row) => !right_rows.iter().any(|other| {
+                    let shares = row
+                        .iter()
+                        .zip(other)
+                        .any(|(a, b)| a.is_some() && b.is_some());
+                    shares && merge(row, other).is_some()
+                }),
+                Err(_) => true,
+            }))
+        }
+        PlanNode::OrderBy(inner, keys) => match order_by(ctx, inner, keys) {
+            Ok(rows) => Box::new(rows.into_iter().map(Ok)),
+            Err(e) => failed(e),
+        },
+        PlanNode::Project(inner, slots) => Box::new(evaluate(ctx, inner, input).map(move |row| {
+            let row = row?;
+            let mut projected = ctx.empty_row();
+            for slot in slots {
+                projected[*slot] = row[*slot];
+            }
+            Ok(projected)
+        })),
+        PlanNode::Distinct(inner) => {
+            let mut seen = HashSet::new();
+            Box::new(evaluate(ctx, inner, input).filter(move |row| match row {
+                Ok(row) => seen.insert(row.clone()),
+                Err(_) => true,
+            }))
+        }
+        PlanNode::Slice(inner, start, length) => {
+            let rows = evaluate(ctx, inner, input).skip(*start);
+            match length {
+                Some(length) => Box::new(rows.take(*length)),
+                None => Box::new(rows),
+            }
+        }
+    }
+}
+
+fn collect(rows: RowIter<'_>) -> Result<Vec<Row>, QueryError> {
+    rows.collect()
+}
+
+/// Index nested-loop join when the right side takes substitution, otherwise a nested loop over
+/// the right side's solutions computed once.
+fn join<'c>(
+    ctx: &'c EvalContext<'c>,
+    left: &'c PlanNode,
+    right: &'c PlanNode,
+    input: Row,
+) -> RowIter<'c> {
+    let left_rows = evaluate(ctx, left, input);
+    if substitutable(right) {
+        return Box::new(left_rows.flat_map(move |row| match row {
+            Ok(row) => {
+                if let Err(e) = ctx.check() {
+                    return failed(e);
+                }
+                evaluate(ctx, right, row)
+            }
+            Err(e) => failed(e),
+        }));
+    }
+    let right_rows = match collect(evaluate(ctx, right, ctx.empty_row())) {
+        Ok(rows) => rows,
+        Err(e) => return failed(e),
+    };
+    Box::new(left_rows.flat_map(move |row| -> RowIter<'c> {
+        match row {
+            Ok(row) => Box::new(
+                right_rows
+                    .iter()
+                    .filter_map(|other| merge(&row, other).map(Ok))
+                    .collect::<Vec<_>>()
+                    .into_iter(),
+            ),
+            Err(e) => failed(e),
+        }
+    }))
+}
+
+fn left_join<'c>(
+    ctx: &'c EvalContext<'c>,
+    left: &'c PlanNode,
+    right: &'c PlanNode,
+    filter: Option<&'c super::Expr>,
+) -> RowIter<'c> {
+    let right_rows = if substitutable(right) {
+        None
+    } else {
+        match collect(evaluate(ctx, right, ctx.empty_row())) {
+            Ok(rows) => Some(rows),
+            Err(e) => return failed(e),
+        }
+    };
+    Box::new(
+        evaluate(ctx, left, ctx.empty_row()).flat_map(move |row| -> RowIter<'c> {
+            let row = match row {
+                Ok(row) => row,
+                Err(e) => return failed(e),
+            };
+            let candidates: Result<Vec<Row>, QueryError> = match &right_rows {
+                Some(rows) => Ok(rows.iter().filter_map(|other| merge(&row, other)).collect()),
+                None => collect(evaluate(ctx, right, row.clone())),
+            };
+            let mut extended = Vec::new();
+            for candidate in match candidates {
+                Ok(candidates) => candidates,
+                Err(e) => return failed(e),
+            } {
+                let keep = match filter {
+                    None => true,
+                    Some(expr) => match expr.eval(&candidate, ctx) {
+                        Ok(value) => value
+                            .as_ref()
+                            .and_then(effective_boolean_value)
+                            .unwrap_or(false),
+                        Err(e) => return failed(e),
+                    },
+                };
+                if keep {
+                    extended.push(Ok(candidate));
+                }
+            }
+            if extended.is_empty() {
+                once(row)
+            } else {
+                Box::new(extended.into_iter())
+            }
+        }),
+    )
+}
+
+/// SPARQL's ORDER BY: unbound first, then blank nodes, IRIs, literals; literals by value where
+/// comparable, else by their lexical form.
+fn order_terms(a: Option<&Term>, b: Option<&Term>) -> Ordering {
+    fn rank(term: Option<&Term>) -> u8 {
+        match term {
+            None => 0,
+            Some(Term::BlankNode(_)) => 1,
+            Some(Term::NamedNode(_)) => 2,
+            Some(_) => 3,
+        }
+    }
+    match (a, b) {
+        (Some(Term::BlankNode(x)), Some(Term::BlankNode(y))) => x.as_str().cmp(y.as_str()),
+        (Some(Term::NamedNode(x)), Some(Term::NamedNode(y))) => x.as_str().cmp(y.as_str()),
+        (Some(Term::Literal(x)), Some(Term::Literal(y))) => compare(
+            a.unwrap_or(&Term::Literal(x.clone())),
+            b.unwrap_or(&Term::Literal(y.clone())),
+        )
+        .unwrap_or_else(|| {
+            x.value()
+                .cmp(y.value())
+                .then_with(|| x.datatype().as_str().cmp(y.datatype().as_str()))
+        }),
+        _ => rank(a).cmp(&rank(b)),
+    }
+}
+
+fn order_by<'c>(
+    ctx: &'c EvalContext<'c>,
+    inner: &'c PlanNode,
+    keys: &'c [(super::Expr, bool)],
+) -> Result<Vec<Row>, QueryError> {
+    let mut keyed = Vec::new();
+    for row in evaluate(ctx, inner, ctx.empty_row()) {
+        let row = row?;
+        let mut values = Vec::with_capacity(keys.len());
+        for (expr, _) in keys {
+            values.push(expr.eval(&row, ctx)?);
+        }
+        keyed.push((values, row));
+    }
+    keyed.sort_by(|(a, _), (b, _)| {
+        for ((x, y), (_, descending)) in a.iter().zip(b).zip(keys) {
+            let ordering = order_terms(x.as_ref(), y.as_ref());
+            let ordering = if *descending {
+                ordering.reverse()
+            } else {
+                ordering
+            };
+            if ordering != Ordering::Equal {
+                return ordering;
+            }
+        }
+        Ordering::Equal
+    });
+    Ok(keyed.into_iter().map(|(_, row)| row).collect())
+}

@@ -1,0 +1,178 @@
+//! Trine's SPARQL 1.1 query engine.
+//!
+//! `spargebra` parses; [`plan`] turns the algebra into a plan where variables are column slots and
+//! constants are ids; [`eval`] runs it over any [`QuadRead`] view (a snapshot or a transaction),
+//! decoding terms only for expressions and output.
+//!
+//! ```
+//! use trine_core::{Store, kv::MemoryBackend, io::{LoadOptions, RdfFormat}};
+//! use trine_core::sparql::{PreparedQuery, QueryOptions, QueryResults};
+//!
+//! let store = Store::open(MemoryBackend::new())?;
+//! store.load_from_reader(RdfFormat::Turtle, &b"<http://e/a> <http://e/p> 1, 2 ."[..], &LoadOptions::new())?;
+//! let query = PreparedQuery::parse("SELECT ?o WHERE { ?s ?p ?o FILTER(?o > 1) }", None)?;
+//! let snapshot = store.snapshot()?;
+//! let execution = query.bind(&snapshot, &QueryOptions::default())?;
+//! let QueryResults::Solutions(solutions) = execution.results()? else { unreachable!() };
+//! assert_eq!(solutions.count(), 1);
+//! # Ok::<_, Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! Status: basic graph patterns, joins, OPTIONAL, UNION, MINUS, FILTER (with EXISTS), BIND,
+//! VALUES, ORDER BY, projection, DISTINCT and slices, with part of the function library.
+//! Aggregates, property paths beyond single predicates, sub-query scoping details and the rest of
+//! the functions are refused with [`QueryError::Unsupported`] until they land.
+
+pub mod eval;
+pub mod plan;
+
+mod error;
+mod results;
+
+pub use error::QueryError;
+pub use eval::CancellationToken;
+pub use results::{QueryResults, QuerySolution, SolutionIter};
+
+use oxrdf::Variable;
+use spargebra::Query;
+use spargebra::algebra::GraphPattern;
+
+use crate::storage::QuadRead;
+use eval::EvalContext;
+use plan::{DatasetView, DefaultGraphs, GraphTarget, PlanNode, QueryForm, Translator};
+
+/// Limits and controls for one execution.
+#[derive(Debug, Clone, Default)]
+pub struct QueryOptions {
+    /// Stop with [`QueryError::Timeout`] after this long (not on `wasm32`, which has no clock).
+    pub timeout: Option<std::time::Duration>,
+    /// Stop with [`QueryError::Cancelled`] once this token is cancelled.
+    pub cancellation: CancellationToken,
+}
+
+/// A parsed query, ready to run many times.
+#[derive(Debug, Clone)]
+pub struct PreparedQuery {
+    query: Query,
+}
+
+impl PreparedQuery {
+    /// Parses `query`, resolving relative IRIs against `base_iri`.
+    ///
+    /// # Errors
+    /// [`QueryError::Syntax`] with the parser's message and position.
+    pub fn parse(query: &str, base_iri: Option<&str>) -> Result<Self, QueryError> {
+        let mut parser = spargebra::SparqlParser::new();
+        if let Some(base) = base_iri {
+            parser = parser
+                .with_base_iri(base)
+                .map_err(|e| QueryError::Syntax(e.to_string()))?;
+        }
+        let query = parser
+            .parse_query(query)
+            .map_err(|e| QueryError::Syntax(e.to_string()))?;
+        Ok(Self { query })
+    }
+
+    /// Plans the query against `reader` (constants become its ids), ready to produce results.
+    ///
+    /// # Errors
+    /// [`QueryError::Unsupported`] for features not evaluated yet, or a storage failure.
+    pub fn bind<'r, R: QuadRead>(
+        &self,
+        reader: &'r R,
+        options: &QueryOptions,
+    ) -> Result<Execution<'r>, QueryError> {
+        let (dataset, pattern) = match &self.query {
+            Query::Select {
+                dataset, pattern, ..
+            }
+            | Query::Construct {
+                dataset, pattern, ..
+            }
+            | Query::Describe {
+                dataset, pattern, ..
+            }
+            | Query::Ask {
+                dataset, pattern, ..
+            } => (dataset, pattern),
+        };
+        let mut view = DatasetView::default();
+        if let Some(dataset) = dataset {
+            let ids = |nodes: &[oxrdf::NamedNode]| -> Result<Vec<_>, QueryError> {
+                let mut ids = Vec::new();
+                for node in nodes {
+                    if let Some(id) = reader.term_id(node.as_ref().into())? {
+                        ids.push(id);
+                    }
+                }
+                Ok(ids)
+            };
+            view.default = DefaultGraphs::Graphs(ids(&dataset.default)?);
+            view.named = Some(match &dataset.named {
+                Some(named) => ids(named)?,
+                None => Vec::new(),
+            });
+        }
+        #[cfg(not(target_family = "wasm"))]
+        let deadline = options
+            .timeout
+            .map(|timeout| std::time::Instant::now() + timeout);
+        let ctx = EvalContext::new(
+            reader,
+            view,
+            0,
+            options.cancellation.clone(),
+            #[cfg(not(target_family = "wasm"))]
+            deadline,
+        );
+        let mut translator = Translator::new();
+        let root = translator.pattern(pattern, &GraphTarget::DefaultGraph, &ctx)?;
+        let form = match &self.query {
+            Query::Select { .. } => {
+                let variables = match pattern {
+                    GraphPattern::Project { variables, .. } => variables.clone(),
+                    _ => Vec::new(),
+                };
+                QueryForm::Select(
+                    variables
+                        .into_iter()
+                        .map(|v: Variable| {
+                            let slot = translator.slot(&v);
+                            (v, slot)
+                        })
+                        .collect(),
+                )
+            }
+            Query::Ask { .. } => QueryForm::Ask,
+            Query::Construct { template, .. } => {
+                QueryForm::Construct(translator.template(template))
+            }
+            Query::Describe { .. } => return Err(QueryError::Unsupported("DESCRIBE".into())),
+        };
+        ctx.set_width(translator.width());
+        Ok(Execution { ctx, root, form })
+    }
+}
+
+/// A query planned against one read view; [`results`](Self::results) streams its answers.
+pub struct Execution<'r> {
+    ctx: EvalContext<'r>,
+    root: PlanNode,
+    form: QueryForm,
+}
+
+impl Execution<'_> {
+    /// The results, pulled lazily.
+    ///
+    /// # Errors
+    /// Evaluation failures surface here for ASK, and from the iterators otherwise.
+    pub fn results(&self) -> Result<QueryResults<'_>, QueryError> {
+        results::results(&self.ctx, &self.root, &self.form)
+    }
+
+    /// The plan, for EXPLAIN.
+    pub fn plan(&self) -> &PlanNode {
+        &self.root
+    }
+}

@@ -1,0 +1,113 @@
+use oxrdf::Variable;
+
+use crate::encoding::TermId;
+
+/// A column of the rows operators exchange: each query variable (and each blank node of the query
+/// pattern, which acts as a variable) gets one.
+pub type Slot = usize;
+
+/// One position of a quad pattern in a plan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PatternTerm {
+    /// A constant known to the store.
+    Const(TermId),
+    /// A constant the store has never seen: the pattern cannot match.
+    Absent,
+    /// A variable.
+    Slot(Slot),
+}
+
+/// Which graph a quad pattern reads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum GraphTarget {
+    /// The active default graph: the store's default graph, or the FROM graphs merged.
+    DefaultGraph,
+    /// A named graph given by a constant or a variable, ranging over the query's named graphs.
+    Named(PatternTerm),
+}
+
+/// A quad pattern in a plan.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QuadPatternNode {
+    /// Subject.
+    pub subject: PatternTerm,
+    /// Predicate.
+    pub predicate: PatternTerm,
+    /// Object.
+    pub object: PatternTerm,
+    /// Graph.
+    pub graph: GraphTarget,
+}
+
+/// A node of the logical plan: the SPARQL algebra with variables resolved to slots and constants
+/// resolved to ids.
+#[derive(Debug, Clone)]
+pub enum PlanNode {
+    /// One row with nothing bound.
+    Unit,
+    /// No row.
+    Empty,
+    /// A quad pattern.
+    Pattern(QuadPatternNode),
+    /// Inner join.
+    Join(Box<PlanNode>, Box<PlanNode>),
+    /// Left outer join, with the OPTIONAL's filter.
+    LeftJoin(
+        Box<PlanNode>,
+        Box<PlanNode>,
+        Option<super::super::eval::Expr>,
+    ),
+    /// Keeps the rows for which the expression is true.
+    Filter(super::super::eval::Expr, Box<PlanNode>),
+    /// Concatenation.
+    Union(Vec<PlanNode>),
+    /// Binds a slot to an expression's value (BIND).
+    Extend(Box<PlanNode>, Slot, super::super::eval::Expr),
+    /// Rows of the left side with no compatible row on the right sharing a variable.
+    Minus(Box<PlanNode>, Box<PlanNode>),
+    /// Inline rows (VALUES).
+    Values(Vec<Vec<Option<TermId>>>, Vec<Slot>),
+    /// Sorts by keys (expression, descending?).
+    OrderBy(Box<PlanNode>, Vec<(super::super::eval::Expr, bool)>),
+    /// Keeps only these slots bound.
+    Project(Box<PlanNode>, Vec<Slot>),
+    /// Removes duplicate rows.
+    Distinct(Box<PlanNode>),
+    /// Skips then limits.
+    Slice(Box<PlanNode>, usize, Option<usize>),
+}
+
+/// What a query returns, with its plan.
+#[derive(Debug, Clone)]
+pub enum QueryForm {
+    /// Solutions over these variables (slot order).
+    Select(Vec<(Variable, Slot)>),
+    /// Whether there is a solution.
+    Ask,
+    /// Triples built from the template for each solution.
+    Construct(Vec<TemplateTriple>),
+    /// Concise bounded descriptions of these resources.
+    Describe(Vec<TemplateTerm>),
+}
+
+/// A position in a CONSTRUCT template.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TemplateTerm {
+    /// A constant term.
+    Term(oxrdf::Term),
+    /// A blank node, fresh for each solution.
+    BlankNode(String),
+    /// A variable's value.
+    Slot(Slot),
+}
+
+/// A triple of a CONSTRUCT template.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TemplateTriple {
+    /// Subject.
+    pub subject: TemplateTerm,
+    /// Predicate.
+    pub predicate: TemplateTerm,
+    /// Object.
+    pub object: TemplateTerm,
+}

@@ -1,0 +1,392 @@
+use std::collections::HashMap;
+
+use oxrdf::{BlankNode, Term, Variable};
+use spargebra::algebra::{
+    Expression, Function, GraphPattern, OrderExpression, PropertyPathExpression,
+};
+use spargebra::term::{GroundTerm, NamedNodePattern, TermPattern, TriplePattern};
+
+use super::{
+    GraphTarget, PatternTerm, PlanNode, QuadPatternNode, Slot, TemplateTerm, TemplateTriple,
+};
+use crate::sparql::QueryError;
+use crate::sparql::eval::{ArithmeticOp, Builtin, EvalContext, Expr};
+
+/// Turns spargebra's algebra into a plan, numbering variables as it meets them.
+pub(crate) struct Translator {
+    slots: HashMap<Variable, Slot>,
+    blank_slots: HashMap<BlankNode, Slot>,
+}
+
+fn unsupported(what: impl Into<String>) -> QueryError {
+    QueryError::Unsupported(what.into())
+}
+
+impl Translator {
+    pub(crate) fn new() -> Self {
+        Self {
+            slots: HashMap::new(),
+            blank_slots: HashMap::new(),
+        }
+    }
+
+    /// Number of slots allotted so far.
+    pub(crate) fn width(&self) -> usize {
+        self.slots.len() + self.blank_slots.len()
+    }
+
+    pub(crate) fn slot(&mut self, variable: &Variable) -> Slot {
+        let next = self.width();
+        *self.slots.entry(variable.clone()).or_insert(next)
+    }
+
+    fn blank_slot(&mut self, node: &BlankNode) -> Slot {
+        let next = self.width();
+        *self.blank_slots.entry(node.clone()).or_insert(next)
+    }
+
+    fn constant(&self, term: &Term, ctx: &EvalContext<'_>) -> Result<PatternTerm, QueryError> {
+        Ok(match ctx.reader().term_id(term)? {
+            Some(id) => PatternTerm::Const(id),
+            None => PatternTerm::Absent,
+        })
+    }
+
+    fn term_pattern(
+        &mut self,
+        term: &TermPattern,
+        ctx: &EvalContext<'_>,
+    ) -> Result<PatternTerm, QueryError> {
+        Ok(match term {
+            TermPattern::NamedNode(node) => self.constant(&node.clone().into(), ctx)?,
+            TermPattern::Literal(literal) => self.constant(&literal.clone().into(), ctx)?,
+            TermPattern::BlankNode(node) => PatternTerm::Slot(self.blank_slot(node)),
+            TermPattern::Variable(variable) => PatternTerm::Slot(self.slot(variable)),
+            #[allow(unreachable_patterns, reason = "RDF 1.2 triple patterns when enabled")]
+            _ => return Err(unsupported("triple terms")),
+        })
+    }
+
+    fn named_node_pattern(
+        &mut self,
+        term: &NamedNodePattern,
+        ctx: &EvalContext<'_>,
+    ) -> Result<PatternTerm, QueryError> {
+        Ok(match term {
+            NamedNodePattern::NamedNode(node) => self.constant(&node.clone().into(), ctx)?,
+            NamedNodePattern::Variable(variable) => PatternTerm::Slot(self.slot(variable)),
+        })
+    }
+
+    fn triple(
+        &mut self,
+        pattern: &TriplePattern,
+        graph: &GraphTarget,
+        ctx: &EvalContext<'_>,
+    ) -> Result<PlanNode, QueryError> {
+        Ok(PlanNode::Pattern(QuadPatternNode {
+            subject: self.term_pattern(&pattern.subject, ctx)?,
+            predicate: self.named_node_pattern(&pattern.predicate, ctx)?,
+            object: self.term_pattern(&pattern.object, ctx)?,
+            graph: graph.clone(),
+        }))
+    }
+
+    pub(crate) fn pattern(
+        &mut self,
+        pattern: &GraphPattern,
+        graph: &GraphTarget,
+        ctx: &EvalContext<'_>,
+    ) -> Result<PlanNode, QueryError> {
+        Ok(match pattern {
+            GraphPattern::Bgp { patterns } => {
+                let mut plan: Option<PlanNode> = None;
+                for triple in patterns {
+                    let node = self.triple(triple, graph, ctx)?;
+                    plan = Some(match plan {
+                        None => node,
+                        Some(left) => PlanNode::Join(Box::new(left), Box::new(node)),
+                    });
+                }
+                plan.unwrap_or(PlanNode::Unit)
+            }
+            GraphPattern::Path {
+                subject,
+                path,
+                object,
+            } => match path {
+                PropertyPathExpression::NamedNode(predicate) => self.triple(
+                    &TriplePattern {
+                        subject: subject.clone(),
+                        predicate: predicate.clone().into(),
+                        object: object.clone(),
+                    },
+                    graph,
+                    ctx,
+                )?,
+                _ => return Err(unsupported(format!("property path {path}"))),
+            },
+            GraphPattern::Join { left, right } => PlanNode::Join(
+                Box::new(self.pattern(left, graph, ctx)?),
+                Box::new(self.pattern(right, graph, ctx)?),
+            ),
+            GraphPattern::LeftJoin {
+                left,
+                right,
+                expression,
+            } => PlanNode::LeftJoin(
+                Box::new(self.pattern(left, graph, ctx)?),
+                Box::new(self.pattern(right, graph, ctx)?),
+                expression
+                    .as_ref()
+                    .map(|e| self.expression(e, graph, ctx))
+                    .transpose()?,
+            ),
+            GraphPattern::Filter { expr, inner } => {
+                let inner = self.pattern(inner, graph, ctx)?;
+                PlanNode::Filter(self.expression(expr, graph, ctx)?, Box::new(inner))
+            }
+            GraphPattern::Union { left, right } => {
+                let mut children = Vec::new();
+                for side in [left, right] {
+                    match self.pattern(side, graph, ctx)? {
+                        PlanNode::Union(nested) => children.extend(nested),
+                        other => children.push(other),
+                    }
+                }
+                PlanNode::Union(children)
+            }
+            GraphPattern::Graph { name, inner } => {
+                let name = self.named_node_pattern(name, ctx)?;
+                self.pattern(inner, &GraphTarget::Named(name), ctx)?
+            }
+            GraphPattern::Extend {
+                inner,
+                variable,
+                expression,
+            } => {
+                let inner = self.pattern(inner, graph, ctx)?;
+                let expr = self.expression(expression, graph, ctx)?;
+                PlanNode::Extend(Box::new(inner), self.slot(variable), expr)
+            }
+            GraphPattern::Minus { left, right } => PlanNode::Minus(
+                Box::new(self.pattern(left, graph, ctx)?),
+                Box::new(self.pattern(right, graph, ctx)?),
+            ),
+            GraphPattern::Values {
+                variables,
+                bindings,
+            } => {
+                let slots: Vec<Slot> = variables.iter().map(|v| self.slot(v)).collect();
+                let mut rows = Vec::with_capacity(bindings.len());
+                for binding in bindings {
+                    let mut row = Vec::with_capacity(binding.len());
+                    for value in binding {
+                        row.push(match value {
+                            None => None,
+                            Some(GroundTerm::NamedNode(node)) => {
+                                Some(ctx.intern(node.clone().into())?)
+                            }
+                            Some(GroundTerm::Literal(literal)) => {
+                                Some(ctx.intern(literal.clone().into())?)
+                            }
+                            #[allow(
+                                unreachable_patterns,
+                                reason = "RDF 1.2 triple terms when enabled"
+                            )]
+                            Some(_) => return Err(unsupported("triple terms in VALUES")),
+                        });
+                    }
+                    rows.push(row);
+                }
+                PlanNode::Values(rows, slots)
+            }
+            GraphPattern::OrderBy { inner, expression } => {
+                let inner = self.pattern(inner, graph, ctx)?;
+                let mut keys = Vec::with_capacity(expression.len());
+                for key in expression {
+                    keys.push(match key {
+                        OrderExpression::Asc(e) => (self.expression(e, graph, ctx)?, false),
+                        OrderExpression::Desc(e) => (self.expression(e, graph, ctx)?, true),
+                    });
+                }
+                PlanNode::OrderBy(Box::new(inner), keys)
+            }
+            GraphPattern::Project { inner, variables } => {
+                let inner = self.pattern(inner, graph, ctx)?;
+                PlanNode::Project(
+                    Box::new(inner),
+                    variables.iter().map(|v| self.slot(v)).collect(),
+                )
+            }
+            GraphPattern::Distinct { inner } => {
+                PlanNode::Distinct(Box::new(self.pattern(inner, graph, ctx)?))
+            }
+            // REDUCED allows, but does not require, removing duplicates.
+            GraphPattern::Reduced { inner } => self.pattern(inner, graph, ctx)?,
+            GraphPattern::Slice {
+                inner,
+                start,
+                length,
+            } => PlanNode::Slice(Box::new(self.pattern(inner, graph, ctx)?), *start, *length),
+            GraphPattern::Group { .. } => return Err(unsupported("GROUP BY and aggregates")),
+            GraphPattern::Service { .. } => return Err(unsupported("SERVICE")),
+            #[allow(unreachable_patterns, reason = "extensions of spargebra")]
+            _ => return Err(unsupported("this graph pattern")),
+        })
+    }
+
+    pub(crate) fn expression(
+        &mut self,
+        expression: &Expression,
+        graph: &GraphTarget,
+        ctx: &EvalContext<'_>,
+    ) -> Result<Expr, QueryError> {
+        let binary = |a: &Expression,
+                      b: &Expression,
+                      this: &mut Self|
+         -> Result<(Box<Expr>, Box<Expr>), QueryError> {
+            Ok((
+                Box::new(this.expression(a, graph, ctx)?),
+                Box::new(this.expression(b, graph, ctx)?),
+            ))
+        };
+        use std::cmp::Ordering::{Equal, Greater, Less};
+        Ok(match expression {
+            Expression::NamedNode(node) => Expr::Const(node.clone().into()),
+            Expression::Literal(literal) => Expr::Const(literal.clone().into()),
+            Expression::Variable(variable) => Expr::Slot(self.slot(variable)),
+            Expression::Or(a, b) => {
+                let (a, b) = binary(a, b, self)?;
+                Expr::Or(a, b)
+            }
+            Expression::And(a, b) => {
+                let (a, b) = binary(a, b, self)?;
+                Expr::And(a, b)
+            }
+            Expression::Equal(a, b) => {
+                let (a, b) = binary(a, b, self)?;
+                Expr::Equal(a, b)
+            }
+            Expression::SameTerm(a, b) => {
+                let (a, b) = binary(a, b, self)?;
+                Expr::SameTerm(a, b)
+            }
+            Expression::Greater(a, b) => {
+                let (a, b) = binary(a, b, self)?;
+                Expr::Compare(a, b, &[Greater])
+            }
+            Expression::GreaterOrEqual(a, b) => {
+                let (a, b) = binary(a, b, self)?;
+                Expr::Compare(a, b, &[Greater, Equal])
+            }
+            Expression::Less(a, b) => {
+                let (a, b) = binary(a, b, self)?;
+                Expr::Compare(a, b, &[Less])
+            }
+            Expression::LessOrEqual(a, b) => {
+                let (a, b) = binary(a, b, self)?;
+                Expr::Compare(a, b, &[Less, Equal])
+            }
+            Expression::In(needle, haystack) => Expr::In(
+                Box::new(self.expression(needle, graph, ctx)?),
+                haystack
+                    .iter()
+                    .map(|e| self.expression(e, graph, ctx))
+                    .collect::<Result<_, _>>()?,
+            ),
+            Expression::Add(a, b) => {
+                let (a, b) = binary(a, b, self)?;
+                Expr::Arithmetic(a, b, ArithmeticOp::Add)
+            }
+            Expression::Subtract(a, b) => {
+                let (a, b) = binary(a, b, self)?;
+                Expr::Arithmetic(a, b, ArithmeticOp::Subtract)
+            }
+            Expression::Multiply(a, b) => {
+                let (a, b) = binary(a, b, self)?;
+                Expr::Arithmetic(a, b, ArithmeticOp::Multiply)
+            }
+            Expression::Divide(a, b) => {
+                let (a, b) = binary(a, b, self)?;
+                Expr::Arithmetic(a, b, ArithmeticOp::Divide)
+            }
+            Expression::UnaryPlus(inner) => {
+                Expr::Negate(Box::new(self.expression(inner, graph, ctx)?), false)
+            }
+            Expression::UnaryMinus(inner) => {
+                Expr::Negate(Box::new(self.expression(inner, graph, ctx)?), true)
+            }
+            Expression::Not(inner) => Expr::Not(Box::new(self.expression(inner, graph, ctx)?)),
+            Expression::Exists(pattern) => {
+                Expr::Exists(Box::new(self.pattern(pattern, graph, ctx)?))
+            }
+            Expression::Bound(variable) => Expr::Bound(self.slot(variable)),
+            Expression::If(a, b, c) => Expr::If(
+                Box::new(self.expression(a, graph, ctx)?),
+                Box::new(self.expression(b, graph, ctx)?),
+                Box::new(self.expression(c, graph, ctx)?),
+            ),
+            Expression::Coalesce(options) => Expr::Coalesce(
+                options
+                    .iter()
+                    .map(|e| self.expression(e, graph, ctx))
+                    .collect::<Result<_, _>>()?,
+            ),
+            Expression::FunctionCall(function, args) => {
+                let builtin = match function {
+                    Function::Str => Builtin::Str,
+                    Function::Lang => Builtin::Lang,
+                    Function::Datatype => Builtin::Datatype,
+                    Function::IsIri => Builtin::IsIri,
+                    Function::IsBlank => Builtin::IsBlank,
+                    Function::IsLiteral => Builtin::IsLiteral,
+                    Function::IsNumeric => Builtin::IsNumeric,
+                    Function::StrLen => Builtin::StrLen,
+                    Function::UCase => Builtin::UCase,
+                    Function::LCase => Builtin::LCase,
+                    Function::Contains => Builtin::Contains,
+                    Function::StrStarts => Builtin::StrStarts,
+                    Function::StrEnds => Builtin::StrEnds,
+                    Function::LangMatches => Builtin::LangMatches,
+                    other => return Err(unsupported(format!("function {other}"))),
+                };
+                Expr::Call(
+                    builtin,
+                    args.iter()
+                        .map(|e| self.expression(e, graph, ctx))
+                        .collect::<Result<_, _>>()?,
+                )
+            }
+        })
+    }
+
+    /// A CONSTRUCT template in slots.
+    pub(crate) fn template(&mut self, template: &[TriplePattern]) -> Vec<TemplateTriple> {
+        let mut term = |pattern: &TermPattern| match pattern {
+            TermPattern::NamedNode(node) => TemplateTerm::Term(node.clone().into()),
+            TermPattern::Literal(literal) => TemplateTerm::Term(literal.clone().into()),
+            TermPattern::BlankNode(node) => TemplateTerm::BlankNode(node.as_str().to_owned()),
+            TermPattern::Variable(variable) => TemplateTerm::Slot(self.slot(variable)),
+            #[allow(unreachable_patterns, reason = "RDF 1.2 triple patterns when enabled")]
+            _ => TemplateTerm::BlankNode(String::new()),
+        };
+        let mut triples = Vec::with_capacity(template.len());
+        for triple in template {
+            let subject = term(&triple.subject);
+            let predicate = match &triple.predicate {
+                NamedNodePattern::NamedNode(node) => TemplateTerm::Term(node.clone().into()),
+                NamedNodePattern::Variable(variable) => {
+                    term(&TermPattern::Variable(variable.clone()))
+                }
+            };
+            let object = term(&triple.object);
+            triples.push(TemplateTriple {
+                subject,
+                predicate,
+                object,
+            });
+        }
+        triples
+    }
+}
