@@ -118,7 +118,7 @@ impl PreparedQuery {
         let deadline = options
             .timeout
             .map(|timeout| std::time::Instant::now() + timeout);
-        let ctx = EvalContext::new(
+        let mut ctx = EvalContext::new(
             reader,
             view,
             0,
@@ -126,6 +126,12 @@ impl PreparedQuery {
             #[cfg(not(target_family = "wasm"))]
             deadline,
         );
+        ctx.set_base_iri(match &self.query {
+            Query::Select { base_iri, .. }
+            | Query::Construct { base_iri, .. }
+            | Query::Describe { base_iri, .. }
+            | Query::Ask { base_iri, .. } => base_iri.clone(),
+        });
         let mut translator = Translator::new();
         let root = translator.pattern(pattern, &GraphTarget::DefaultGraph, &ctx)?;
         let form = match &self.query {

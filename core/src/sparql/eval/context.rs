@@ -48,6 +48,11 @@ pub struct EvalContext<'a> {
     #[cfg(not(target_family = "wasm"))]
     deadline: Option<std::time::Instant>,
     width: Cell<usize>,
+    base_iri: Option<oxiri::Iri<String>>,
+    regexes: RefCell<HashMap<(String, String), Option<regex::Regex>>>,
+    fresh: Cell<u64>,
+    nonce: u64,
+    now: Option<oxsdatatypes::DateTime>,
 }
 
 /// The part of [`QuadRead`] the evaluator needs, object-safe so that plans are not generic.
@@ -99,7 +104,96 @@ impl<'a> EvalContext<'a> {
             #[cfg(not(target_family = "wasm"))]
             deadline,
             width: Cell::new(width),
+            base_iri: None,
+            regexes: RefCell::default(),
+            fresh: Cell::new(0),
+            nonce: rand::random(),
+            // One instant for the whole query, as SPARQL requires; no clock on wasm32.
+            #[cfg(not(target_family = "wasm"))]
+            now: Some(oxsdatatypes::DateTime::now()),
+            #[cfg(target_family = "wasm")]
+            now: None,
         }
+    }
+
+    /// Sets the base IRI that `IRI()` resolves against.
+    pub(crate) fn set_base_iri(&mut self, base: Option<oxiri::Iri<String>>) {
+        self.base_iri = base;
+    }
+
+    pub(crate) fn resolve_iri(&self, iri: &str) -> Option<oxrdf::NamedNode> {
+        match &self.base_iri {
+            Some(base) => base
+                .resolve(iri)
+                .ok()
+                .map(|iri| oxrdf::NamedNode::new_unchecked(iri.into_inner())),
+            None => oxrdf::NamedNode::new(iri).ok(),
+        }
+    }
+
+    /// A compiled regular expression with XPath flags, cached per query; `None` if invalid.
+    pub(crate) fn regex(&self, pattern: &str, flags: &str) -> Option<regex::Regex> {
+        let key = (pattern.to_owned(), flags.to_owned());
+        if let Some(cached) = self.regexes.borrow().get(&key) {
+            return cached.clone();
+        }
+        let mut builder = regex::RegexBuilder::new(pattern);
+        builder.size_limit(1 << 20);
+        let mut valid = true;
+        let mut literal = false;
+        for flag in flags.chars() {
+            match flag {
+                's' => {
+                    builder.dot_matches_new_line(true);
+                }
+                'm' => {
+                    builder.multi_line(true);
+                }
+                'i' => {
+                    builder.case_insensitive(true);
+                }
+                'x' => {
+                    builder.ignore_whitespace(true);
+                }
+                'q' => literal = true,
+                _ => valid = false,
+            }
+        }
+        let compiled = if !valid {
+            None
+        } else if literal {
+            let mut escaped = regex::RegexBuilder::new(&regex::escape(pattern));
+            escaped.case_insensitive(flags.contains('i'));
+            escaped.build().ok()
+        } else {
+            builder.build().ok()
+        };
+        self.regexes.borrow_mut().insert(key, compiled.clone());
+        compiled
+    }
+
+    pub(crate) fn random_u128(&self) -> u128 {
+        rand::random()
+    }
+
+    pub(crate) fn random_f64(&self) -> f64 {
+        rand::random()
+    }
+
+    pub(crate) fn now(&self) -> Option<oxsdatatypes::DateTime> {
+        self.now
+    }
+
+    /// A number unique within this query, for fresh blank nodes.
+    pub(crate) fn fresh_id(&self) -> u64 {
+        let id = self.fresh.get();
+        self.fresh.set(id + 1);
+        id ^ (self.nonce << 20)
+    }
+
+    /// A random number fixed for this query.
+    pub(crate) fn query_nonce(&self) -> u64 {
+        self.nonce
     }
 
     /// Sets the row width once planning has numbered every variable.

@@ -10,6 +10,7 @@ use oxrdf::{Literal, Term};
 use oxsdatatypes::{Boolean, Decimal, Double, Float, Integer};
 
 use super::EvalContext;
+use super::functions::Builtin;
 use crate::encoding::TermId;
 use crate::sparql::QueryError;
 use crate::sparql::plan::{PlanNode, Slot};
@@ -64,49 +65,16 @@ pub enum ArithmeticOp {
     Divide,
 }
 
-/// Built-in functions evaluated so far; others are refused when the query is planned.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Builtin {
-    /// `STR`
-    Str,
-    /// `LANG`
-    Lang,
-    /// `DATATYPE`
-    Datatype,
-    /// `isIRI`
-    IsIri,
-    /// `isBlank`
-    IsBlank,
-    /// `isLiteral`
-    IsLiteral,
-    /// `isNumeric`
-    IsNumeric,
-    /// `STRLEN`
-    StrLen,
-    /// `UCASE`
-    UCase,
-    /// `LCASE`
-    LCase,
-    /// `CONTAINS`
-    Contains,
-    /// `STRSTARTS`
-    StrStarts,
-    /// `STRENDS`
-    StrEnds,
-    /// `LANGMATCHES`
-    LangMatches,
-}
-
 /// A numeric value, after XSD type promotion.
 #[derive(Debug, Clone, Copy)]
-enum Numeric {
+pub(crate) enum Numeric {
     Integer(Integer),
     Decimal(Decimal),
     Float(Float),
     Double(Double),
 }
 
-fn numeric(term: &Term) -> Option<Numeric> {
+pub(crate) fn numeric(term: &Term) -> Option<Numeric> {
     let Term::Literal(literal) = term else {
         return None;
     };
@@ -177,7 +145,7 @@ fn compare_numeric(a: Numeric, b: Numeric) -> Option<Ordering> {
     }
 }
 
-fn numeric_term(value: Numeric) -> Term {
+pub(crate) fn numeric_term(value: Numeric) -> Term {
     match value {
         Numeric::Integer(v) => Literal::new_typed_literal(v.to_string(), xsd::INTEGER).into(),
         Numeric::Decimal(v) => Literal::new_typed_literal(v.to_string(), xsd::DECIMAL).into(),
@@ -218,6 +186,16 @@ fn arithmetic(a: Numeric, b: Numeric, op: ArithmeticOp) -> Option<Numeric> {
     })
 }
 
+/// Arithmetic on two terms, `None` on a type error or overflow.
+pub(crate) fn arithmetic_terms(a: &Term, b: &Term, op: ArithmeticOp) -> Option<Term> {
+    arithmetic(numeric(a)?, numeric(b)?, op).map(numeric_term)
+}
+
+/// Whether a term is a numeric literal.
+pub(crate) fn is_numeric(term: &Term) -> bool {
+    numeric(term).is_some()
+}
+
 /// The effective boolean value of a term, or `None` (a type error).
 pub(crate) fn effective_boolean_value(term: &Term) -> Option<bool> {
     let Term::Literal(literal) = term else {
@@ -238,11 +216,11 @@ pub(crate) fn effective_boolean_value(term: &Term) -> Option<bool> {
     }
 }
 
-fn boolean(value: bool) -> Term {
+pub(crate) fn boolean(value: bool) -> Term {
     Literal::from(value).into()
 }
 
-fn simple_or_string(term: &Term) -> Option<&Literal> {
+pub(crate) fn simple_or_string(term: &Term) -> Option<&Literal> {
     match term {
         Term::Literal(literal)
             if literal.datatype() == xsd::STRING || literal.language().is_some() =>
@@ -432,79 +410,35 @@ impl Expr {
                         None => return Ok(None),
                     }
                 }
-                call(*function, &values)
+                super::functions::call(*function, &values, row, ctx)
             }
         })
     }
 }
 
-fn call(function: Builtin, args: &[Term]) -> Option<Term> {
-    let first = args.first()?;
-    Some(match function {
-        Builtin::Str => match first {
-            Term::NamedNode(node) => Literal::new_simple_literal(node.as_str()).into(),
-            Term::Literal(literal) => Literal::new_simple_literal(literal.value()).into(),
-            _ => return None,
-        },
-        Builtin::Lang => match first {
-            Term::Literal(literal) => {
-                Literal::new_simple_literal(literal.language().unwrap_or("")).into()
-            }
-            _ => return None,
-        },
-        Builtin::Datatype => match first {
-            Term::Literal(literal) => literal.datatype().into_owned().into(),
-            _ => return None,
-        },
-        Builtin::IsIri => boolean(first.is_named_node()),
-        Builtin::IsBlank => boolean(first.is_blank_node()),
-        Builtin::IsLiteral => boolean(first.is_literal()),
-        Builtin::IsNumeric => boolean(numeric(first).is_some()),
-        Builtin::StrLen => {
-            Literal::from(i64::try_from(simple_or_string(first)?.value().chars().count()).ok()?)
-                .into()
+/// SPARQL's ORDER BY: unbound first, then blank nodes, IRIs, literals; literals by value where
+/// comparable, else by their lexical form.
+pub(crate) fn order_terms(a: Option<&Term>, b: Option<&Term>) -> Ordering {
+    fn rank(term: Option<&Term>) -> u8 {
+        match term {
+            None => 0,
+            Some(Term::BlankNode(_)) => 1,
+            Some(Term::NamedNode(_)) => 2,
+            Some(_) => 3,
         }
-        Builtin::UCase | Builtin::LCase => {
-            let literal = simple_or_string(first)?;
-            let value = if function == Builtin::UCase {
-                literal.value().to_uppercase()
-            } else {
-                literal.value().to_lowercase()
-            };
-            match literal.language() {
-                Some(language) => {
-                    Literal::new_language_tagged_literal_unchecked(value, language).into()
-                }
-                None => Literal::new_simple_literal(value).into(),
-            }
-        }
-        Builtin::Contains | Builtin::StrStarts | Builtin::StrEnds => {
-            let (a, b) = (simple_or_string(first)?, simple_or_string(args.get(1)?)?);
-            if b.language().is_some() && a.language() != b.language() {
-                return None;
-            }
-            boolean(match function {
-                Builtin::Contains => a.value().contains(b.value()),
-                Builtin::StrStarts => a.value().starts_with(b.value()),
-                _ => a.value().ends_with(b.value()),
-            })
-        }
-        Builtin::LangMatches => {
-            let (Term::Literal(tag), Term::Literal(range)) = (first, args.get(1)?) else {
-                return None;
-            };
-            let (tag, range) = (
-                tag.value().to_ascii_lowercase(),
-                range.value().to_ascii_lowercase(),
-            );
-            boolean(if range == "*" {
-                !tag.is_empty()
-            } else {
-                tag == range
-                    || tag
-                        .strip_prefix(&range)
-                        .is_some_and(|rest| rest.starts_with('-'))
-            })
-        }
-    })
+    }
+    match (a, b) {
+        (Some(Term::BlankNode(x)), Some(Term::BlankNode(y))) => x.as_str().cmp(y.as_str()),
+        (Some(Term::NamedNode(x)), Some(Term::NamedNode(y))) => x.as_str().cmp(y.as_str()),
+        (Some(Term::Literal(x)), Some(Term::Literal(y))) => compare(
+            a.unwrap_or(&Term::Literal(x.clone())),
+            b.unwrap_or(&Term::Literal(y.clone())),
+        )
+        .unwrap_or_else(|| {
+            x.value()
+                .cmp(y.value())
+                .then_with(|| x.datatype().as_str().cmp(y.datatype().as_str()))
+        }),
+        _ => rank(a).cmp(&rank(b)),
+    }
 }

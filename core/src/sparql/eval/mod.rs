@@ -1,13 +1,17 @@
 //! Evaluation of plans over a [`QuadRead`] view: rows of [`TermId`]s flow between operators, and
 //! terms are decoded only where an expression needs a value and at the output.
 
+mod aggregate;
 mod context;
 mod expr;
+mod functions;
 mod ops;
 mod pattern;
 
+pub use aggregate::{Aggregate, AggregateFunction};
 pub use context::{CancellationToken, EvalContext};
-pub use expr::{ArithmeticOp, Builtin, Expr};
+pub use expr::{ArithmeticOp, Expr};
+pub use functions::{Builtin, CastTarget};
 pub(crate) use ops::RowIter;
 
 /// Solutions of a whole plan.

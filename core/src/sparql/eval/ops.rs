@@ -9,9 +9,7 @@
 use std::cmp::Ordering;
 use std::collections::HashSet;
 
-use oxrdf::Term;
-
-use super::expr::{compare, effective_boolean_value};
+use super::expr::{effective_boolean_value, order_terms};
 use super::pattern::scan_pattern;
 use super::{EvalContext, Row};
 use crate::encoding::TermId;
@@ -149,6 +147,12 @@ pub(crate) fn evaluate<'c>(
                 Err(_) => true,
             }))
         }
+        PlanNode::Group(inner, keys, aggregates) => {
+            match super::aggregate::group(ctx, inner, keys, aggregates) {
+                Ok(rows) => rows,
+                Err(e) => failed(e),
+            }
+        }
         PlanNode::Slice(inner, start, length) => {
             let rows = evaluate(ctx, inner, input).skip(*start);
             match length {
@@ -159,7 +163,7 @@ pub(crate) fn evaluate<'c>(
     }
 }
 
-fn collect(rows: RowIter<'_>) -> Result<Vec<Row>, QueryError> {
+pub(crate) fn collect(rows: RowIter<'_>) -> Result<Vec<Row>, QueryError> {
     rows.collect()
 }
 
@@ -251,33 +255,6 @@ fn left_join<'c>(
             }
         }),
     )
-}
-
-/// SPARQL's ORDER BY: unbound first, then blank nodes, IRIs, literals; literals by value where
-/// comparable, else by their lexical form.
-fn order_terms(a: Option<&Term>, b: Option<&Term>) -> Ordering {
-    fn rank(term: Option<&Term>) -> u8 {
-        match term {
-            None => 0,
-            Some(Term::BlankNode(_)) => 1,
-            Some(Term::NamedNode(_)) => 2,
-            Some(_) => 3,
-        }
-    }
-    match (a, b) {
-        (Some(Term::BlankNode(x)), Some(Term::BlankNode(y))) => x.as_str().cmp(y.as_str()),
-        (Some(Term::NamedNode(x)), Some(Term::NamedNode(y))) => x.as_str().cmp(y.as_str()),
-        (Some(Term::Literal(x)), Some(Term::Literal(y))) => compare(
-            a.unwrap_or(&Term::Literal(x.clone())),
-            b.unwrap_or(&Term::Literal(y.clone())),
-        )
-        .unwrap_or_else(|| {
-            x.value()
-                .cmp(y.value())
-                .then_with(|| x.datatype().as_str().cmp(y.datatype().as_str()))
-        }),
-        _ => rank(a).cmp(&rank(b)),
-    }
 }
 
 fn order_by<'c>(

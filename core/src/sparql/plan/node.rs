@@ -73,6 +73,12 @@ pub enum PlanNode {
     Project(Box<PlanNode>, Vec<Slot>),
     /// Removes duplicate rows.
     Distinct(Box<PlanNode>),
+    /// Groups by the key slots and computes aggregates into their slots.
+    Group(
+        Box<PlanNode>,
+        Vec<Slot>,
+        Vec<(Slot, super::super::eval::Aggregate)>,
+    ),
     /// Skips then limits.
     Slice(Box<PlanNode>, usize, Option<usize>),
 }

@@ -2,7 +2,8 @@ use std::collections::HashMap;
 
 use oxrdf::{BlankNode, Term, Variable};
 use spargebra::algebra::{
-    Expression, Function, GraphPattern, OrderExpression, PropertyPathExpression,
+    AggregateExpression, Expression, Function, GraphPattern, OrderExpression,
+    PropertyPathExpression,
 };
 use spargebra::term::{GroundTerm, NamedNodePattern, TermPattern, TriplePattern};
 
@@ -10,7 +11,9 @@ use super::{
     GraphTarget, PatternTerm, PlanNode, QuadPatternNode, Slot, TemplateTerm, TemplateTriple,
 };
 use crate::sparql::QueryError;
-use crate::sparql::eval::{ArithmeticOp, Builtin, EvalContext, Expr};
+use crate::sparql::eval::{
+    Aggregate, AggregateFunction, ArithmeticOp, Builtin, CastTarget, EvalContext, Expr,
+};
 
 /// Turns spargebra's algebra into a plan, numbering variables as it meets them.
 pub(crate) struct Translator {
@@ -229,7 +232,62 @@ impl Translator {
                 start,
                 length,
             } => PlanNode::Slice(Box::new(self.pattern(inner, graph, ctx)?), *start, *length),
-            GraphPattern::Group { .. } => return Err(unsupported("GROUP BY and aggregates")),
+            GraphPattern::Group {
+                inner,
+                variables,
+                aggregates,
+            } => {
+                let inner = self.pattern(inner, graph, ctx)?;
+                let keys = variables.iter().map(|v| self.slot(v)).collect();
+                let mut compiled = Vec::with_capacity(aggregates.len());
+                for (variable, aggregate) in aggregates {
+                    let aggregate = match aggregate {
+                        AggregateExpression::CountSolutions { distinct } => Aggregate {
+                            function: AggregateFunction::CountRows,
+                            expr: None,
+                            distinct: *distinct,
+                        },
+                        AggregateExpression::FunctionCall {
+                            name,
+                            expr,
+                            distinct,
+                        } => Aggregate {
+                            function: match name {
+                                spargebra::algebra::AggregateFunction::Count => {
+                                    AggregateFunction::Count
+                                }
+                                spargebra::algebra::AggregateFunction::Sum => {
+                                    AggregateFunction::Sum
+                                }
+                                spargebra::algebra::AggregateFunction::Avg => {
+                                    AggregateFunction::Avg
+                                }
+                                spargebra::algebra::AggregateFunction::Min => {
+                                    AggregateFunction::Min
+                                }
+                                spargebra::algebra::AggregateFunction::Max => {
+                                    AggregateFunction::Max
+                                }
+                                spargebra::algebra::AggregateFunction::Sample => {
+                                    AggregateFunction::Sample
+                                }
+                                spargebra::algebra::AggregateFunction::GroupConcat {
+                                    separator,
+                                } => AggregateFunction::GroupConcat(
+                                    separator.clone().unwrap_or_else(|| " ".into()),
+                                ),
+                                spargebra::algebra::AggregateFunction::Custom(name) => {
+                                    return Err(unsupported(format!("aggregate {name}")));
+                                }
+                            },
+                            expr: Some(self.expression(expr, graph, ctx)?),
+                            distinct: *distinct,
+                        },
+                    };
+                    compiled.push((self.slot(variable), aggregate));
+                }
+                PlanNode::Group(Box::new(inner), keys, compiled)
+            }
             GraphPattern::Service { .. } => return Err(unsupported("SERVICE")),
             #[allow(unreachable_patterns, reason = "extensions of spargebra")]
             _ => return Err(unsupported("this graph pattern")),
@@ -337,18 +395,55 @@ impl Translator {
                 let builtin = match function {
                     Function::Str => Builtin::Str,
                     Function::Lang => Builtin::Lang,
+                    Function::LangMatches => Builtin::LangMatches,
                     Function::Datatype => Builtin::Datatype,
+                    Function::Iri => Builtin::Iri,
+                    Function::BNode => Builtin::BNode,
+                    Function::Rand => Builtin::Rand,
+                    Function::Abs => Builtin::Abs,
+                    Function::Ceil => Builtin::Ceil,
+                    Function::Floor => Builtin::Floor,
+                    Function::Round => Builtin::Round,
+                    Function::Concat => Builtin::Concat,
+                    Function::SubStr => Builtin::SubStr,
+                    Function::StrLen => Builtin::StrLen,
+                    Function::Replace => Builtin::Replace,
+                    Function::UCase => Builtin::UCase,
+                    Function::LCase => Builtin::LCase,
+                    Function::EncodeForUri => Builtin::EncodeForUri,
+                    Function::Contains => Builtin::Contains,
+                    Function::StrStarts => Builtin::StrStarts,
+                    Function::StrEnds => Builtin::StrEnds,
+                    Function::StrBefore => Builtin::StrBefore,
+                    Function::StrAfter => Builtin::StrAfter,
+                    Function::Year => Builtin::Year,
+                    Function::Month => Builtin::Month,
+                    Function::Day => Builtin::Day,
+                    Function::Hours => Builtin::Hours,
+                    Function::Minutes => Builtin::Minutes,
+                    Function::Seconds => Builtin::Seconds,
+                    Function::Timezone => Builtin::Timezone,
+                    Function::Tz => Builtin::Tz,
+                    Function::Now => Builtin::Now,
+                    Function::Uuid => Builtin::Uuid,
+                    Function::StrUuid => Builtin::StrUuid,
+                    Function::Md5 => Builtin::Md5,
+                    Function::Sha1 => Builtin::Sha1,
+                    Function::Sha256 => Builtin::Sha256,
+                    Function::Sha384 => Builtin::Sha384,
+                    Function::Sha512 => Builtin::Sha512,
+                    Function::StrLang => Builtin::StrLang,
+                    Function::StrDt => Builtin::StrDt,
                     Function::IsIri => Builtin::IsIri,
                     Function::IsBlank => Builtin::IsBlank,
                     Function::IsLiteral => Builtin::IsLiteral,
                     Function::IsNumeric => Builtin::IsNumeric,
-                    Function::StrLen => Builtin::StrLen,
-                    Function::UCase => Builtin::UCase,
-                    Function::LCase => Builtin::LCase,
-                    Function::Contains => Builtin::Contains,
-                    Function::StrStarts => Builtin::StrStarts,
-                    Function::StrEnds => Builtin::StrEnds,
-                    Function::LangMatches => Builtin::LangMatches,
+                    Function::Regex => Builtin::Regex,
+                    Function::Custom(iri) => match CastTarget::from_iri(iri) {
+                        Some(target) => Builtin::Cast(target),
+                        None => return Err(unsupported(format!("function <{}>", iri.as_str()))),
+                    },
+                    #[allow(unreachable_patterns, reason = "RDF 1.2 functions when enabled")]
                     other => return Err(unsupported(format!("function {other}"))),
                 };
                 Expr::Call(

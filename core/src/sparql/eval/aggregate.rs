@@ -1,0 +1,184 @@
+//! GROUP BY and the aggregate functions.
+
+use std::collections::{HashMap, HashSet};
+
+use oxrdf::{Literal, Term};
+
+use super::expr::{ArithmeticOp, arithmetic_terms, is_numeric, order_terms};
+use super::ops::{RowIter, evaluate};
+use super::{EvalContext, Expr, Row};
+use crate::encoding::TermId;
+use crate::sparql::QueryError;
+use crate::sparql::plan::{PlanNode, Slot};
+
+/// An aggregate function.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AggregateFunction {
+    /// `COUNT(*)`
+    CountRows,
+    /// `COUNT(expr)`
+    Count,
+    /// `SUM`
+    Sum,
+    /// `AVG`
+    Avg,
+    /// `MIN`
+    Min,
+    /// `MAX`
+    Max,
+    /// `GROUP_CONCAT` with its separator.
+    GroupConcat(String),
+    /// `SAMPLE`
+    Sample,
+}
+
+/// An aggregate of a GROUP BY.
+#[derive(Debug, Clone)]
+pub struct Aggregate {
+    /// The function.
+    pub function: AggregateFunction,
+    /// Its argument (none for `COUNT(*)`).
+    pub expr: Option<Expr>,
+    /// Whether duplicates are removed first.
+    pub distinct: bool,
+}
+
+pub(crate) fn group<'c>(
+    ctx: &'c EvalContext<'c>,
+    inner: &'c PlanNode,
+    keys: &'c [Slot],
+    aggregates: &'c [(Slot, Aggregate)],
+) -> Result<RowIter<'c>, QueryError> {
+    let mut groups: HashMap<Vec<Option<TermId>>, Vec<Row>> = HashMap::new();
+    let mut order = Vec::new();
+    for row in evaluate(ctx, inner, ctx.empty_row()) {
+        let row = row?;
+        let key: Vec<Option<TermId>> = keys.iter().map(|slot| row[*slot]).collect();
+        let members = groups.entry(key.clone()).or_insert_with(|| {
+            order.push(key);
+            Vec::new()
+        });
+        members.push(row);
+    }
+    // Without GROUP BY, an empty input still makes one (empty) group.
+    if keys.is_empty() && groups.is_empty() {
+        groups.insert(Vec::new(), Vec::new());
+        order.push(Vec::new());
+    }
+    let mut out = Vec::with_capacity(order.len());
+    for key in order {
+        let members = groups.remove(&key).unwrap_or_default();
+        let mut row = ctx.empty_row();
+        for (slot, value) in keys.iter().zip(&key) {
+            row[*slot] = *value;
+        }
+        for (slot, aggregate) in aggregates {
+            if let Some(value) = compute(ctx, aggregate, &members)? {
+                row[*slot] = Some(ctx.intern(value)?);
+            }
+        }
+        out.push(Ok(row));
+    }
+    Ok(Box::new(out.into_iter()))
+}
+
+fn compute(
+    ctx: &EvalContext<'_>,
+    aggregate: &Aggregate,
+    members: &[Row],
+) -> Result<Option<Term>, QueryError> {
+    if aggregate.function == AggregateFunction::CountRows {
+        let count = if aggregate.distinct {
+            members.iter().collect::<HashSet<_>>().len()
+        } else {
+            members.len()
+        };
+        return Ok(Some(
+            Literal::from(i64::try_from(count).unwrap_or(i64::MAX)).into(),
+        ));
+    }
+    let Some(expr) = &aggregate.expr else {
+        return Ok(None);
+    };
+    // Values of the argument; an error makes the value absent.
+    let mut values = Vec::with_capacity(members.len());
+    let mut errors = false;
+    for row in members {
+        match expr.eval(row, ctx)? {
+            Some(value) => values.push(value),
+            None => errors = true,
+        }
+    }
+    if aggregate.distinct {
+        let mut seen = HashSet::new();
+        values.retain(|value| seen.insert(value.clone()));
+    }
+    Ok(match &aggregate.function {
+        AggregateFunction::CountRows | AggregateFunction::Count => {
+            Some(Literal::from(i64::try_from(values.len()).unwrap_or(i64::MAX)).into())
+        }
+        AggregateFunction::Sum => {
+            if errors {
+                return Ok(None);
+            }
+            sum(&values)
+        }
+        AggregateFunction::Avg => {
+            if errors {
+                return Ok(None);
+            }
+            if values.is_empty() {
+                return Ok(Some(Literal::from(0).into()));
+            }
+            let Some(total) = sum(&values) else {
+                return Ok(None);
+            };
+            let count: Term = Literal::from(i64::try_from(values.len()).unwrap_or(i64::MAX)).into();
+            arithmetic_terms(&total, &count, ArithmeticOp::Divide)
+        }
+        AggregateFunction::Min => values
+            .into_iter()
+            .min_by(|a, b| order_terms(Some(a), Some(b))),
+        AggregateFunction::Max => values
+            .into_iter()
+            .max_by(|a, b| order_terms(Some(a), Some(b))),
+        AggregateFunction::Sample => values.into_iter().next(),
+        AggregateFunction::GroupConcat(separator) => {
+            if errors {
+                return Ok(None);
+            }
+            let mut parts = Vec::with_capacity(values.len());
+            let mut language: Option<Option<String>> = None;
+            for value in &values {
+                let Term::Literal(literal) = value else {
+                    return Ok(None);
+                };
+                let this = literal.language().map(str::to_owned);
+                language = match language {
+                    None => Some(this),
+                    Some(previous) if previous == this => Some(previous),
+                    Some(_) => Some(None),
+                };
+                parts.push(literal.value());
+            }
+            let joined = parts.join(separator);
+            Some(match language.flatten() {
+                Some(language) => {
+                    Literal::new_language_tagged_literal_unchecked(joined, language).into()
+                }
+                None => Literal::new_simple_literal(joined).into(),
+            })
+        }
+    })
+}
+
+fn sum(values: &[Term]) -> Option<Term> {
+    let mut total: Term = Literal::from(0).into();
+    for value in values {
+        if !is_numeric(value) {
+            return None;
+        }
+        total = arithmetic_terms(&total, value, ArithmeticOp::Add)?;
+    }
+    Some(total)
+}
