@@ -127,20 +127,24 @@ impl<'a, B: KvBackend> BulkLoader<'a, B> {
         Ok(self.done.quads)
     }
 
+    #[cfg(not(target_family = "wasm"))]
     /// Adds quads without writing a full chunk; [`encode_chunk`](Self::encode_chunk) is then due
     /// when [`chunk_is_full`](Self::chunk_is_full).
     pub(crate) fn push(&mut self, quads: Vec<Quad>) {
         self.chunk.extend(quads);
     }
 
+    #[cfg(not(target_family = "wasm"))]
     pub(crate) fn chunk_is_full(&self) -> bool {
         self.chunk.len() >= self.chunk_size
     }
 
+    #[cfg(not(target_family = "wasm"))]
     pub(crate) fn store(&self) -> &'a Store<B> {
         self.store
     }
 
+    #[cfg(not(target_family = "wasm"))]
     pub(crate) fn is_parallel(&self) -> bool {
         self.parallel
     }

@@ -21,6 +21,8 @@ pub use snapshot::Snapshot;
 pub use transaction::{Transaction, TxnKv};
 pub use validate::ValidationReport;
 
-pub(crate) use bulk::{recount, write_indexes};
+pub(crate) use bulk::recount;
+#[cfg(not(target_family = "wasm"))]
+pub(crate) use bulk::write_indexes;
 pub(crate) use meta::{FORMAT_VERSION, MetaKey, WriterState};
 pub(crate) use validate::validate as validate_reader;

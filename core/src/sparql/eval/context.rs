@@ -66,6 +66,7 @@ pub(crate) trait TermReader {
         dyn Iterator<Item = Result<crate::encoding::EncodedQuad, crate::storage::StorageError>>
             + '_,
     >;
+    fn named_graphs(&self) -> Result<Vec<TermId>, QueryError>;
 }
 
 impl<R: QuadRead> TermReader for R {
@@ -85,6 +86,10 @@ impl<R: QuadRead> TermReader for R {
             + '_,
     > {
         Box::new(self.encoded_quads(pattern))
+    }
+
+    fn named_graphs(&self) -> Result<Vec<TermId>, QueryError> {
+        Ok(self.named_graph_ids()?)
     }
 }
 

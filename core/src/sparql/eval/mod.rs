@@ -6,6 +6,7 @@ mod context;
 mod expr;
 mod functions;
 mod ops;
+mod path;
 mod pattern;
 
 pub use aggregate::{Aggregate, AggregateFunction};
@@ -13,6 +14,7 @@ pub use context::{CancellationToken, EvalContext};
 pub use expr::{ArithmeticOp, Expr};
 pub use functions::{Builtin, CastTarget};
 pub(crate) use ops::RowIter;
+pub use path::{PathExpr, PathNode};
 
 /// Solutions of a whole plan.
 pub(crate) fn ops_evaluate<'c>(

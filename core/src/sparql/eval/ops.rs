@@ -30,7 +30,11 @@ fn failed(error: QueryError) -> RowIter<'static> {
 /// Whether `plan` can be evaluated with its input substituted in.
 fn substitutable(plan: &PlanNode) -> bool {
     match plan {
-        PlanNode::Unit | PlanNode::Empty | PlanNode::Pattern(_) | PlanNode::Values(..) => true,
+        PlanNode::Unit
+        | PlanNode::Empty
+        | PlanNode::Pattern(_)
+        | PlanNode::Path(_)
+        | PlanNode::Values(..) => true,
         PlanNode::Join(left, right) => substitutable(left) && substitutable(right),
         PlanNode::Union(children) => children.iter().all(substitutable),
         _ => false,
@@ -70,6 +74,7 @@ pub(crate) fn evaluate<'c>(
         PlanNode::Unit => once(input),
         PlanNode::Empty => Box::new(std::iter::empty()),
         PlanNode::Pattern(pattern) => scan_pattern(ctx, pattern, input),
+        PlanNode::Path(path) => super::path::scan_path(ctx, path, input),
         PlanNode::Values(rows, slots) => {
             let rows = rows.iter().filter_map(move |values| {
                 let mut row = ctx.empty_row();

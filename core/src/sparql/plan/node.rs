@@ -49,6 +49,8 @@ pub enum PlanNode {
     Empty,
     /// A quad pattern.
     Pattern(QuadPatternNode),
+    /// A property path.
+    Path(super::super::eval::PathNode),
     /// Inner join.
     Join(Box<PlanNode>, Box<PlanNode>),
     /// Left outer join, with the OPTIONAL's filter.

@@ -12,7 +12,8 @@ use super::{
 };
 use crate::sparql::QueryError;
 use crate::sparql::eval::{
-    Aggregate, AggregateFunction, ArithmeticOp, Builtin, CastTarget, EvalContext, Expr,
+    Aggregate, AggregateFunction, ArithmeticOp, Builtin, CastTarget, EvalContext, Expr, PathExpr,
+    PathNode,
 };
 
 /// Turns spargebra's algebra into a plan, numbering variables as it meets them.
@@ -95,6 +96,60 @@ impl Translator {
         }))
     }
 
+    /// An end of a path: constants unknown to the store still match zero-length paths, so they
+    /// get a query-local id instead of "absent".
+    fn path_end(
+        &mut self,
+        term: &TermPattern,
+        ctx: &EvalContext<'_>,
+    ) -> Result<PatternTerm, QueryError> {
+        Ok(match term {
+            TermPattern::NamedNode(node) => PatternTerm::Const(ctx.intern(node.clone().into())?),
+            TermPattern::Literal(literal) => {
+                PatternTerm::Const(ctx.intern(literal.clone().into())?)
+            }
+            other => self.term_pattern(other, ctx)?,
+        })
+    }
+
+    fn path(
+        &mut self,
+        path: &PropertyPathExpression,
+        ctx: &EvalContext<'_>,
+    ) -> Result<PathExpr, QueryError> {
+        let id = |node: &oxrdf::NamedNode| ctx.reader().term_id(&node.clone().into());
+        Ok(match path {
+            PropertyPathExpression::NamedNode(node) => PathExpr::Predicate(id(node)?),
+            PropertyPathExpression::Reverse(inner) => {
+                PathExpr::Reverse(Box::new(self.path(inner, ctx)?))
+            }
+            PropertyPathExpression::Sequence(a, b) => {
+                PathExpr::Sequence(Box::new(self.path(a, ctx)?), Box::new(self.path(b, ctx)?))
+            }
+            PropertyPathExpression::Alternative(a, b) => {
+                PathExpr::Alternative(Box::new(self.path(a, ctx)?), Box::new(self.path(b, ctx)?))
+            }
+            PropertyPathExpression::ZeroOrMore(inner) => {
+                PathExpr::ZeroOrMore(Box::new(self.path(inner, ctx)?))
+            }
+            PropertyPathExpression::OneOrMore(inner) => {
+                PathExpr::OneOrMore(Box::new(self.path(inner, ctx)?))
+            }
+            PropertyPathExpression::ZeroOrOne(inner) => {
+                PathExpr::ZeroOrOne(Box::new(self.path(inner, ctx)?))
+            }
+            PropertyPathExpression::NegatedPropertySet(nodes) => {
+                let mut ids = Vec::new();
+                for node in nodes {
+                    if let Some(found) = id(node)? {
+                        ids.push(found);
+                    }
+                }
+                PathExpr::Negated(ids)
+            }
+        })
+    }
+
     pub(crate) fn pattern(
         &mut self,
         pattern: &GraphPattern,
@@ -127,7 +182,12 @@ impl Translator {
                     graph,
                     ctx,
                 )?,
-                _ => return Err(unsupported(format!("property path {path}"))),
+                _ => PlanNode::Path(PathNode {
+                    subject: self.path_end(subject, ctx)?,
+                    path: self.path(path, ctx)?,
+                    object: self.path_end(object, ctx)?,
+                    graph: graph.clone(),
+                }),
             },
             GraphPattern::Join { left, right } => PlanNode::Join(
                 Box::new(self.pattern(left, graph, ctx)?),
