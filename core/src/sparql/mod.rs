@@ -154,7 +154,18 @@ impl PreparedQuery {
             Query::Construct { template, .. } => {
                 QueryForm::Construct(translator.template(template))
             }
-            Query::Describe { .. } => return Err(QueryError::Unsupported("DESCRIBE".into())),
+            Query::Describe { .. } => {
+                let variables = match pattern {
+                    GraphPattern::Project { variables, .. } => variables.clone(),
+                    _ => Vec::new(),
+                };
+                QueryForm::Describe(
+                    variables
+                        .iter()
+                        .map(|v| plan::TemplateTerm::Slot(translator.slot(v)))
+                        .collect(),
+                )
+            }
         };
         ctx.set_width(translator.width());
         Ok(Execution { ctx, root, form })

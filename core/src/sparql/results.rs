@@ -125,7 +125,9 @@ pub(crate) fn results<'e>(
             });
             QueryResults::Graph(Box::new(triples))
         }
-        QueryForm::Describe(_) => return Err(QueryError::Unsupported("DESCRIBE".into())),
+        QueryForm::Describe(targets) => {
+            QueryResults::Graph(Box::new(describe(ctx, rows, targets)?.into_iter().map(Ok)))
+        }
     })
 }
 
@@ -164,4 +166,53 @@ fn instantiate(
         return Ok(None);
     };
     Ok(Some(Triple::new(subject, predicate, object)))
+}
+
+/// Concise bounded descriptions: the triples of each described resource, following blank-node
+/// objects.
+fn describe(
+    ctx: &EvalContext<'_>,
+    rows: RowIter<'_>,
+    targets: &[TemplateTerm],
+) -> Result<Vec<Triple>, QueryError> {
+    let mut resources = Vec::new();
+    let mut seen = HashSet::new();
+    for row in rows {
+        let row = row?;
+        for target in targets {
+            if let TemplateTerm::Slot(slot) = target
+                && let Some(id) = row.get(*slot).copied().flatten()
+                && seen.insert(id)
+            {
+                resources.push(id);
+            }
+        }
+    }
+    let mut triples = Vec::new();
+    while let Some(resource) = resources.pop() {
+        let pattern = crate::storage::QuadPattern {
+            subject: Some(resource),
+            predicate: None,
+            object: None,
+            graph: crate::storage::GraphScope::Default,
+            explicit_only: false,
+        };
+        for quad in ctx.reader().scan(&pattern) {
+            let quad = quad?;
+            let object = ctx.term(quad.object)?;
+            if object.is_blank_node() && seen.insert(quad.object) {
+                resources.push(quad.object);
+            }
+            let subject = match ctx.term(quad.subject)? {
+                Term::NamedNode(node) => NamedOrBlankNode::from(node),
+                Term::BlankNode(node) => node.into(),
+                _ => continue,
+            };
+            let Term::NamedNode(predicate) = ctx.term(quad.predicate)? else {
+                continue;
+            };
+            triples.push(Triple::new(subject, predicate, object));
+        }
+    }
+    Ok(triples)
 }
