@@ -27,10 +27,12 @@ pub mod eval;
 pub mod plan;
 
 mod error;
+mod format;
 mod results;
 
 pub use error::QueryError;
 pub use eval::CancellationToken;
+pub use format::{QueryResultsFormat, ResultsWriteError};
 pub use results::{QueryResults, QuerySolution, SolutionIter};
 
 use oxrdf::Variable;

@@ -1,0 +1,83 @@
+//! Writing results: solutions and booleans through `sparesults` (JSON, XML, CSV, TSV), graphs
+//! through `oxrdfio` (every RDF syntax).
+
+use std::io::Write;
+
+use oxrdfio::{RdfFormat, RdfSerializer};
+pub use sparesults::QueryResultsFormat;
+use sparesults::QueryResultsSerializer;
+
+use super::{QueryError, QueryResults};
+
+/// A failure while writing results.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ResultsWriteError {
+    /// Evaluation failed while results were streamed.
+    #[error(transparent)]
+    Query(#[from] QueryError),
+    /// Writing failed.
+    #[error("I/O error while writing results: {0}")]
+    Io(#[from] std::io::Error),
+    /// The results do not fit the format (a graph as a SELECT format, or the reverse).
+    #[error("{0}")]
+    WrongFormat(&'static str),
+}
+
+impl QueryResults<'_> {
+    /// Writes solutions or a boolean in a SPARQL results format.
+    ///
+    /// # Errors
+    /// Fails if evaluation or writing fails, or if these are graph results.
+    pub fn write<W: Write>(
+        self,
+        format: QueryResultsFormat,
+        writer: W,
+    ) -> Result<W, ResultsWriteError> {
+        let serializer = QueryResultsSerializer::from_format(format);
+        match self {
+            Self::Boolean(value) => Ok(serializer.serialize_boolean_to_writer(writer, value)?),
+            Self::Solutions(solutions) => {
+                let variables = solutions.variables().to_vec();
+                let mut out = serializer.serialize_solutions_to_writer(writer, variables)?;
+                for solution in solutions {
+                    let solution = solution?;
+                    out.serialize(
+                        solution
+                            .variables()
+                            .iter()
+                            .zip(solution.values())
+                            .filter_map(|(variable, value)| {
+                                Some((variable.as_ref(), value.as_ref()?.as_ref()))
+                            }),
+                    )?;
+                }
+                Ok(out.finish()?)
+            }
+            Self::Graph(_) => Err(ResultsWriteError::WrongFormat(
+                "CONSTRUCT and DESCRIBE results are graphs: write them in an RDF syntax",
+            )),
+        }
+    }
+
+    /// Writes graph results (CONSTRUCT, DESCRIBE) in an RDF syntax.
+    ///
+    /// # Errors
+    /// Fails if evaluation or writing fails, or if these are not graph results.
+    pub fn write_graph<W: Write>(
+        self,
+        format: RdfFormat,
+        writer: W,
+    ) -> Result<W, ResultsWriteError> {
+        let Self::Graph(triples) = self else {
+            return Err(ResultsWriteError::WrongFormat(
+                "SELECT and ASK results are not graphs: write them in a results format",
+            ));
+        };
+        let mut serializer = RdfSerializer::from_format(format).for_writer(writer);
+        for triple in triples {
+            serializer.serialize_triple(&triple?)?;
+        }
+        Ok(serializer.finish()?)
+    }
+}
