@@ -13,6 +13,7 @@ mod cases;
 mod kv_cases;
 mod model;
 mod report;
+mod sparql_cases;
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
@@ -81,6 +82,7 @@ pub fn run<B: KvBackend + 'static>(
     let all: Vec<Case<B>> = kv_cases::cases()
         .into_iter()
         .chain(cases::cases())
+        .chain(sparql_cases::cases())
         .collect();
     for (case, test) in all {
         let outcome = catch_unwind(AssertUnwindSafe(|| test(&harness)))

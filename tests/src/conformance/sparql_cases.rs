@@ -1,0 +1,105 @@
+//! SPARQL over each backend: the same queries must give the same answers everywhere.
+
+use trine_core::Store;
+use trine_core::io::{LoadOptions, RdfFormat};
+use trine_core::kv::KvBackend;
+use trine_core::sparql::{PreparedQuery, QueryOptions, QueryResults};
+
+use super::{Case, CaseResult, Context, Harness, ensure};
+
+pub(crate) fn cases<B: KvBackend>() -> Vec<Case<B>> {
+    vec![("sparql: queries give the expected answers", queries)]
+}
+
+const DATA: &str = r#"
+@prefix ex: <http://example.com/> .
+ex:alice ex:knows ex:bob, ex:carol ; ex:age 31 ; ex:name "Alice"@en .
+ex:bob ex:knows ex:carol ; ex:age 25 ; ex:name "Bob" .
+ex:carol ex:knows ex:alice ; ex:age 40 .
+ex:g1 { ex:alice ex:likes ex:tea . }
+ex:g2 { ex:bob ex:likes ex:coffee , ex:tea . }
+"#;
+
+/// (query, expected number of solutions, or the boolean for ASK as 0/1)
+const QUERIES: &[(&str, usize)] = &[
+    ("SELECT * WHERE { ?s ?p ?o }", 9),
+    (
+        "SELECT ?x WHERE { ?x <http://example.com/knows> ?y . ?y <http://example.com/knows> ?x }",
+        2,
+    ),
+    (
+        "SELECT ?x ?n WHERE { ?x <http://example.com/age> ?a OPTIONAL { ?x <http://example.com/name> ?n } }",
+        3,
+    ),
+    (
+        "SELECT ?x WHERE { ?x <http://example.com/age> ?a FILTER(?a > 30) }",
+        2,
+    ),
+    (
+        "SELECT ?g ?s WHERE { GRAPH ?g { ?s <http://example.com/likes> ?o } }",
+        3,
+    ),
+    ("SELECT DISTINCT ?s WHERE { GRAPH ?g { ?s ?p ?o } }", 2),
+    (
+        "SELECT ?y WHERE { <http://example.com/alice> <http://example.com/knows>+ ?y }",
+        3,
+    ),
+    (
+        "SELECT (COUNT(*) AS ?c) WHERE { ?s <http://example.com/knows> ?o } GROUP BY ?s",
+        3,
+    ),
+    (
+        "SELECT ?x WHERE { ?x <http://example.com/age> ?a } ORDER BY DESC(?a) LIMIT 2",
+        2,
+    ),
+    (
+        "SELECT ?x WHERE { { ?x <http://example.com/age> 25 } UNION { ?x <http://example.com/age> 40 } }",
+        2,
+    ),
+    (
+        "SELECT ?x WHERE { ?x <http://example.com/age> ?a MINUS { ?x <http://example.com/name> ?n } }",
+        1,
+    ),
+    ("SELECT ?v WHERE { VALUES ?v { 1 2 3 } }", 3),
+    (
+        "ASK { <http://example.com/bob> <http://example.com/knows> <http://example.com/carol> }",
+        1,
+    ),
+    (
+        "ASK { <http://example.com/bob> <http://example.com/knows> <http://example.com/nobody> }",
+        0,
+    ),
+    (
+        "CONSTRUCT { ?y <http://example.com/knownBy> ?x } WHERE { ?x <http://example.com/knows> ?y }",
+        4,
+    ),
+];
+
+fn queries<B: KvBackend>(h: &Harness<'_, B>) -> CaseResult {
+    let store = Store::open(h.create()).context("open store")?;
+    store
+        .load_from_reader(RdfFormat::TriG, DATA.as_bytes(), &LoadOptions::new())
+        .context("load")?;
+    let snapshot = store.snapshot().context("snapshot")?;
+    for (text, expected) in QUERIES {
+        let query = PreparedQuery::parse(text, None).context("parse")?;
+        let execution = query
+            .bind(&snapshot, &QueryOptions::default())
+            .context(text)?;
+        let found = match execution.results().context(text)? {
+            QueryResults::Solutions(solutions) => solutions
+                .collect::<Result<Vec<_>, _>>()
+                .context(text)?
+                .len(),
+            QueryResults::Boolean(value) => usize::from(value),
+            QueryResults::Graph(triples) => {
+                triples.collect::<Result<Vec<_>, _>>().context(text)?.len()
+            }
+        };
+        ensure!(
+            found == *expected,
+            "{text}: {found} answers, expected {expected}"
+        );
+    }
+    Ok(())
+}
