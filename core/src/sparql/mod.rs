@@ -138,10 +138,7 @@ impl PreparedQuery {
         let root = translator.pattern(pattern, &GraphTarget::DefaultGraph, &ctx)?;
         let form = match &self.query {
             Query::Select { .. } => {
-                let variables = match pattern {
-                    GraphPattern::Project { variables, .. } => variables.clone(),
-                    _ => Vec::new(),
-                };
+                let variables = projected(pattern);
                 QueryForm::Select(
                     variables
                         .into_iter()
@@ -157,10 +154,7 @@ impl PreparedQuery {
                 QueryForm::Construct(translator.template(template))
             }
             Query::Describe { .. } => {
-                let variables = match pattern {
-                    GraphPattern::Project { variables, .. } => variables.clone(),
-                    _ => Vec::new(),
-                };
+                let variables = projected(pattern);
                 QueryForm::Describe(
                     variables
                         .iter()
@@ -171,6 +165,18 @@ impl PreparedQuery {
         };
         ctx.set_width(translator.width());
         Ok(Execution { ctx, root, form })
+    }
+}
+
+/// The variables a query projects: its outermost projection, under the solution modifiers.
+fn projected(pattern: &GraphPattern) -> Vec<Variable> {
+    match pattern {
+        GraphPattern::Project { variables, .. } => variables.clone(),
+        GraphPattern::Distinct { inner }
+        | GraphPattern::Reduced { inner }
+        | GraphPattern::Slice { inner, .. }
+        | GraphPattern::OrderBy { inner, .. } => projected(inner),
+        _ => Vec::new(),
     }
 }
 

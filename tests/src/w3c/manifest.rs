@@ -42,6 +42,10 @@ pub mod mf {
     pub const RESULT: NamedNodeRef<'static> = NamedNodeRef::new_unchecked(
         "http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#result",
     );
+    /// `mf:include`, the RDF list of the manifests an aggregate manifest includes.
+    pub const INCLUDE: NamedNodeRef<'static> = NamedNodeRef::new_unchecked(
+        "http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#include",
+    );
     /// `mf:assumedTestBase`, the IRI the manifest's folder is assumed to be published at.
     pub const ASSUMED_TEST_BASE: NamedNodeRef<'static> = NamedNodeRef::new_unchecked(
         "http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#assumedTestBase",
@@ -213,6 +217,104 @@ impl Manifest {
             entries,
             graph,
         })
+    }
+
+    /// Reads the manifest at `path` and, depth first, every manifest it includes through
+    /// `mf:include`: the manifest itself comes first, then each included one in list order.
+    ///
+    /// # Errors
+    /// Fails as [`Manifest::read`] on any of them, if an `mf:include` list is malformed or names
+    /// something other than a file under the including manifest's folder, or if the includes loop.
+    pub fn read_with_includes(path: &Path) -> Result<Vec<Self>, ManifestError> {
+        let mut manifests = Vec::new();
+        let mut visiting = Vec::new();
+        Self::read_into(path, &mut manifests, &mut visiting)?;
+        Ok(manifests)
+    }
+
+    fn read_into(
+        path: &Path,
+        manifests: &mut Vec<Self>,
+        visiting: &mut Vec<PathBuf>,
+    ) -> Result<(), ManifestError> {
+        let manifest = Self::read(path)?;
+        if visiting.contains(&manifest.path) {
+            return Err(ManifestError::Malformed {
+                path: manifest.path,
+                message: "mf:include loops back to this manifest".into(),
+            });
+        }
+        let included = manifest.includes()?;
+        visiting.push(manifest.path.clone());
+        manifests.push(manifest);
+        for file in included {
+            Self::read_into(&file.path, manifests, visiting)?;
+        }
+        visiting.pop();
+        Ok(())
+    }
+
+    /// The manifests this one includes through `mf:include`, in list order.
+    ///
+    /// # Errors
+    /// Fails if the list is malformed or names something other than a file under this manifest's
+    /// folder.
+    pub fn includes(&self) -> Result<Vec<TestFile>, ManifestError> {
+        let malformed = |message: String| ManifestError::Malformed {
+            path: self.path.clone(),
+            message,
+        };
+        let node = manifest_node(&self.graph, &self.iri).map_err(malformed)?;
+        let Some(head) = self.graph.object_for_subject_predicate(&node, mf::INCLUDE) else {
+            return Ok(Vec::new());
+        };
+        read_list(&self.graph, head)
+            .map_err(malformed)?
+            .into_iter()
+            .map(|member| match member {
+                NamedOrBlankNode::NamedNode(iri) => self.file(iri.as_str()),
+                NamedOrBlankNode::BlankNode(b) => {
+                    Err(malformed(format!("mf:include member {b} is not a file")))
+                }
+            })
+            .collect()
+    }
+
+    /// The folder the manifest's tests are published under, read from their IRIs, for suites
+    /// that do not declare `mf:assumedTestBase`: the SPARQL manifests name every test
+    /// `<folder>manifest#name` (as `http://www.w3.org/2009/sparql/docs/tests/data-sparql11/bind/manifest#bind01`),
+    /// and their expected results were produced with the inputs read at that folder.
+    ///
+    /// `None` if no test has such an IRI (an aggregate manifest has no tests) or if they disagree.
+    pub fn test_base_from_entries(&self) -> Option<String> {
+        let mut folders = self.entries.iter().filter_map(|entry| match &entry.id {
+            NamedOrBlankNode::NamedNode(node) if !node.as_str().starts_with("file:") => {
+                let (document, _) = node.as_str().split_once('#')?;
+                let folder = folder_of(document);
+                (folder.len() < document.len()).then(|| folder.to_owned())
+            }
+            _ => None,
+        });
+        let first = folders.next()?;
+        folders.all(|folder| folder == first).then_some(first)
+    }
+
+    /// The local file published at `iri` under [`Manifest::assumed_test_base`] (a file named by a
+    /// test input, such as a query's `FROM <data.ttl>` resolved against the query's base).
+    ///
+    /// # Errors
+    /// Fails if the manifest has no assumed base or `iri` is not a file under its folder.
+    pub fn file_at_test_base(&self, iri: &str) -> Result<TestFile, ManifestError> {
+        let outside = || ManifestError::OutsideManifest {
+            iri: iri.to_owned(),
+            dir_iri: self
+                .assumed_test_base
+                .as_deref()
+                .map_or_else(|| self.dir_iri.clone(), |base| folder_of(base).to_owned()),
+        };
+        let base = self.assumed_test_base.as_deref().ok_or_else(outside)?;
+        let relative = iri.strip_prefix(folder_of(base)).ok_or_else(outside)?;
+        self.file(&format!("{}{relative}", self.dir_iri))
     }
 
     /// The local path and base IRI of a file the manifest names by `iri`.

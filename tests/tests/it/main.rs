@@ -2,3 +2,4 @@
 
 mod cross_backend;
 mod rdf11;
+mod sparql;

@@ -48,10 +48,11 @@ pub(crate) fn group<'c>(
     inner: &'c PlanNode,
     keys: &'c [Slot],
     aggregates: &'c [(Slot, Aggregate)],
+    input: Row,
 ) -> Result<RowIter<'c>, QueryError> {
     let mut groups: HashMap<Vec<Option<TermId>>, Vec<Row>> = HashMap::new();
     let mut order = Vec::new();
-    for row in evaluate(ctx, inner, ctx.empty_row()) {
+    for row in evaluate(ctx, inner, input) {
         let row = row?;
         let key: Vec<Option<TermId>> = keys.iter().map(|slot| row[*slot]).collect();
         let members = groups.entry(key.clone()).or_insert_with(|| {
@@ -148,26 +149,14 @@ fn compute(
                 return Ok(None);
             }
             let mut parts = Vec::with_capacity(values.len());
-            let mut language: Option<Option<String>> = None;
             for value in &values {
                 let Term::Literal(literal) = value else {
                     return Ok(None);
                 };
-                let this = literal.language().map(str::to_owned);
-                language = match language {
-                    None => Some(this),
-                    Some(previous) if previous == this => Some(previous),
-                    Some(_) => Some(None),
-                };
                 parts.push(literal.value());
             }
-            let joined = parts.join(separator);
-            Some(match language.flatten() {
-                Some(language) => {
-                    Literal::new_language_tagged_literal_unchecked(joined, language).into()
-                }
-                None => Literal::new_simple_literal(joined).into(),
-            })
+            // The result is a simple literal, whatever the language tags of the parts.
+            Some(Literal::new_simple_literal(parts.join(separator)).into())
         }
     })
 }

@@ -48,6 +48,7 @@ pub struct EvalContext<'a> {
     #[cfg(not(target_family = "wasm"))]
     deadline: Option<std::time::Instant>,
     width: Cell<usize>,
+    graph_slots: RefCell<Vec<usize>>,
     base_iri: Option<oxiri::Iri<String>>,
     regexes: RefCell<HashMap<(String, String), Option<regex::Regex>>>,
     fresh: Cell<u64>,
@@ -109,6 +110,7 @@ impl<'a> EvalContext<'a> {
             #[cfg(not(target_family = "wasm"))]
             deadline,
             width: Cell::new(width),
+            graph_slots: RefCell::default(),
             base_iri: None,
             regexes: RefCell::default(),
             fresh: Cell::new(0),
@@ -263,6 +265,26 @@ impl<'a> EvalContext<'a> {
     ) -> Result<bool, QueryError> {
         let mut solutions = super::ops::evaluate(self, plan, row.to_vec());
         solutions.next().transpose().map(|first| first.is_some())
+    }
+
+    /// Declares a slot bound by `GRAPH ?g`: its value is context that sub-plans evaluated on their
+    /// own (sub-queries, groups, OPTIONAL sides) still see, so they read the right graph.
+    pub(crate) fn add_graph_slot(&self, slot: usize) {
+        let mut slots = self.graph_slots.borrow_mut();
+        if !slots.contains(&slot) {
+            slots.push(slot);
+        }
+    }
+
+    /// The part of `row` that is graph context.
+    pub(crate) fn context_of(&self, row: &[Option<TermId>]) -> Row {
+        let mut context = self.empty_row();
+        for slot in self.graph_slots.borrow().iter() {
+            if let Some(value) = row.get(*slot) {
+                context[*slot] = *value;
+            }
+        }
+        context
     }
 
     /// An empty row.

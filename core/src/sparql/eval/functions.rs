@@ -512,9 +512,15 @@ fn cast(term: &Term, target: CastTarget) -> Option<Term> {
         .and_then(|_| Boolean::from_str(value).ok())
         .map(bool::from);
     Some(match target {
-        CastTarget::String => Literal::new_simple_literal(match number {
-            Some(n) => numeric_term(n).to_string_value()?,
-            None => value.to_owned(),
+        // Numbers and booleans take their canonical form ("1.0"^^xsd:decimal gives "1"); other
+        // values keep their lexical form ("+33.3300" stays as written).
+        CastTarget::String => Literal::new_simple_literal(match (number, from_bool) {
+            (Some(n), _) => match numeric_term(n) {
+                Term::Literal(canonical) => canonical.value().to_owned(),
+                _ => value.to_owned(),
+            },
+            (None, Some(b)) => b.to_string(),
+            (None, None) => value.to_owned(),
         })
         .into(),
         CastTarget::Boolean => Literal::from(match (number, from_bool) {
@@ -575,17 +581,4 @@ fn cast(term: &Term, target: CastTarget) -> Option<Term> {
             }
         }
     })
-}
-
-trait LexicalValue {
-    fn to_string_value(&self) -> Option<String>;
-}
-
-impl LexicalValue for Term {
-    fn to_string_value(&self) -> Option<String> {
-        match self {
-            Term::Literal(literal) => Some(literal.value().to_owned()),
-            _ => None,
-        }
-    }
 }

@@ -34,6 +34,7 @@ fn substitutable(plan: &PlanNode) -> bool {
         | PlanNode::Empty
         | PlanNode::Pattern(_)
         | PlanNode::Path(_)
+        | PlanNode::NamedGraph(_)
         | PlanNode::Values(..) => true,
         PlanNode::Join(left, right) => substitutable(left) && substitutable(right),
         PlanNode::Union(children) => children.iter().all(substitutable),
@@ -53,23 +54,28 @@ pub(crate) fn merge(a: &[Option<TermId>], b: &[Option<TermId>]) -> Option<Row> {
         .ok()
 }
 
-fn is_empty(row: &[Option<TermId>]) -> bool {
-    row.iter().all(Option::is_none)
-}
-
 /// Solutions of `plan` joined with `input`.
 pub(crate) fn evaluate<'c>(
     ctx: &'c EvalContext<'c>,
     plan: &'c PlanNode,
     input: Row,
 ) -> RowIter<'c> {
-    if !is_empty(&input) && !substitutable(plan) {
-        let inner = evaluate(ctx, plan, ctx.empty_row());
+    if !substitutable(plan) {
+        let context = ctx.context_of(&input);
+        if context == input {
+            return evaluate_node(ctx, plan, input);
+        }
+        let inner = evaluate(ctx, plan, context);
         return Box::new(inner.filter_map(move |row| match row {
             Ok(row) => merge(&row, &input).map(Ok),
             Err(e) => Some(Err(e)),
         }));
     }
+    evaluate_node(ctx, plan, input)
+}
+
+/// One node, with `input` either substituted in (substitutable plans) or graph context only.
+fn evaluate_node<'c>(ctx: &'c EvalContext<'c>, plan: &'c PlanNode, input: Row) -> RowIter<'c> {
     match plan {
         PlanNode::Unit => once(input),
         PlanNode::Empty => Box::new(std::iter::empty()),
@@ -91,7 +97,9 @@ pub(crate) fn evaluate<'c>(
                 .iter()
                 .flat_map(move |child| evaluate(ctx, child, input.clone())),
         ),
-        PlanNode::LeftJoin(left, right, filter) => left_join(ctx, left, right, filter.as_ref()),
+        PlanNode::LeftJoin(left, right, filter) => {
+            left_join(ctx, left, right, filter.as_ref(), input)
+        }
         PlanNode::Filter(expr, inner) => {
             Box::new(evaluate(ctx, inner, input).filter_map(move |row| {
                 match row {
@@ -118,7 +126,7 @@ pub(crate) fn evaluate<'c>(
             }))
         }
         PlanNode::Minus(left, right) => {
-            let right_rows = match collect(evaluate(ctx, right, ctx.empty_row())) {
+            let right_rows = match collect(evaluate(ctx, right, ctx.context_of(&input))) {
                 Ok(rows) => rows,
                 Err(e) => return failed(e),
             };
@@ -133,7 +141,7 @@ pub(crate) fn evaluate<'c>(
                 Err(_) => true,
             }))
         }
-        PlanNode::OrderBy(inner, keys) => match order_by(ctx, inner, keys) {
+        PlanNode::OrderBy(inner, keys) => match order_by(ctx, inner, keys, input) {
             Ok(rows) => Box::new(rows.into_iter().map(Ok)),
             Err(e) => failed(e),
         },
@@ -153,11 +161,12 @@ pub(crate) fn evaluate<'c>(
             }))
         }
         PlanNode::Group(inner, keys, aggregates) => {
-            match super::aggregate::group(ctx, inner, keys, aggregates) {
+            match super::aggregate::group(ctx, inner, keys, aggregates, input) {
                 Ok(rows) => rows,
                 Err(e) => failed(e),
             }
         }
+        PlanNode::NamedGraph(term) => super::pattern::named_graph(ctx, *term, input),
         PlanNode::Slice(inner, start, length) => {
             let rows = evaluate(ctx, inner, input).skip(*start);
             match length {
@@ -180,6 +189,7 @@ fn join<'c>(
     right: &'c PlanNode,
     input: Row,
 ) -> RowIter<'c> {
+    let context = ctx.context_of(&input);
     let left_rows = evaluate(ctx, left, input);
     if substitutable(right) {
         return Box::new(left_rows.flat_map(move |row| match row {
@@ -192,7 +202,7 @@ fn join<'c>(
             Err(e) => failed(e),
         }));
     }
-    let right_rows = match collect(evaluate(ctx, right, ctx.empty_row())) {
+    let right_rows = match collect(evaluate(ctx, right, context.clone())) {
         Ok(rows) => rows,
         Err(e) => return failed(e),
     };
@@ -215,17 +225,19 @@ fn left_join<'c>(
     left: &'c PlanNode,
     right: &'c PlanNode,
     filter: Option<&'c super::Expr>,
+    input: Row,
 ) -> RowIter<'c> {
+    let context = ctx.context_of(&input);
     let right_rows = if substitutable(right) {
         None
     } else {
-        match collect(evaluate(ctx, right, ctx.empty_row())) {
+        match collect(evaluate(ctx, right, context.clone())) {
             Ok(rows) => Some(rows),
             Err(e) => return failed(e),
         }
     };
     Box::new(
-        evaluate(ctx, left, ctx.empty_row()).flat_map(move |row| -> RowIter<'c> {
+        evaluate(ctx, left, context).flat_map(move |row| -> RowIter<'c> {
             let row = match row {
                 Ok(row) => row,
                 Err(e) => return failed(e),
@@ -266,9 +278,10 @@ fn order_by<'c>(
     ctx: &'c EvalContext<'c>,
     inner: &'c PlanNode,
     keys: &'c [(super::Expr, bool)],
+    input: Row,
 ) -> Result<Vec<Row>, QueryError> {
     let mut keyed = Vec::new();
-    for row in evaluate(ctx, inner, ctx.empty_row()) {
+    for row in evaluate(ctx, inner, input) {
         let row = row?;
         let mut values = Vec::with_capacity(keys.len());
         for (expr, _) in keys {

@@ -47,6 +47,9 @@ pub struct PathNode {
 struct PathEval<'c> {
     ctx: &'c EvalContext<'c>,
     graphs: Vec<GraphScope>,
+    /// Ends fixed by the query text itself: only they may match a zero-length path without
+    /// occurring in the graph.
+    constants: Vec<TermId>,
 }
 
 impl PathEval<'_> {
@@ -173,11 +176,26 @@ impl PathEval<'_> {
         })
     }
 
+    /// Whether `node` may stand at the end of a zero-length path: it occurs in the graph, or the
+    /// query names it.
+    fn in_graph(&self, node: TermId) -> Result<bool, QueryError> {
+        if self.constants.contains(&node) {
+            return Ok(true);
+        }
+        Ok(!self.scan(Some(node), None, None)?.is_empty()
+            || !self.scan(None, None, Some(node))?.is_empty())
+    }
+
     fn zero_length(
         &self,
         s: Option<TermId>,
         o: Option<TermId>,
     ) -> Result<Vec<(TermId, TermId)>, QueryError> {
+        if let Some(node) = s.or(o)
+            && !self.in_graph(node)?
+        {
+            return Ok(Vec::new());
+        }
         Ok(match (s, o) {
             (Some(s), Some(o)) => {
                 if s == o {
@@ -201,7 +219,7 @@ impl PathEval<'_> {
         reverse: bool,
     ) -> Result<HashSet<TermId>, QueryError> {
         let mut reached = HashSet::new();
-        if zero {
+        if zero && self.in_graph(start)? {
             reached.insert(start);
         }
         let mut queue = VecDeque::from([start]);
@@ -287,7 +305,18 @@ pub(crate) fn scan_path<'c>(
         }
         let mut rows = Vec::new();
         for (graphs, graph_binding) in runs {
-            let eval = PathEval { ctx, graphs };
+            let constants = [node.subject, node.object]
+                .into_iter()
+                .filter_map(|term| match term {
+                    PatternTerm::Const(id) => Some(id),
+                    _ => None,
+                })
+                .collect();
+            let eval = PathEval {
+                ctx,
+                graphs,
+                constants,
+            };
             for (start, end) in eval.pairs(&node.path, s, o)? {
                 let mut row = input.clone();
                 let mut ok = true;

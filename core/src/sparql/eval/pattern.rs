@@ -144,3 +144,38 @@ pub(crate) fn scan_pattern<'c>(
             }),
     )
 }
+
+/// The named graphs of the dataset as bindings of `term` (see `PlanNode::NamedGraph`).
+pub(crate) fn named_graph<'c>(
+    ctx: &'c EvalContext<'c>,
+    term: PatternTerm,
+    input: Row,
+) -> RowIter<'c> {
+    let named = match &ctx.dataset.named {
+        Some(named) => Ok(named.clone()),
+        None => ctx.reader().named_graphs(),
+    };
+    let named = match named {
+        Ok(named) => named,
+        Err(e) => return Box::new(std::iter::once(Err(e))),
+    };
+    let rows: Vec<Row> = match resolve(term, &input) {
+        Resolved::Impossible => Vec::new(),
+        Resolved::Bound(g) => {
+            if named.contains(&g) {
+                vec![input]
+            } else {
+                Vec::new()
+            }
+        }
+        Resolved::Free(slot) => named
+            .into_iter()
+            .map(|g| {
+                let mut row = input.clone();
+                row[slot] = Some(g);
+                row
+            })
+            .collect(),
+    };
+    Box::new(rows.into_iter().map(Ok))
+}

@@ -51,6 +51,9 @@ pub enum PlanNode {
     Pattern(QuadPatternNode),
     /// A property path.
     Path(super::super::eval::PathNode),
+    /// One row per named graph of the dataset, binding the graph variable (or one row if the
+    /// named graph exists): what `GRAPH ?g { … }` ranges over.
+    NamedGraph(PatternTerm),
     /// Inner join.
     Join(Box<PlanNode>, Box<PlanNode>),
     /// Left outer join, with the OPTIONAL's filter.

@@ -221,7 +221,11 @@ impl Translator {
             }
             GraphPattern::Graph { name, inner } => {
                 let name = self.named_node_pattern(name, ctx)?;
-                self.pattern(inner, &GraphTarget::Named(name), ctx)?
+                if let PatternTerm::Slot(slot) = name {
+                    ctx.add_graph_slot(slot);
+                }
+                let inner = self.pattern(inner, &GraphTarget::Named(name), ctx)?;
+                PlanNode::Join(Box::new(PlanNode::NamedGraph(name)), Box::new(inner))
             }
             GraphPattern::Extend {
                 inner,
