@@ -18,13 +18,13 @@
 //!
 //! ```
 //! use trine_backend_rocksdb::{RocksDbBackend, RocksDbOptions};
-//! use trine_core::kv::{KeyRange, KvBackend, KvCursor, KvSnapshot, Keyspace};
+//! use trine_core::kv::{KeyRange, KvBackend, KvCursor, KvSnapshot, Keyspace, SortedRun};
 //!
 //! # fn main() -> Result<(), trine_core::kv::KvError> {
 //! let dir = tempfile::tempdir()?;
 //! let backend = RocksDbBackend::open_with(dir.path(), RocksDbOptions::bulk_load())?;
-//! let entries = (0u64..3).map(|i| (i.to_be_bytes().to_vec(), Vec::new())).collect();
-//! backend.ingest_sorted(Keyspace::Graphs, entries.into())?;
+//! let run: SortedRun = (0u64..3).map(|i| (i.to_be_bytes(), [])).collect();
+//! backend.ingest_sorted(Keyspace::Graphs, run)?;
 //!
 //! let snapshot = backend.snapshot()?;
 //! let mut cursor = snapshot.cursor(Keyspace::Graphs, KeyRange::all())?;

@@ -241,27 +241,63 @@ pub(crate) fn equals(a: &Term, b: &Term) -> Option<bool> {
     if a == b {
         return Some(true);
     }
-    match (a, b) {
-        (Term::Literal(x), Term::Literal(y)) => {
-            let known = |l: &Literal| {
-                l.language().is_some()
-                    || [xsd::STRING, xsd::BOOLEAN, xsd::DATE_TIME].contains(&l.datatype())
-                    || numeric(&Term::Literal(l.clone())).is_some()
-            };
-            if x.datatype() == y.datatype() && x.datatype() == xsd::BOOLEAN {
-                let (p, q) = (
-                    Boolean::from_str(x.value()).ok()?,
-                    Boolean::from_str(y.value()).ok()?,
-                );
-                return Some(p == q);
-            }
-            if known(x) && known(y) {
-                Some(false)
-            } else {
-                None
-            }
-        }
-        _ => Some(false),
+    let (Term::Literal(x), Term::Literal(y)) = (a, b) else {
+        return Some(false);
+    };
+    if x.datatype() == y.datatype()
+        && let Some(ordering) = compare_values(x, y)
+    {
+        return Some(ordering == Ordering::Equal);
+    }
+    // A language-tagged literal equals no other term. Two valid values of types SPARQL knows
+    // are different values; an unknown datatype or an ill-typed lexical form might still denote
+    // the same value, which is an error rather than `false`.
+    if x.language().is_some() || y.language().is_some() {
+        return Some(false);
+    }
+    if valid_known(x) && valid_known(y) {
+        Some(false)
+    } else {
+        None
+    }
+}
+
+/// Whether the literal has a datatype SPARQL's operators know and a valid lexical form for it.
+fn valid_known(literal: &Literal) -> bool {
+    let datatype = literal.datatype();
+    let value = literal.value();
+    if datatype == xsd::STRING {
+        true
+    } else if datatype == xsd::BOOLEAN {
+        Boolean::from_str(value).is_ok()
+    } else if datatype == xsd::DATE_TIME {
+        oxsdatatypes::DateTime::from_str(value).is_ok()
+    } else if datatype == xsd::DATE {
+        oxsdatatypes::Date::from_str(value).is_ok()
+    } else {
+        numeric(&Term::Literal(literal.clone())).is_some()
+    }
+}
+
+/// Value order of two literals of the same non-numeric datatype, when both parse.
+fn compare_values(x: &Literal, y: &Literal) -> Option<Ordering> {
+    let datatype = x.datatype();
+    if datatype == xsd::BOOLEAN {
+        Boolean::from_str(x.value())
+            .ok()?
+            .partial_cmp(&Boolean::from_str(y.value()).ok()?)
+    } else if datatype == xsd::DATE_TIME {
+        oxsdatatypes::DateTime::from_str(x.value())
+            .ok()?
+            .partial_cmp(&oxsdatatypes::DateTime::from_str(y.value()).ok()?)
+    } else if datatype == xsd::DATE {
+        oxsdatatypes::Date::from_str(x.value())
+            .ok()?
+            .partial_cmp(&oxsdatatypes::Date::from_str(y.value()).ok()?)
+    } else if datatype == xsd::STRING && x.language().is_none() && y.language().is_none() {
+        Some(x.value().cmp(y.value()))
+    } else {
+        None
     }
 }
 
@@ -273,23 +309,10 @@ pub(crate) fn compare(a: &Term, b: &Term) -> Option<Ordering> {
     let (Term::Literal(x), Term::Literal(y)) = (a, b) else {
         return None;
     };
-    if x.datatype() != y.datatype() || x.language().is_some() || y.language().is_some() {
+    if x.datatype() != y.datatype() {
         return None;
     }
-    let datatype = x.datatype();
-    if datatype == xsd::STRING {
-        Some(x.value().cmp(y.value()))
-    } else if datatype == xsd::BOOLEAN {
-        Boolean::from_str(x.value())
-            .ok()?
-            .partial_cmp(&Boolean::from_str(y.value()).ok()?)
-    } else if datatype == xsd::DATE_TIME {
-        oxsdatatypes::DateTime::from_str(x.value())
-            .ok()?
-            .partial_cmp(&oxsdatatypes::DateTime::from_str(y.value()).ok()?)
-    } else {
-        None
-    }
+    compare_values(x, y)
 }
 
 impl Expr {

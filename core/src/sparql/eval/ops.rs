@@ -37,6 +37,7 @@ fn substitutable(plan: &PlanNode) -> bool {
         | PlanNode::NamedGraph(_)
         | PlanNode::Values(..) => true,
         PlanNode::Join(left, right) => substitutable(left) && substitutable(right),
+        PlanNode::BindGraph(inner, _, _) => substitutable(inner),
         PlanNode::Union(children) => children.iter().all(substitutable),
         _ => false,
     }
@@ -167,6 +168,21 @@ fn evaluate_node<'c>(ctx: &'c EvalContext<'c>, plan: &'c PlanNode, input: Row) -
             }
         }
         PlanNode::NamedGraph(term) => super::pattern::named_graph(ctx, *term, input),
+        PlanNode::BindGraph(inner, variable, current) => {
+            let (variable, current) = (*variable, *current);
+            Box::new(evaluate(ctx, inner, input).filter_map(move |row| {
+                let mut row = match row {
+                    Ok(row) => row,
+                    Err(e) => return Some(Err(e)),
+                };
+                match (row[variable], row[current]) {
+                    (Some(bound), Some(graph)) if bound != graph => return None,
+                    (None, graph) => row[variable] = graph,
+                    _ => {}
+                }
+                Some(Ok(row))
+            }))
+        }
         PlanNode::Slice(inner, start, length) => {
             let rows = evaluate(ctx, inner, input).skip(*start);
             match length {

@@ -54,6 +54,9 @@ pub enum PlanNode {
     /// One row per named graph of the dataset, binding the graph variable (or one row if the
     /// named graph exists): what `GRAPH ?g { … }` ranges over.
     NamedGraph(PatternTerm),
+    /// Unifies a graph variable (first slot) with the graph being read (second slot): binds it
+    /// if unbound, drops the row if it differs.
+    BindGraph(Box<PlanNode>, Slot, Slot),
     /// Inner join.
     Join(Box<PlanNode>, Box<PlanNode>),
     /// Left outer join, with the OPTIONAL's filter.

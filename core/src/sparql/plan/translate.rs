@@ -20,6 +20,7 @@ use crate::sparql::eval::{
 pub(crate) struct Translator {
     slots: HashMap<Variable, Slot>,
     blank_slots: HashMap<BlankNode, Slot>,
+    hidden: usize,
 }
 
 fn unsupported(what: impl Into<String>) -> QueryError {
@@ -31,12 +32,20 @@ impl Translator {
         Self {
             slots: HashMap::new(),
             blank_slots: HashMap::new(),
+            hidden: 0,
         }
     }
 
     /// Number of slots allotted so far.
     pub(crate) fn width(&self) -> usize {
-        self.slots.len() + self.blank_slots.len()
+        self.slots.len() + self.blank_slots.len() + self.hidden
+    }
+
+    /// A slot no query variable can name.
+    fn hidden_slot(&mut self) -> Slot {
+        let slot = self.width();
+        self.hidden += 1;
+        slot
     }
 
     pub(crate) fn slot(&mut self, variable: &Variable) -> Slot {
@@ -219,14 +228,28 @@ impl Translator {
                 }
                 PlanNode::Union(children)
             }
-            GraphPattern::Graph { name, inner } => {
-                let name = self.named_node_pattern(name, ctx)?;
-                if let PatternTerm::Slot(slot) = name {
-                    ctx.add_graph_slot(slot);
+            GraphPattern::Graph { name, inner } => match self.named_node_pattern(name, ctx)? {
+                PatternTerm::Slot(variable) => {
+                    // The graph being read lives in a hidden slot; the variable is unified with it
+                    // after the inner pattern, where it may also occur as an ordinary variable.
+                    let current = self.hidden_slot();
+                    ctx.add_graph_slot(current);
+                    let target = GraphTarget::Named(PatternTerm::Slot(current));
+                    let inner = self.pattern(inner, &target, ctx)?;
+                    PlanNode::BindGraph(
+                        Box::new(PlanNode::Join(
+                            Box::new(PlanNode::NamedGraph(PatternTerm::Slot(current))),
+                            Box::new(inner),
+                        )),
+                        variable,
+                        current,
+                    )
                 }
-                let inner = self.pattern(inner, &GraphTarget::Named(name), ctx)?;
-                PlanNode::Join(Box::new(PlanNode::NamedGraph(name)), Box::new(inner))
-            }
+                constant => {
+                    let inner = self.pattern(inner, &GraphTarget::Named(constant), ctx)?;
+                    PlanNode::Join(Box::new(PlanNode::NamedGraph(constant)), Box::new(inner))
+                }
+            },
             GraphPattern::Extend {
                 inner,
                 variable,
