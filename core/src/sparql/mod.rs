@@ -164,7 +164,13 @@ impl PreparedQuery {
             }
         };
         ctx.set_width(translator.width());
-        Ok(Execution { ctx, root, form })
+        let names = translator.slot_names();
+        Ok(Execution {
+            ctx,
+            root,
+            form,
+            names,
+        })
     }
 }
 
@@ -185,6 +191,7 @@ pub struct Execution<'r> {
     ctx: EvalContext<'r>,
     root: PlanNode,
     form: QueryForm,
+    names: Vec<String>,
 }
 
 impl Execution<'_> {
@@ -196,8 +203,23 @@ impl Execution<'_> {
         results::results(&self.ctx, &self.root, &self.form)
     }
 
-    /// The plan, for EXPLAIN.
+    /// The plan.
     pub fn plan(&self) -> &PlanNode {
         &self.root
+    }
+
+    /// EXPLAIN: the plan with the join algorithm at each join and estimated rows; render it with
+    /// [`ExplainNode::to_text`] or [`ExplainNode::to_json`].
+    ///
+    /// # Errors
+    /// Fails if the statistics cannot be read.
+    pub fn explain(&self) -> Result<plan::ExplainNode, QueryError> {
+        let names = |slot: usize| {
+            self.names
+                .get(slot)
+                .cloned()
+                .unwrap_or_else(|| format!("_{slot}"))
+        };
+        plan::explain(&self.ctx, &self.root, &names)
     }
 }

@@ -3,3 +3,4 @@
 mod cross_backend;
 mod rdf11;
 mod sparql;
+mod sparql_engine;

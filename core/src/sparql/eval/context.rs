@@ -68,6 +68,8 @@ pub(crate) trait TermReader {
             + '_,
     >;
     fn named_graphs(&self) -> Result<Vec<TermId>, QueryError>;
+    fn quad_count(&self) -> Result<u64, QueryError>;
+    fn predicate_count(&self, predicate: TermId) -> Result<u64, QueryError>;
 }
 
 impl<R: QuadRead> TermReader for R {
@@ -91,6 +93,14 @@ impl<R: QuadRead> TermReader for R {
 
     fn named_graphs(&self) -> Result<Vec<TermId>, QueryError> {
         Ok(self.named_graph_ids()?)
+    }
+
+    fn quad_count(&self) -> Result<u64, QueryError> {
+        Ok(self.len()?)
+    }
+
+    fn predicate_count(&self, predicate: TermId) -> Result<u64, QueryError> {
+        Ok(QuadRead::predicate_count(self, predicate)?)
     }
 }
 

@@ -13,7 +13,7 @@ pub use aggregate::{Aggregate, AggregateFunction};
 pub use context::{CancellationToken, EvalContext};
 pub use expr::{ArithmeticOp, Expr};
 pub use functions::{Builtin, CastTarget};
-pub(crate) use ops::RowIter;
+pub(crate) use ops::{RowIter, substitutable};
 pub use path::{PathExpr, PathNode};
 
 /// Solutions of a whole plan.

@@ -28,7 +28,7 @@ fn failed(error: QueryError) -> RowIter<'static> {
 }
 
 /// Whether `plan` can be evaluated with its input substituted in.
-fn substitutable(plan: &PlanNode) -> bool {
+pub(crate) fn substitutable(plan: &PlanNode) -> bool {
     match plan {
         PlanNode::Unit
         | PlanNode::Empty

@@ -1,9 +1,12 @@
 //! From the SPARQL algebra to Trine's logical plan: variables become column slots, constants
 //! become ids, and the dataset (FROM / FROM NAMED) becomes graph scopes.
 
+mod explain;
 mod node;
 mod translate;
 
+pub use explain::ExplainNode;
+pub(crate) use explain::explain;
 pub use node::{
     GraphTarget, PatternTerm, PlanNode, QuadPatternNode, QueryForm, Slot, TemplateTerm,
     TemplateTriple,

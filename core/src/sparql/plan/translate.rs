@@ -41,6 +41,18 @@ impl Translator {
         self.slots.len() + self.blank_slots.len() + self.hidden
     }
 
+    /// A printable name for each slot: `?var` for variables, `_:b` for blank nodes.
+    pub(crate) fn slot_names(&self) -> Vec<String> {
+        let mut names = vec![String::new(); self.width()];
+        for (variable, slot) in &self.slots {
+            names[*slot] = variable.to_string();
+        }
+        for (node, slot) in &self.blank_slots {
+            names[*slot] = node.to_string();
+        }
+        names
+    }
+
     /// A slot no query variable can name.
     fn hidden_slot(&mut self) -> Slot {
         let slot = self.width();

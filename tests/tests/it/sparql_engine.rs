@@ -1,0 +1,128 @@
+//! Behaviour of Trine's SPARQL engine beyond the W3C suites: EXPLAIN, timeouts, cancellation.
+
+use std::time::{Duration, Instant};
+
+use trine_core::Store;
+use trine_core::io::{LoadOptions, RdfFormat};
+use trine_core::kv::MemoryBackend;
+use trine_core::sparql::{
+    CancellationToken, PreparedQuery, QueryError, QueryOptions, QueryResults,
+};
+
+fn store_with(triples: usize) -> Store<MemoryBackend> {
+    let store = Store::open(MemoryBackend::new()).expect("store");
+    let mut data = String::new();
+    for i in 0..triples {
+        data.push_str(&format!(
+            "<http://e/s{}> <http://e/p{}> <http://e/o{}> .\n",
+            i % 100,
+            i % 4,
+            i % 37
+        ));
+    }
+    store
+        .load_from_reader(RdfFormat::NTriples, data.as_bytes(), &LoadOptions::new())
+        .expect("load");
+    store
+}
+
+fn drain(results: QueryResults<'_>) -> Result<usize, QueryError> {
+    match results {
+        QueryResults::Solutions(solutions) => {
+            let mut count = 0;
+            for solution in solutions {
+                solution?;
+                count += 1;
+            }
+            Ok(count)
+        }
+        QueryResults::Boolean(_) => Ok(1),
+        QueryResults::Graph(triples) => triples.map(|t| t.map(|_| 1)).sum(),
+    }
+}
+
+#[test]
+fn explain_names_join_algorithms_and_estimates() {
+    let store = store_with(400);
+    let snapshot = store.snapshot().expect("snapshot");
+    let query = PreparedQuery::parse(
+        "SELECT * WHERE { ?a <http://e/p0> ?b . ?b <http://e/p1> ?c . ?c <http://e/p2> ?d . ?d <http://e/p3> ?e }",
+        None,
+    )
+    .expect("parse");
+    let execution = query
+        .bind(&snapshot, &QueryOptions::default())
+        .expect("plan");
+    let plan = execution.explain().expect("explain");
+    let text = plan.to_text();
+    println!("{text}");
+    assert_eq!(
+        text.matches("Join [index nested-loop join").count(),
+        3,
+        "{text}"
+    );
+    assert_eq!(text.matches("QuadPattern").count(), 4, "{text}");
+    assert!(
+        text.contains("estimated rows: 100"),
+        "the p0 pattern estimates its 100 quads: {text}"
+    );
+    let json = plan.to_json();
+    assert!(
+        json.starts_with("{\"operator\":\"Project\"") && json.contains("\"estimatedRows\":"),
+        "{json}"
+    );
+}
+
+#[test]
+fn timeout_stops_a_runaway_query_and_the_store_keeps_answering() {
+    let store = store_with(3_000);
+    let snapshot = store.snapshot().expect("snapshot");
+    // A triple cross product: 2.7e10 rows, far beyond any timeout.
+    let query = PreparedQuery::parse("SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }", None)
+        .expect("parse");
+    let timeout = Duration::from_millis(300);
+    let options = QueryOptions {
+        timeout: Some(timeout),
+        ..QueryOptions::default()
+    };
+    let started = Instant::now();
+    let execution = query.bind(&snapshot, &options).expect("plan");
+    let outcome = execution.results().and_then(drain);
+    let elapsed = started.elapsed();
+    assert!(matches!(outcome, Err(QueryError::Timeout)), "{outcome:?}");
+    assert!(
+        elapsed < 2 * timeout,
+        "stopped after {elapsed:?}, more than twice {timeout:?}"
+    );
+    let count = PreparedQuery::parse("SELECT * WHERE { <http://e/s1> ?p ?o }", None)
+        .expect("parse")
+        .bind(&snapshot, &QueryOptions::default())
+        .expect("plan")
+        .results()
+        .and_then(drain)
+        .expect("the store still answers");
+    assert_eq!(count, 30);
+}
+
+#[test]
+fn cancellation_token_stops_a_query() {
+    let store = store_with(1_000);
+    let snapshot = store.snapshot().expect("snapshot");
+    let token = CancellationToken::new();
+    let options = QueryOptions {
+        cancellation: token.clone(),
+        ..QueryOptions::default()
+    };
+    let query =
+        PreparedQuery::parse("SELECT * WHERE { ?a ?b ?c . ?d ?e ?f }", None).expect("parse");
+    let execution = query.bind(&snapshot, &options).expect("plan");
+    token.cancel();
+    let outcome = execution.results().and_then(drain);
+    assert!(matches!(outcome, Err(QueryError::Cancelled)), "{outcome:?}");
+}
+
+#[test]
+fn syntax_errors_name_the_position() {
+    let error = PreparedQuery::parse("SELECT * WHERE { ?s ?p }", None).expect_err("invalid query");
+    assert!(error.to_string().contains("1:"), "{error}");
+}
