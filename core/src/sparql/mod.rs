@@ -35,7 +35,10 @@ pub use eval::CancellationToken;
 pub use format::{QueryResultsFormat, ResultsWriteError};
 pub use results::{QueryResults, QuerySolution, SolutionIter};
 
-use oxrdf::Variable;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use oxrdf::{NamedNode, Term, Variable};
 use spargebra::Query;
 use spargebra::algebra::GraphPattern;
 
@@ -43,13 +46,45 @@ use crate::storage::QuadRead;
 use eval::EvalContext;
 use plan::{DatasetView, DefaultGraphs, GraphTarget, PlanNode, QueryForm, Translator};
 
+/// A function an embedder adds to SPARQL, called by its IRI: it gets the evaluated arguments and
+/// returns a value, or `None` for an expression error.
+pub type CustomFunction = Arc<dyn Fn(&[Term]) -> Option<Term> + Send + Sync>;
+
 /// Limits and controls for one execution.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 pub struct QueryOptions {
     /// Stop with [`QueryError::Timeout`] after this long (not on `wasm32`, which has no clock).
     pub timeout: Option<std::time::Duration>,
     /// Stop with [`QueryError::Cancelled`] once this token is cancelled.
     pub cancellation: CancellationToken,
+    /// Extension functions by IRI.
+    pub custom_functions: HashMap<NamedNode, CustomFunction>,
+}
+
+impl std::fmt::Debug for QueryOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("QueryOptions")
+            .field("timeout", &self.timeout)
+            .field("cancellation", &self.cancellation)
+            .field(
+                "custom_functions",
+                &self.custom_functions.keys().collect::<Vec<_>>(),
+            )
+            .finish()
+    }
+}
+
+impl QueryOptions {
+    /// Adds an extension function callable as `<iri>(args…)`.
+    #[must_use]
+    pub fn with_custom_function(
+        mut self,
+        iri: NamedNode,
+        function: impl Fn(&[Term]) -> Option<Term> + Send + Sync + 'static,
+    ) -> Self {
+        self.custom_functions.insert(iri, Arc::new(function));
+        self
+    }
 }
 
 /// A parsed query, ready to run many times.
@@ -84,6 +119,21 @@ impl PreparedQuery {
         &self,
         reader: &'r R,
         options: &QueryOptions,
+    ) -> Result<Execution<'r>, QueryError> {
+        self.bind_with(reader, options, &[])
+    }
+
+    /// As [`bind`](Self::bind), with variables fixed to values before evaluation (a prepared
+    /// query run with parameters): every occurrence of a bound variable, in sub-queries too, takes
+    /// the value, as if the query text had it in place of the variable.
+    ///
+    /// # Errors
+    /// As [`bind`](Self::bind).
+    pub fn bind_with<'r, R: QuadRead>(
+        &self,
+        reader: &'r R,
+        options: &QueryOptions,
+        bindings: &[(Variable, Term)],
     ) -> Result<Execution<'r>, QueryError> {
         let (dataset, pattern) = match &self.query {
             Query::Select {
@@ -134,7 +184,12 @@ impl PreparedQuery {
             | Query::Describe { base_iri, .. }
             | Query::Ask { base_iri, .. } => base_iri.clone(),
         });
+        ctx.set_custom_functions(options.custom_functions.clone());
         let mut translator = Translator::new();
+        let bound_slots: Vec<(usize, Term)> = bindings
+            .iter()
+            .map(|(variable, value)| (translator.slot(variable), value.clone()))
+            .collect();
         let root = translator.pattern(pattern, &GraphTarget::DefaultGraph, &ctx)?;
         let form = match &self.query {
             Query::Select { .. } => {
@@ -165,11 +220,18 @@ impl PreparedQuery {
         };
         ctx.set_width(translator.width());
         let names = translator.slot_names();
+        let mut input = ctx.empty_row();
+        for (slot, value) in bound_slots {
+            input[slot] = Some(ctx.intern(value)?);
+            // Parameters bind every occurrence of the variable, under projections too.
+            ctx.add_graph_slot(slot);
+        }
         Ok(Execution {
             ctx,
             root,
             form,
             names,
+            input,
         })
     }
 }
@@ -192,6 +254,7 @@ pub struct Execution<'r> {
     root: PlanNode,
     form: QueryForm,
     names: Vec<String>,
+    input: eval::Row,
 }
 
 impl Execution<'_> {
@@ -200,7 +263,7 @@ impl Execution<'_> {
     /// # Errors
     /// Evaluation failures surface here for ASK, and from the iterators otherwise.
     pub fn results(&self) -> Result<QueryResults<'_>, QueryError> {
-        results::results(&self.ctx, &self.root, &self.form)
+        results::results(&self.ctx, &self.root, &self.form, self.input.clone())
     }
 
     /// The plan.

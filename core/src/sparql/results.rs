@@ -87,8 +87,9 @@ pub(crate) fn results<'e>(
     ctx: &'e EvalContext<'e>,
     root: &'e PlanNode,
     form: &'e QueryForm,
+    input: super::eval::Row,
 ) -> Result<QueryResults<'e>, QueryError> {
-    let rows = super::eval::ops_evaluate(ctx, root);
+    let rows = super::eval::ops_evaluate(ctx, root, input);
     Ok(match form {
         QueryForm::Select(variables) => QueryResults::Solutions(SolutionIter {
             ctx,

@@ -126,3 +126,67 @@ fn syntax_errors_name_the_position() {
     let error = PreparedQuery::parse("SELECT * WHERE { ?s ?p }", None).expect_err("invalid query");
     assert!(error.to_string().contains("1:"), "{error}");
 }
+
+#[test]
+fn prepared_query_runs_with_bound_variables() {
+    let store = store_with(400);
+    let snapshot = store.snapshot().expect("snapshot");
+    let query =
+        PreparedQuery::parse("SELECT ?o WHERE { ?s <http://e/p0> ?o }", None).expect("parse");
+    let subject = oxrdf::Variable::new_unchecked("s");
+    for (value, expected) in [
+        ("http://e/s0", 4),
+        ("http://e/s1", 0),
+        ("http://e/nobody", 0),
+    ] {
+        let bindings = [(
+            subject.clone(),
+            oxrdf::NamedNode::new_unchecked(value).into(),
+        )];
+        let count = query
+            .bind_with(&snapshot, &QueryOptions::default(), &bindings)
+            .expect("plan")
+            .results()
+            .and_then(drain)
+            .expect("run");
+        assert_eq!(count, expected, "?s = <{value}>");
+    }
+}
+
+#[test]
+fn custom_functions_are_called_by_iri() {
+    let store = store_with(10);
+    let snapshot = store.snapshot().expect("snapshot");
+    let shout = oxrdf::NamedNode::new_unchecked("http://example.com/fn#shout");
+    let options = QueryOptions::default().with_custom_function(shout, |args| match args {
+        [oxrdf::Term::NamedNode(node)] => {
+            Some(oxrdf::Literal::new_simple_literal(node.as_str().to_uppercase()).into())
+        }
+        _ => None,
+    });
+    let query = PreparedQuery::parse(
+        "SELECT ?x WHERE { <http://e/s1> ?p ?o BIND(<http://example.com/fn#shout>(?o) AS ?x) }",
+        None,
+    )
+    .expect("parse");
+    let execution = query.bind(&snapshot, &options).expect("plan");
+    let QueryResults::Solutions(solutions) = execution.results().expect("run") else {
+        panic!("not solutions");
+    };
+    let values: Vec<String> = solutions
+        .map(|s| {
+            s.expect("solution")
+                .get("x")
+                .map(ToString::to_string)
+                .unwrap_or_default()
+        })
+        .collect();
+    assert_eq!(values, ["\"HTTP://E/O1\""]);
+    let unknown = PreparedQuery::parse(
+        "SELECT * WHERE { BIND(<http://example.com/nope>(1) AS ?x) }",
+        None,
+    )
+    .expect("parse")
+    .bind(&snapshot, &QueryOptions::default());
+    assert!(matches!(unknown, Err(QueryError::Unsupported(_))));
+}

@@ -54,6 +54,8 @@ pub struct EvalContext<'a> {
     fresh: Cell<u64>,
     nonce: u64,
     now: Option<oxsdatatypes::DateTime>,
+    custom_functions: Vec<crate::sparql::CustomFunction>,
+    custom_names: HashMap<oxrdf::NamedNode, usize>,
 }
 
 /// The part of [`QuadRead`] the evaluator needs, object-safe so that plans are not generic.
@@ -130,7 +132,30 @@ impl<'a> EvalContext<'a> {
             now: Some(oxsdatatypes::DateTime::now()),
             #[cfg(target_family = "wasm")]
             now: None,
+            custom_functions: Vec::new(),
+            custom_names: HashMap::new(),
         }
+    }
+
+    pub(crate) fn set_custom_functions(
+        &mut self,
+        functions: HashMap<oxrdf::NamedNode, crate::sparql::CustomFunction>,
+    ) {
+        for (name, function) in functions {
+            self.custom_names.insert(name, self.custom_functions.len());
+            self.custom_functions.push(function);
+        }
+    }
+
+    /// The index of a registered extension function.
+    pub(crate) fn custom_function(&self, name: &oxrdf::NamedNode) -> Option<usize> {
+        self.custom_names.get(name).copied()
+    }
+
+    pub(crate) fn call_custom(&self, index: usize, args: &[Term]) -> Option<Term> {
+        self.custom_functions
+            .get(index)
+            .and_then(|function| function(args))
     }
 
     /// Sets the base IRI that `IRI()` resolves against.
@@ -277,8 +302,8 @@ impl<'a> EvalContext<'a> {
         solutions.next().transpose().map(|first| first.is_some())
     }
 
-    /// Declares a slot bound by `GRAPH ?g`: its value is context that sub-plans evaluated on their
-    /// own (sub-queries, groups, OPTIONAL sides) still see, so they read the right graph.
+    /// Declares a context slot (the graph `GRAPH ?g` reads, or a parameter of a prepared query):
+    /// its value is seen by sub-plans evaluated on their own (sub-queries, groups, OPTIONAL sides).
     pub(crate) fn add_graph_slot(&self, slot: usize) {
         let mut slots = self.graph_slots.borrow_mut();
         if !slots.contains(&slot) {

@@ -50,6 +50,8 @@ pub enum Expr {
     Coalesce(Vec<Expr>),
     /// A built-in function.
     Call(Builtin, Vec<Expr>),
+    /// An extension function registered in the query options, by its index there.
+    Custom(usize, Vec<Expr>),
 }
 
 /// Arithmetic operators.
@@ -434,6 +436,16 @@ impl Expr {
                     }
                 }
                 super::functions::call(*function, &values, row, ctx)
+            }
+            Self::Custom(index, args) => {
+                let mut values = Vec::with_capacity(args.len());
+                for arg in args {
+                    match arg.eval(row, ctx)? {
+                        Some(value) => values.push(value),
+                        None => return Ok(None),
+                    }
+                }
+                ctx.call_custom(*index, &values)
             }
         })
     }

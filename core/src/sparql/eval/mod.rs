@@ -20,8 +20,9 @@ pub use path::{PathExpr, PathNode};
 pub(crate) fn ops_evaluate<'c>(
     ctx: &'c EvalContext<'c>,
     plan: &'c crate::sparql::plan::PlanNode,
+    input: Row,
 ) -> RowIter<'c> {
-    ops::evaluate(ctx, plan, ctx.empty_row())
+    ops::evaluate(ctx, plan, input)
 }
 
 /// A solution row: one optional id per slot.

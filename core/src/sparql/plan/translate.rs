@@ -540,7 +540,19 @@ impl Translator {
                     Function::Regex => Builtin::Regex,
                     Function::Custom(iri) => match CastTarget::from_iri(iri) {
                         Some(target) => Builtin::Cast(target),
-                        None => return Err(unsupported(format!("function <{}>", iri.as_str()))),
+                        None => match ctx.custom_function(iri) {
+                            Some(index) => {
+                                return Ok(Expr::Custom(
+                                    index,
+                                    args.iter()
+                                        .map(|e| self.expression(e, graph, ctx))
+                                        .collect::<Result<_, _>>()?,
+                                ));
+                            }
+                            None => {
+                                return Err(unsupported(format!("function <{}>", iri.as_str())));
+                            }
+                        },
                     },
                     #[allow(unreachable_patterns, reason = "RDF 1.2 functions when enabled")]
                     other => return Err(unsupported(format!("function {other}"))),
