@@ -165,7 +165,7 @@ fn run_trine(suite: SparqlSuite, floor: usize) {
 
 #[test]
 fn sparql11_query_trine() {
-    run_trine(SparqlSuite::Query11, 325);
+    run_trine(SparqlSuite::Query11, 326);
 }
 
 #[test]
@@ -180,7 +180,7 @@ fn sparql11_csv_tsv_results_trine() {
 
 #[test]
 fn sparql10_evaluation_trine() {
-    run_trine(SparqlSuite::Evaluation10, 281);
+    run_trine(SparqlSuite::Evaluation10, 282);
 }
 
 #[test]

@@ -179,8 +179,14 @@ pub(crate) fn call(
                     && label.language().is_none() =>
             {
                 // The same label within one solution gives the same node.
+                // Values the query computed (local ids, such as an earlier BNODE of the same
+                // solution) are left out, so that they do not make one solution look like two.
                 let mut hasher = std::collections::hash_map::DefaultHasher::new();
-                row.hash(&mut hasher);
+                for value in row {
+                    value
+                        .filter(|id| id.tag() != crate::encoding::TermTag::Local)
+                        .hash(&mut hasher);
+                }
                 label.value().hash(&mut hasher);
                 BlankNode::new_unchecked(format!("l{:x}{}", hasher.finish(), ctx.query_nonce()))
                     .into()
