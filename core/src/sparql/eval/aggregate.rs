@@ -52,6 +52,7 @@ pub(crate) fn group<'c>(
 ) -> Result<RowIter<'c>, QueryError> {
     let mut groups: HashMap<Vec<Option<TermId>>, Vec<Row>> = HashMap::new();
     let mut order = Vec::new();
+    let context = input.clone();
     for row in evaluate(ctx, inner, input) {
         let row = row?;
         let key: Vec<Option<TermId>> = keys.iter().map(|slot| row[*slot]).collect();
@@ -69,7 +70,8 @@ pub(crate) fn group<'c>(
     let mut out = Vec::with_capacity(order.len());
     for key in order {
         let members = groups.remove(&key).unwrap_or_default();
-        let mut row = ctx.empty_row();
+        // Groups carry the context they were computed in (the graph `GRAPH ?g` reads).
+        let mut row = context.clone();
         for (slot, value) in keys.iter().zip(&key) {
             row[*slot] = *value;
         }

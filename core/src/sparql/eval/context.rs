@@ -311,6 +311,11 @@ impl<'a> EvalContext<'a> {
         }
     }
 
+    /// Whether `slot` is a context slot rather than a variable of the pattern.
+    pub(crate) fn is_context_slot(&self, slot: usize) -> bool {
+        self.graph_slots.borrow().contains(&slot)
+    }
+
     /// The part of `row` that is graph context.
     pub(crate) fn context_of(&self, row: &[Option<TermId>]) -> Row {
         let mut context = self.empty_row();

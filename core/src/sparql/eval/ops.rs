@@ -133,10 +133,10 @@ fn evaluate_node<'c>(ctx: &'c EvalContext<'c>, plan: &'c PlanNode, input: Row) -
             };
             Box::new(evaluate(ctx, left, input).filter(move |row| match row {
                 Ok(row) => !right_rows.iter().any(|other| {
-                    let shares = row
-                        .iter()
-                        .zip(other)
-                        .any(|(a, b)| a.is_some() && b.is_some());
+                    // Context slots (the graph being read) are not variables the sides share.
+                    let shares = row.iter().zip(other).enumerate().any(|(slot, (a, b))| {
+                        a.is_some() && b.is_some() && !ctx.is_context_slot(slot)
+                    });
                     shares && merge(row, other).is_some()
                 }),
                 Err(_) => true,
@@ -146,14 +146,17 @@ fn evaluate_node<'c>(ctx: &'c EvalContext<'c>, plan: &'c PlanNode, input: Row) -
             Ok(rows) => Box::new(rows.into_iter().map(Ok)),
             Err(e) => failed(e),
         },
-        PlanNode::Project(inner, slots) => Box::new(evaluate(ctx, inner, input).map(move |row| {
-            let row = row?;
-            let mut projected = ctx.empty_row();
-            for slot in slots {
-                projected[*slot] = row[*slot];
-            }
-            Ok(projected)
-        })),
+        PlanNode::Project(inner, slots) => {
+            Box::new(evaluate(ctx, inner, input.clone()).map(move |row| {
+                let row = row?;
+                // Projection keeps the context it ran in (the graph `GRAPH ?g` reads).
+                let mut projected = ctx.context_of(&input);
+                for slot in slots {
+                    projected[*slot] = row[*slot];
+                }
+                Ok(projected)
+            }))
+        }
         PlanNode::Distinct(inner) => {
             let mut seen = HashSet::new();
             Box::new(evaluate(ctx, inner, input).filter(move |row| match row {
