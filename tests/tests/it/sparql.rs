@@ -165,7 +165,7 @@ fn run_trine(suite: SparqlSuite, floor: usize) {
 
 #[test]
 fn sparql11_query_trine() {
-    run_trine(SparqlSuite::Query11, 327);
+    run_trine(SparqlSuite::Query11, 328);
 }
 
 #[test]

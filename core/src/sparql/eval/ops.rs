@@ -208,7 +208,6 @@ fn join<'c>(
     right: &'c PlanNode,
     input: Row,
 ) -> RowIter<'c> {
-    let context = ctx.context_of(&input);
     let left_rows = evaluate(ctx, left, input);
     if substitutable(right) {
         return Box::new(left_rows.flat_map(move |row| match row {
@@ -221,21 +220,31 @@ fn join<'c>(
             Err(e) => failed(e),
         }));
     }
-    let right_rows = match collect(evaluate(ctx, right, context.clone())) {
-        Ok(rows) => rows,
-        Err(e) => return failed(e),
-    };
+    // The right side is evaluated on its own, once per graph context the left rows bring (the
+    // graph `GRAPH ?g` reads), and joined by compatibility.
+    let mut cache: std::collections::HashMap<Row, Vec<Row>> = std::collections::HashMap::new();
     Box::new(left_rows.flat_map(move |row| -> RowIter<'c> {
-        match row {
-            Ok(row) => Box::new(
-                right_rows
-                    .iter()
-                    .filter_map(|other| merge(&row, other).map(Ok))
-                    .collect::<Vec<_>>()
-                    .into_iter(),
-            ),
-            Err(e) => failed(e),
-        }
+        let row = match row {
+            Ok(row) => row,
+            Err(e) => return failed(e),
+        };
+        let key = ctx.context_of(&row);
+        let right_rows = match cache.entry(key) {
+            std::collections::hash_map::Entry::Occupied(entry) => entry.into_mut(),
+            std::collections::hash_map::Entry::Vacant(entry) => {
+                match collect(evaluate(ctx, right, entry.key().clone())) {
+                    Ok(rows) => entry.insert(rows),
+                    Err(e) => return failed(e),
+                }
+            }
+        };
+        Box::new(
+            right_rows
+                .iter()
+                .filter_map(|other| merge(&row, other).map(Ok))
+                .collect::<Vec<_>>()
+                .into_iter(),
+        )
     }))
 }
 
