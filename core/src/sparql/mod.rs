@@ -28,6 +28,7 @@ pub mod plan;
 
 mod error;
 mod format;
+mod lexical;
 mod results;
 
 pub use error::QueryError;
@@ -105,10 +106,20 @@ impl PreparedQuery {
                 .with_base_iri(base)
                 .map_err(|e| QueryError::Syntax(e.to_string()))?;
         }
-        let query = parser
+        let parsed = parser
+            .clone()
             .parse_query(query)
             .map_err(|e| QueryError::Syntax(e.to_string()))?;
-        Ok(Self { query })
+        // Spans that SPARQL's tokenizer reads as IRIs must parse as IRIs.
+        if let Some(tokenized) = lexical::with_iris_as_tokens(query)
+            && parser.parse_query(&tokenized).is_err()
+        {
+            return Err(QueryError::Syntax(
+                "a `<…>` span is an IRI by SPARQL's longest-token rule, not comparison operators"
+                    .into(),
+            ));
+        }
+        Ok(Self { query: parsed })
     }
 
     /// Plans the query against `reader` (constants become its ids), ready to produce results.

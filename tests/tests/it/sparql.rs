@@ -185,5 +185,5 @@ fn sparql10_evaluation_trine() {
 
 #[test]
 fn sparql10_syntax_trine() {
-    run_trine(SparqlSuite::Syntax10, 198);
+    run_trine(SparqlSuite::Syntax10, 199);
 }
