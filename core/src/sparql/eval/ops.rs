@@ -222,30 +222,82 @@ fn join<'c>(
     }
     // The right side is evaluated on its own, once per graph context the left rows bring (the
     // graph `GRAPH ?g` reads), and joined by compatibility.
-    let mut cache: std::collections::HashMap<Row, Vec<Row>> = std::collections::HashMap::new();
+    let mut cache: std::collections::HashMap<Row, HashedRows> = std::collections::HashMap::new();
     Box::new(left_rows.flat_map(move |row| -> RowIter<'c> {
         let row = match row {
             Ok(row) => row,
             Err(e) => return failed(e),
         };
         let key = ctx.context_of(&row);
-        let right_rows = match cache.entry(key) {
+        let table = match cache.entry(key) {
             std::collections::hash_map::Entry::Occupied(entry) => entry.into_mut(),
             std::collections::hash_map::Entry::Vacant(entry) => {
                 match collect(evaluate(ctx, right, entry.key().clone())) {
-                    Ok(rows) => entry.insert(rows),
+                    Ok(rows) => entry.insert(HashedRows::new(ctx, rows)),
                     Err(e) => return failed(e),
                 }
             }
         };
-        Box::new(
-            right_rows
-                .iter()
-                .filter_map(|other| merge(&row, other).map(Ok))
-                .collect::<Vec<_>>()
-                .into_iter(),
-        )
+        Box::new(table.join(&row).into_iter().map(Ok))
     }))
+}
+
+/// The right side of a hash join: its rows indexed on the slots every one of them binds.
+struct HashedRows {
+    rows: Vec<Row>,
+    key_slots: Vec<usize>,
+    index: std::collections::HashMap<Vec<TermId>, Vec<usize>>,
+}
+
+impl HashedRows {
+    fn new(ctx: &EvalContext<'_>, rows: Vec<Row>) -> Self {
+        let width = rows.first().map_or(0, Vec::len);
+        let key_slots: Vec<usize> = (0..width)
+            .filter(|slot| {
+                !ctx.is_context_slot(*slot) && rows.iter().all(|row| row[*slot].is_some())
+            })
+            .collect();
+        let mut index: std::collections::HashMap<Vec<TermId>, Vec<usize>> =
+            std::collections::HashMap::new();
+        if !key_slots.is_empty() {
+            for (i, row) in rows.iter().enumerate() {
+                let key = key_slots.iter().filter_map(|slot| row[*slot]).collect();
+                index.entry(key).or_default().push(i);
+            }
+        }
+        Self {
+            rows,
+            key_slots,
+            index,
+        }
+    }
+
+    /// The right rows compatible with `row`, merged with it: a hash lookup when `row` binds the
+    /// key slots, a scan otherwise.
+    fn join(&self, row: &[Option<TermId>]) -> Vec<Row> {
+        let key: Option<Vec<TermId>> = if self.key_slots.is_empty() {
+            None
+        } else {
+            self.key_slots.iter().map(|slot| row[*slot]).collect()
+        };
+        match key {
+            Some(key) => self
+                .index
+                .get(&key)
+                .map(|matches| {
+                    matches
+                        .iter()
+                        .filter_map(|i| merge(row, &self.rows[*i]))
+                        .collect()
+                })
+                .unwrap_or_default(),
+            None => self
+                .rows
+                .iter()
+                .filter_map(|other| merge(row, other))
+                .collect(),
+        }
+    }
 }
 
 fn left_join<'c>(

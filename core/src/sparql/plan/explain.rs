@@ -151,7 +151,7 @@ pub(crate) fn explain(
                 )
             } else {
                 (
-                    "nested-loop join over the materialized right side",
+                    "hash join on the variables the right side always binds",
                     l.estimated_rows * r.estimated_rows * BOUND_SELECTIVITY,
                 )
             };
