@@ -19,6 +19,17 @@ pub enum QueryError {
     /// The query was cancelled through its token.
     #[error("query cancelled")]
     Cancelled,
+    /// An operator that holds rows in memory (sort, group, distinct, join side, path closure)
+    /// went past the configured limit.
+    #[error(
+        "{operator} would hold more than {limit} rows in memory (QueryOptions::max_rows_in_memory)"
+    )]
+    LimitExceeded {
+        /// The operator.
+        operator: &'static str,
+        /// The limit.
+        limit: usize,
+    },
 }
 
 impl QueryError {
@@ -30,6 +41,7 @@ impl QueryError {
             Self::Storage(e) => e.code(),
             Self::Timeout => "timeout",
             Self::Cancelled => "cancelled",
+            Self::LimitExceeded { .. } => "limit_exceeded",
         }
     }
 }

@@ -60,6 +60,10 @@ pub struct QueryOptions {
     pub cancellation: CancellationToken,
     /// Extension functions by IRI.
     pub custom_functions: HashMap<NamedNode, CustomFunction>,
+    /// Most rows one memory-hungry operator (ORDER BY, GROUP BY, DISTINCT, the stored side of a
+    /// join, a path closure) may hold before the query ends with [`QueryError::LimitExceeded`];
+    /// `None` for no limit.
+    pub max_rows_in_memory: Option<usize>,
 }
 
 impl std::fmt::Debug for QueryOptions {
@@ -196,6 +200,7 @@ impl PreparedQuery {
             | Query::Ask { base_iri, .. } => base_iri.clone(),
         });
         ctx.set_custom_functions(options.custom_functions.clone());
+        ctx.set_row_limit(options.max_rows_in_memory);
         let mut translator = Translator::new();
         let bound_slots: Vec<(usize, Term)> = bindings
             .iter()

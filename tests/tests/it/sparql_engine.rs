@@ -190,3 +190,38 @@ fn custom_functions_are_called_by_iri() {
     .bind(&snapshot, &QueryOptions::default());
     assert!(matches!(unknown, Err(QueryError::Unsupported(_))));
 }
+
+#[test]
+fn memory_hungry_operators_stop_at_the_row_limit() {
+    let store = store_with(3_000);
+    let snapshot = store.snapshot().expect("snapshot");
+    let options = QueryOptions {
+        max_rows_in_memory: Some(500),
+        ..QueryOptions::default()
+    };
+    for text in [
+        "SELECT * WHERE { ?s ?p ?o } ORDER BY ?o",
+        "SELECT ?s (COUNT(*) AS ?c) WHERE { ?s ?p ?o } GROUP BY ?s",
+        "SELECT DISTINCT ?s ?o WHERE { ?s ?p ?o . ?x ?y ?z }",
+        "SELECT * WHERE { ?s ?p ?o MINUS { ?s ?q ?z FILTER(?z != <http://e/o1>) } }",
+    ] {
+        let outcome = PreparedQuery::parse(text, None)
+            .expect("parse")
+            .bind(&snapshot, &options)
+            .expect("plan")
+            .results()
+            .and_then(drain);
+        assert!(
+            matches!(outcome, Err(QueryError::LimitExceeded { limit: 500, .. })),
+            "{text}: {outcome:?}"
+        );
+    }
+    let small = PreparedQuery::parse("SELECT * WHERE { <http://e/s1> ?p ?o } ORDER BY ?o", None)
+        .expect("parse")
+        .bind(&snapshot, &options)
+        .expect("plan")
+        .results()
+        .and_then(drain)
+        .expect("a small sort stays within the limit");
+    assert_eq!(small, 30);
+}

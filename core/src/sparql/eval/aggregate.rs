@@ -53,6 +53,7 @@ pub(crate) fn group<'c>(
     let mut groups: HashMap<Vec<Option<TermId>>, Vec<Row>> = HashMap::new();
     let mut order = Vec::new();
     let context = input.clone();
+    let mut rows_held = 0;
     for row in evaluate(ctx, inner, input) {
         let row = row?;
         let key: Vec<Option<TermId>> = keys.iter().map(|slot| row[*slot]).collect();
@@ -61,6 +62,8 @@ pub(crate) fn group<'c>(
             Vec::new()
         });
         members.push(row);
+        rows_held += 1;
+        ctx.check_rows(rows_held, "GROUP BY")?;
     }
     // Without GROUP BY, an empty input still makes one (empty) group.
     if keys.is_empty() && groups.is_empty() {

@@ -56,6 +56,7 @@ pub struct EvalContext<'a> {
     now: Option<oxsdatatypes::DateTime>,
     custom_functions: Vec<crate::sparql::CustomFunction>,
     custom_names: HashMap<oxrdf::NamedNode, usize>,
+    row_limit: Option<usize>,
 }
 
 /// The part of [`QuadRead`] the evaluator needs, object-safe so that plans are not generic.
@@ -134,6 +135,7 @@ impl<'a> EvalContext<'a> {
             now: None,
             custom_functions: Vec::new(),
             custom_names: HashMap::new(),
+            row_limit: None,
         }
     }
 
@@ -145,6 +147,23 @@ impl<'a> EvalContext<'a> {
             self.custom_names.insert(name, self.custom_functions.len());
             self.custom_functions.push(function);
         }
+    }
+
+    pub(crate) fn set_row_limit(&mut self, limit: Option<usize>) {
+        self.row_limit = limit;
+    }
+
+    /// Fails once an operator holds more rows than allowed; checks time and cancellation too.
+    pub(crate) fn check_rows(&self, rows: usize, operator: &'static str) -> Result<(), QueryError> {
+        if let Some(limit) = self.row_limit
+            && rows > limit
+        {
+            return Err(QueryError::LimitExceeded { operator, limit });
+        }
+        if rows.is_multiple_of(1024) {
+            self.check()?;
+        }
+        Ok(())
     }
 
     /// The index of a registered extension function.

@@ -127,10 +127,11 @@ fn evaluate_node<'c>(ctx: &'c EvalContext<'c>, plan: &'c PlanNode, input: Row) -
             }))
         }
         PlanNode::Minus(left, right) => {
-            let right_rows = match collect(evaluate(ctx, right, ctx.context_of(&input))) {
-                Ok(rows) => rows,
-                Err(e) => return failed(e),
-            };
+            let right_rows =
+                match collect_in(ctx, evaluate(ctx, right, ctx.context_of(&input)), "MINUS") {
+                    Ok(rows) => rows,
+                    Err(e) => return failed(e),
+                };
             Box::new(evaluate(ctx, left, input).filter(move |row| match row {
                 Ok(row) => !right_rows.iter().any(|other| {
                     // Context slots (the graph being read) are not variables the sides share.
@@ -159,10 +160,20 @@ fn evaluate_node<'c>(ctx: &'c EvalContext<'c>, plan: &'c PlanNode, input: Row) -
         }
         PlanNode::Distinct(inner) => {
             let mut seen = HashSet::new();
-            Box::new(evaluate(ctx, inner, input).filter(move |row| match row {
-                Ok(row) => seen.insert(row.clone()),
-                Err(_) => true,
-            }))
+            Box::new(
+                evaluate(ctx, inner, input).filter_map(move |row| match row {
+                    Ok(row) => {
+                        if !seen.insert(row.clone()) {
+                            return None;
+                        }
+                        match ctx.check_rows(seen.len(), "DISTINCT") {
+                            Ok(()) => Some(Ok(row)),
+                            Err(e) => Some(Err(e)),
+                        }
+                    }
+                    Err(e) => Some(Err(e)),
+                }),
+            )
         }
         PlanNode::Group(inner, keys, aggregates) => {
             match super::aggregate::group(ctx, inner, keys, aggregates, input) {
@@ -196,8 +207,18 @@ fn evaluate_node<'c>(ctx: &'c EvalContext<'c>, plan: &'c PlanNode, input: Row) -
     }
 }
 
-pub(crate) fn collect(rows: RowIter<'_>) -> Result<Vec<Row>, QueryError> {
-    rows.collect()
+/// Materializes rows (a join's stored side, MINUS's right side) within the row limit.
+pub(crate) fn collect_in(
+    ctx: &EvalContext<'_>,
+    rows: RowIter<'_>,
+    operator: &'static str,
+) -> Result<Vec<Row>, QueryError> {
+    let mut out = Vec::new();
+    for row in rows {
+        out.push(row?);
+        ctx.check_rows(out.len(), operator)?;
+    }
+    Ok(out)
 }
 
 /// Index nested-loop join when the right side takes substitution, otherwise a nested loop over
@@ -232,7 +253,7 @@ fn join<'c>(
         let table = match cache.entry(key) {
             std::collections::hash_map::Entry::Occupied(entry) => entry.into_mut(),
             std::collections::hash_map::Entry::Vacant(entry) => {
-                match collect(evaluate(ctx, right, entry.key().clone())) {
+                match collect_in(ctx, evaluate(ctx, right, entry.key().clone()), "hash join") {
                     Ok(rows) => entry.insert(HashedRows::new(ctx, rows)),
                     Err(e) => return failed(e),
                 }
@@ -311,7 +332,7 @@ fn left_join<'c>(
     let right_rows = if substitutable(right) {
         None
     } else {
-        match collect(evaluate(ctx, right, context.clone())) {
+        match collect_in(ctx, evaluate(ctx, right, context.clone()), "OPTIONAL") {
             Ok(rows) => Some(rows),
             Err(e) => return failed(e),
         }
@@ -324,7 +345,7 @@ fn left_join<'c>(
             };
             let candidates: Result<Vec<Row>, QueryError> = match &right_rows {
                 Some(rows) => Ok(rows.iter().filter_map(|other| merge(&row, other)).collect()),
-                None => collect(evaluate(ctx, right, row.clone())),
+                None => collect_in(ctx, evaluate(ctx, right, row.clone()), "OPTIONAL"),
             };
             let mut extended = Vec::new();
             for candidate in match candidates {
@@ -368,6 +389,7 @@ fn order_by<'c>(
             values.push(expr.eval(&row, ctx)?);
         }
         keyed.push((values, row));
+        ctx.check_rows(keyed.len(), "ORDER BY")?;
     }
     keyed.sort_by(|(a, _), (b, _)| {
         for ((x, y), (_, descending)) in a.iter().zip(b).zip(keys) {

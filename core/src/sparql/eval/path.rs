@@ -243,6 +243,8 @@ impl PathEval<'_> {
                 reached.insert(next);
                 queue.push_back(next);
             }
+            self.ctx
+                .check_rows(reached.len() + queue.len(), "property path closure")?;
         }
         Ok(reached)
     }
