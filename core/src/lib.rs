@@ -14,6 +14,7 @@ pub mod kv;
 pub mod sparql;
 pub mod storage;
 pub mod store;
+pub mod update;
 
 pub use oxrdf;
 pub use store::Store;

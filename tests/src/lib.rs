@@ -6,4 +6,5 @@
 //!   (or `$TRINE_CONFORMANCE_DIR`).
 
 pub mod conformance;
+pub mod differential;
 pub mod w3c;

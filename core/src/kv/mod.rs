@@ -11,6 +11,7 @@
 
 mod backend;
 mod batch;
+mod dynamic;
 mod error;
 mod keyspace;
 mod memory;
@@ -19,6 +20,7 @@ mod sorted_run;
 
 pub use backend::{Durability, KvBackend, KvCursor, KvSnapshot};
 pub use batch::{WriteBatch, WriteOp};
+pub use dynamic::{DynBackend, DynCursor, DynSnapshot};
 pub use error::KvError;
 pub use keyspace::Keyspace;
 pub use memory::{MemoryBackend, MemoryCursor, MemorySnapshot};

@@ -16,6 +16,9 @@ pub enum QueryError {
     /// The query ran past its deadline.
     #[error("query timed out")]
     Timeout,
+    /// A `SERVICE` call failed.
+    #[error("SERVICE failed: {0}")]
+    Service(String),
     /// The query was cancelled through its token.
     #[error("query cancelled")]
     Cancelled,
@@ -42,6 +45,7 @@ impl QueryError {
             Self::Timeout => "timeout",
             Self::Cancelled => "cancelled",
             Self::LimitExceeded { .. } => "limit_exceeded",
+            Self::Service(_) => "service",
         }
     }
 }

@@ -18,17 +18,17 @@
 //! # Ok::<_, Box<dyn std::error::Error>>(())
 //! ```
 //!
-//! Status: basic graph patterns, joins, OPTIONAL, UNION, MINUS, FILTER (with EXISTS), BIND,
-//! VALUES, ORDER BY, projection, DISTINCT and slices, with part of the function library.
-//! Aggregates, property paths beyond single predicates, sub-query scoping details and the rest of
-//! the functions are refused with [`QueryError::Unsupported`] until they land.
+//! The whole of SPARQL 1.1 Query is evaluated: every query form, datasets, every graph pattern,
+//! aggregates, property paths, sub-queries and the function library; `SERVICE` goes through a
+//! [`ServiceHandler`] the embedder installs. Each execution runs under [`QueryOptions`]: a
+//! timeout, a cancellation token and a cap on rows held in memory.
 
 pub mod eval;
 pub mod plan;
 
 mod error;
 mod format;
-mod lexical;
+pub(crate) mod lexical;
 mod results;
 
 pub use error::QueryError;
@@ -41,7 +41,7 @@ use std::sync::Arc;
 
 use oxrdf::{NamedNode, Term, Variable};
 use spargebra::Query;
-use spargebra::algebra::GraphPattern;
+pub use spargebra::algebra::GraphPattern;
 
 use crate::storage::QuadRead;
 use eval::EvalContext;
@@ -50,6 +50,25 @@ use plan::{DatasetView, DefaultGraphs, GraphTarget, PlanNode, QueryForm, Transla
 /// A function an embedder adds to SPARQL, called by its IRI: it gets the evaluated arguments and
 /// returns a value, or `None` for an expression error.
 pub type CustomFunction = Arc<dyn Fn(&[Term]) -> Option<Term> + Send + Sync>;
+
+/// Answers `SERVICE` calls. There is none by default, so `SERVICE` fails (or, with `SILENT`, gives
+/// one empty solution) unless the embedder installs one; WebAssembly builds have no network and
+/// ship none.
+pub trait ServiceHandler: Send + Sync {
+    /// Evaluates `pattern` at `endpoint`, returning the variables and the solutions.
+    ///
+    /// # Errors
+    /// A message saying why the endpoint did not answer.
+    fn handle(
+        &self,
+        endpoint: &NamedNode,
+        pattern: &GraphPattern,
+        base_iri: Option<&str>,
+    ) -> Result<ServiceAnswer, String>;
+}
+
+/// What an endpoint answers: its variables, then one row of optional values per solution.
+pub type ServiceAnswer = (Vec<Variable>, Vec<Vec<Option<Term>>>);
 
 /// Limits and controls for one execution.
 #[derive(Clone, Default)]
@@ -64,6 +83,8 @@ pub struct QueryOptions {
     /// join, a path closure) may hold before the query ends with [`QueryError::LimitExceeded`];
     /// `None` for no limit.
     pub max_rows_in_memory: Option<usize>,
+    /// Answers `SERVICE`; none by default.
+    pub service_handler: Option<Arc<dyn ServiceHandler>>,
 }
 
 impl std::fmt::Debug for QueryOptions {
@@ -96,6 +117,9 @@ impl QueryOptions {
 #[derive(Debug, Clone)]
 pub struct PreparedQuery {
     query: Query,
+    /// Whether a dataset with no named graphs listed keeps every named graph of the store: true
+    /// for the WHERE of an update with `WITH` and no `USING`, false for a query's `FROM`.
+    all_named_when_unlisted: bool,
 }
 
 impl PreparedQuery {
@@ -123,7 +147,42 @@ impl PreparedQuery {
                     .into(),
             ));
         }
-        Ok(Self { query: parsed })
+        Ok(Self {
+            query: parsed,
+            all_named_when_unlisted: false,
+        })
+    }
+
+    /// A SELECT of every in-scope variable of `pattern`: what a [`ServiceHandler`] that answers
+    /// from a local store evaluates.
+    pub fn select_all(pattern: GraphPattern) -> Self {
+        Self::select_all_over(pattern, None, None)
+    }
+
+    /// A SELECT of every in-scope variable of `pattern` over `dataset` (an update's `USING`, or
+    /// its `WITH` graph, in which case named graphs not listed are all the store's).
+    pub(crate) fn select_all_over(
+        pattern: GraphPattern,
+        dataset: Option<spargebra::algebra::QueryDataset>,
+        base_iri: Option<oxiri::Iri<String>>,
+    ) -> Self {
+        let mut variables = Vec::new();
+        pattern.on_in_scope_variable(|variable| {
+            if !variables.contains(variable) {
+                variables.push(variable.clone());
+            }
+        });
+        Self {
+            query: Query::Select {
+                dataset,
+                pattern: GraphPattern::Project {
+                    inner: Box::new(pattern),
+                    variables,
+                },
+                base_iri,
+            },
+            all_named_when_unlisted: true,
+        }
     }
 
     /// Plans the query against `reader` (constants become its ids), ready to produce results.
@@ -176,10 +235,11 @@ impl PreparedQuery {
                 Ok(ids)
             };
             view.default = DefaultGraphs::Graphs(ids(&dataset.default)?);
-            view.named = Some(match &dataset.named {
-                Some(named) => ids(named)?,
-                None => Vec::new(),
-            });
+            view.named = match &dataset.named {
+                Some(named) => Some(ids(named)?),
+                None if self.all_named_when_unlisted => None,
+                None => Some(Vec::new()),
+            };
         }
         #[cfg(not(target_family = "wasm"))]
         let deadline = options
@@ -201,6 +261,7 @@ impl PreparedQuery {
         });
         ctx.set_custom_functions(options.custom_functions.clone());
         ctx.set_row_limit(options.max_rows_in_memory);
+        ctx.set_service_handler(options.service_handler.clone());
         let mut translator = Translator::new();
         let bound_slots: Vec<(usize, Term)> = bindings
             .iter()

@@ -14,6 +14,7 @@ mod kv_cases;
 mod model;
 mod report;
 mod sparql_cases;
+mod update_cases;
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
@@ -83,6 +84,7 @@ pub fn run<B: KvBackend + 'static>(
         .into_iter()
         .chain(cases::cases())
         .chain(sparql_cases::cases())
+        .chain(update_cases::cases())
         .collect();
     for (case, test) in all {
         let outcome = catch_unwind(AssertUnwindSafe(|| test(&harness)))

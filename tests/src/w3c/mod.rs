@@ -12,6 +12,7 @@ pub mod material;
 pub mod rdf11;
 pub mod sparql;
 pub mod trine_engine;
+pub mod update;
 
 pub use manifest::{Manifest, ManifestError, TestEntry, TestFile};
 pub use material::{CONFORMANCE_DIR_VAR, conformance_root, locate};

@@ -672,7 +672,7 @@ fn read_inputs(manifest: &Manifest, action: NamedOrBlankNodeRef<'_>) -> Result<I
 
 /// Loads `file` into `dataset`, its default graph going to `graph`. Blank nodes are renamed, so two
 /// files using the same label get distinct nodes.
-fn load(dataset: &mut Dataset, file: &TestFile, graph: GraphName) -> Result<(), String> {
+pub(crate) fn load(dataset: &mut Dataset, file: &TestFile, graph: GraphName) -> Result<(), String> {
     let format = rdf_format(&file.path)?;
     let parser = RdfParser::from_format(format)
         .with_base_iri(file.base_iri.as_str())

@@ -2,7 +2,7 @@
 
 use trine_backend_redb::RedbBackend;
 use trine_backend_rocksdb::RocksDbBackend;
-use trine_core::kv::MemoryBackend;
+use trine_core::kv::{DynBackend, MemoryBackend};
 use trine_tests::conformance::{self, Reopen};
 
 fn check(report: &conformance::Report) {
@@ -15,6 +15,15 @@ fn memory_backend() {
     check(&conformance::run(
         "memory",
         MemoryBackend::new,
+        Reopen::Keep,
+    ));
+}
+
+#[test]
+fn type_erased_backend() {
+    check(&conformance::run(
+        "dyn (memory)",
+        || DynBackend::new(MemoryBackend::new()),
         Reopen::Keep,
     ));
 }

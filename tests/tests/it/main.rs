@@ -1,6 +1,8 @@
 //! Integration tests of trine-tests: the cross-backend suite on every backend, the W3C suites.
 
 mod cross_backend;
+mod differential;
 mod rdf11;
 mod sparql;
 mod sparql_engine;
+mod update;

@@ -179,6 +179,11 @@ fn sparql11_csv_tsv_results_trine() {
 }
 
 #[test]
+fn sparql11_federation_trine() {
+    run_trine(SparqlSuite::Federation11, 10);
+}
+
+#[test]
 fn sparql10_evaluation_trine() {
     run_trine(SparqlSuite::Evaluation10, 282);
 }

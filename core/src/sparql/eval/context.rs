@@ -57,6 +57,8 @@ pub struct EvalContext<'a> {
     custom_functions: Vec<crate::sparql::CustomFunction>,
     custom_names: HashMap<oxrdf::NamedNode, usize>,
     row_limit: Option<usize>,
+    service_handler: Option<Arc<dyn crate::sparql::ServiceHandler>>,
+    base: Option<String>,
 }
 
 /// The part of [`QuadRead`] the evaluator needs, object-safe so that plans are not generic.
@@ -136,6 +138,8 @@ impl<'a> EvalContext<'a> {
             custom_functions: Vec::new(),
             custom_names: HashMap::new(),
             row_limit: None,
+            service_handler: None,
+            base: None,
         }
     }
 
@@ -147,6 +151,21 @@ impl<'a> EvalContext<'a> {
             self.custom_names.insert(name, self.custom_functions.len());
             self.custom_functions.push(function);
         }
+    }
+
+    pub(crate) fn set_service_handler(
+        &mut self,
+        handler: Option<Arc<dyn crate::sparql::ServiceHandler>>,
+    ) {
+        self.service_handler = handler;
+    }
+
+    pub(crate) fn service_handler(&self) -> Option<&dyn crate::sparql::ServiceHandler> {
+        self.service_handler.as_deref()
+    }
+
+    pub(crate) fn base_iri_str(&self) -> Option<&str> {
+        self.base.as_deref()
     }
 
     pub(crate) fn set_row_limit(&mut self, limit: Option<usize>) {
@@ -179,6 +198,7 @@ impl<'a> EvalContext<'a> {
 
     /// Sets the base IRI that `IRI()` resolves against.
     pub(crate) fn set_base_iri(&mut self, base: Option<oxiri::Iri<String>>) {
+        self.base = base.as_ref().map(|b| b.as_str().to_owned());
         self.base_iri = base;
     }
 

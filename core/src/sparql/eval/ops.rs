@@ -35,7 +35,9 @@ pub(crate) fn substitutable(plan: &PlanNode) -> bool {
         | PlanNode::Pattern(_)
         | PlanNode::Path(_)
         | PlanNode::NamedGraph(_)
-        | PlanNode::Values(..) => true,
+        | PlanNode::Values(..)
+        // A variable endpoint is called once per row that binds it.
+        | PlanNode::Service(crate::sparql::plan::ServiceEndpoint::Slot(_), ..) => true,
         PlanNode::Join(left, right) => substitutable(left) && substitutable(right),
         PlanNode::BindGraph(inner, _, _) => substitutable(inner),
         PlanNode::Union(children) => children.iter().all(substitutable),
@@ -182,6 +184,12 @@ fn evaluate_node<'c>(ctx: &'c EvalContext<'c>, plan: &'c PlanNode, input: Row) -
             }
         }
         PlanNode::NamedGraph(term) => super::pattern::named_graph(ctx, *term, input),
+        PlanNode::Service(endpoint, pattern, slots, silent) => {
+            match service(ctx, endpoint, pattern, slots, *silent, &input) {
+                Ok(rows) => Box::new(rows.into_iter().map(Ok)),
+                Err(e) => failed(e),
+            }
+        }
         PlanNode::BindGraph(inner, variable, current) => {
             let (variable, current) = (*variable, *current);
             Box::new(evaluate(ctx, inner, input).filter_map(move |row| {
@@ -406,4 +414,68 @@ fn order_by<'c>(
         Ordering::Equal
     });
     Ok(keyed.into_iter().map(|(_, row)| row).collect())
+}
+
+fn service(
+    ctx: &EvalContext<'_>,
+    endpoint: &crate::sparql::plan::ServiceEndpoint,
+    pattern: &spargebra::algebra::GraphPattern,
+    slots: &[(oxrdf::Variable, usize)],
+    silent: bool,
+    input: &[Option<TermId>],
+) -> Result<Vec<Row>, QueryError> {
+    let endpoint = match endpoint {
+        crate::sparql::plan::ServiceEndpoint::Iri(iri) => iri.clone(),
+        crate::sparql::plan::ServiceEndpoint::Slot(slot) => {
+            match input.get(*slot).copied().flatten().map(|id| ctx.term(id)) {
+                Some(Ok(oxrdf::Term::NamedNode(iri))) => iri,
+                Some(Err(e)) => return Err(e),
+                _ if silent => return Ok(vec![input.to_vec()]),
+                _ => {
+                    return Err(QueryError::Service(
+                        "the SERVICE variable is not bound to an IRI".into(),
+                    ));
+                }
+            }
+        }
+    };
+    let endpoint = &endpoint;
+    let answer = match ctx.service_handler() {
+        Some(handler) => handler.handle(endpoint, pattern, ctx.base_iri_str()),
+        None => Err("no SERVICE handler is installed".into()),
+    };
+    let (variables, solutions) = match answer {
+        Ok(answer) => answer,
+        // SILENT turns a failed call into one empty solution.
+        Err(_) if silent => return Ok(vec![input.to_vec()]),
+        Err(message) => {
+            return Err(QueryError::Service(format!(
+                "<{}>: {message}",
+                endpoint.as_str()
+            )));
+        }
+    };
+    let mut rows = Vec::with_capacity(solutions.len());
+    for solution in solutions {
+        let mut row = input.to_vec();
+        let mut compatible = true;
+        for (variable, value) in variables.iter().zip(solution) {
+            let (Some(slot), Some(value)) = (
+                slots.iter().find(|(v, _)| v == variable).map(|(_, s)| *s),
+                value,
+            ) else {
+                continue;
+            };
+            let id = ctx.intern(value)?;
+            match row[slot] {
+                Some(existing) if existing != id => compatible = false,
+                _ => row[slot] = Some(id),
+            }
+        }
+        if compatible {
+            rows.push(row);
+            ctx.check_rows(rows.len(), "SERVICE")?;
+        }
+    }
+    Ok(rows)
 }

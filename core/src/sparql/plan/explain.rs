@@ -141,6 +141,13 @@ pub(crate) fn explain(
             ctx.reader().named_graphs()?.len() as f64,
         ),
         PlanNode::Values(rows, _) => leaf("Values", String::new(), rows.len() as f64),
+        PlanNode::Service(endpoint, ..) => {
+            let target = match endpoint {
+                super::ServiceEndpoint::Iri(iri) => format!("<{}>", iri.as_str()),
+                super::ServiceEndpoint::Slot(slot) => format!("?{}", names(*slot)),
+            };
+            leaf("Service", target, 1.0)
+        }
         PlanNode::Join(left, right) => {
             let (l, r) = (explain(ctx, left, names)?, explain(ctx, right, names)?);
             let (algorithm, rows) = if substitutable(right) {

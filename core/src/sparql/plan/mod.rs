@@ -8,8 +8,8 @@ mod translate;
 pub use explain::ExplainNode;
 pub(crate) use explain::explain;
 pub use node::{
-    GraphTarget, PatternTerm, PlanNode, QuadPatternNode, QueryForm, Slot, TemplateTerm,
-    TemplateTriple,
+    GraphTarget, PatternTerm, PlanNode, QuadPatternNode, QueryForm, ServiceEndpoint, Slot,
+    TemplateTerm, TemplateTriple,
 };
 pub(crate) use translate::Translator;
 

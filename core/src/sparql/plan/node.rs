@@ -57,6 +57,13 @@ pub enum PlanNode {
     /// Unifies a graph variable (first slot) with the graph being read (second slot): binds it
     /// if unbound, drops the row if it differs.
     BindGraph(Box<PlanNode>, Slot, Slot),
+    /// A `SERVICE` call: endpoint, the pattern sent, the slots of its variables, `SILENT`.
+    Service(
+        ServiceEndpoint,
+        Box<spargebra::algebra::GraphPattern>,
+        Vec<(oxrdf::Variable, Slot)>,
+        bool,
+    ),
     /// Inner join.
     Join(Box<PlanNode>, Box<PlanNode>),
     /// Left outer join, with the OPTIONAL's filter.
@@ -124,4 +131,14 @@ pub struct TemplateTriple {
     pub predicate: TemplateTerm,
     /// Object.
     pub object: TemplateTerm,
+}
+
+/// Where a `SERVICE` call goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ServiceEndpoint {
+    /// A fixed IRI.
+    Iri(oxrdf::NamedNode),
+    /// The IRI a variable holds in the incoming row (`SERVICE ?endpoint`): the call is made once
+    /// per row, after the patterns that bind it.
+    Slot(Slot),
 }

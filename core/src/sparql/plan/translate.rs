@@ -8,7 +8,8 @@ use spargebra::algebra::{
 use spargebra::term::{GroundTerm, NamedNodePattern, TermPattern, TriplePattern};
 
 use super::{
-    GraphTarget, PatternTerm, PlanNode, QuadPatternNode, Slot, TemplateTerm, TemplateTriple,
+    GraphTarget, PatternTerm, PlanNode, QuadPatternNode, ServiceEndpoint, Slot, TemplateTerm,
+    TemplateTriple,
 };
 use crate::sparql::QueryError;
 use crate::sparql::eval::{
@@ -387,7 +388,32 @@ impl Translator {
                 }
                 PlanNode::Group(Box::new(inner), keys, compiled)
             }
-            GraphPattern::Service { .. } => return Err(unsupported("SERVICE")),
+            GraphPattern::Service {
+                name,
+                inner,
+                silent,
+            } => {
+                let endpoint = match name {
+                    NamedNodePattern::NamedNode(endpoint) => ServiceEndpoint::Iri(endpoint.clone()),
+                    NamedNodePattern::Variable(variable) => {
+                        ServiceEndpoint::Slot(self.slot(variable))
+                    }
+                };
+                let mut variables = Vec::new();
+                inner.on_in_scope_variable(|variable| {
+                    if !variables.contains(variable) {
+                        variables.push(variable.clone());
+                    }
+                });
+                let slots = variables
+                    .into_iter()
+                    .map(|v| {
+                        let slot = self.slot(&v);
+                        (v, slot)
+                    })
+                    .collect();
+                PlanNode::Service(endpoint, inner.clone(), slots, *silent)
+            }
             #[allow(unreachable_patterns, reason = "extensions of spargebra")]
             _ => return Err(unsupported("this graph pattern")),
         })

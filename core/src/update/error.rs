@@ -1,0 +1,62 @@
+use crate::io::LoadError;
+use crate::sparql::QueryError;
+use crate::storage::StorageError;
+
+/// A failure while parsing or executing a SPARQL update. When a request fails, none of its
+/// operations is applied.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum UpdateError {
+    /// The request is not valid SPARQL Update; the message carries the position.
+    #[error("SPARQL syntax error: {0}")]
+    Syntax(String),
+    /// Evaluating a `WHERE` clause failed (timeout, limit, unsupported feature).
+    #[error(transparent)]
+    Query(#[from] QueryError),
+    /// Storage failed.
+    #[error(transparent)]
+    Storage(#[from] StorageError),
+    /// `CREATE` of a graph that exists, without `SILENT`.
+    #[error("the graph <{0}> already exists")]
+    GraphExists(String),
+    /// `CLEAR`, `DROP`, `ADD`, `MOVE` or `COPY` of a graph that does not exist, without `SILENT`.
+    #[error("the graph <{0}> does not exist")]
+    GraphMissing(String),
+    /// `LOAD` could not read its source.
+    #[error("LOAD <{source_iri}> failed: {message}")]
+    Load {
+        /// The IRI given to `LOAD`.
+        source_iri: String,
+        /// Why it failed.
+        message: String,
+    },
+    /// The document `LOAD` read is not valid RDF.
+    #[error("LOAD <{source_iri}>: {error}")]
+    LoadSyntax {
+        /// The IRI given to `LOAD`.
+        source_iri: String,
+        /// The parse error, with its position.
+        error: LoadError,
+    },
+}
+
+impl UpdateError {
+    /// A stable machine-readable code for this error.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::Syntax(_) => "sparql_syntax",
+            Self::Query(e) => e.code(),
+            Self::Storage(e) => e.code(),
+            Self::GraphExists(_) => "graph_exists",
+            Self::GraphMissing(_) => "graph_missing",
+            Self::Load { .. } => "load_failed",
+            Self::LoadSyntax { .. } => "rdf_syntax",
+        }
+    }
+}
+
+impl From<crate::kv::KvError> for UpdateError {
+    fn from(error: crate::kv::KvError) -> Self {
+        Self::Storage(error.into())
+    }
+}
