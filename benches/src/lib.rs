@@ -1,6 +1,9 @@
 //! Data generators and helpers shared by Trine's benchmarks.
 
+pub mod bsbm;
 pub mod generate;
+pub mod lubm;
+pub mod rng;
 
 use std::path::Path;
 

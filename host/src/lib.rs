@@ -1,2 +1,15 @@
-//! Trine's host: the `Database` facade, the `trine` CLI, the HTTP server, backup, health and
-//! telemetry. Filled by the host issue; the crate exists so the workspace has its final shape.
+//! Trine's host: the [`Database`] facade, the `trine` CLI and the SPARQL HTTP server.
+//!
+//! [`Database::open`] takes a location string: a directory means RocksDB (the default),
+//! `redb:<file>` one redb file, `memory:` memory. A [`Config`] (from a [`Preset`], with the
+//! `TRINE_*` variables applied by [`Config::from_env`]) sets backend tuning, timeouts and limits.
+//! Every failure is a [`HostError`] with a stable code and an HTTP status.
+
+pub mod config;
+pub mod database;
+mod error;
+pub mod server;
+
+pub use config::{Config, Preset};
+pub use database::{Database, Location, OutputFormat, OutputFormats, Query, QueryForm};
+pub use error::HostError;

@@ -1,0 +1,196 @@
+//! The command line, as clap parses it.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+use trine_host::Preset;
+
+/// Trine: an RDF quad store with SPARQL 1.1.
+///
+/// A LOCATION is a directory (a RocksDB store, created if missing), `redb:<file>` (one redb
+/// file) or `memory:`. `TRINE_*` environment variables tune the database (TRINE_PRESET,
+/// TRINE_QUERY_TIMEOUT_S, TRINE_MAX_ROWS_IN_MEMORY, TRINE_MAX_BODY_BYTES, TRINE_LOAD_DIR,
+/// TRINE_READ_ONLY, TRINE_BLOCK_CACHE_BYTES, TRINE_WRITE_BUFFER_BYTES); flags win over them.
+/// Logs go to stderr, filtered by RUST_LOG.
+#[derive(Debug, Parser)]
+#[command(name = "trine", version, about, long_about)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the SPARQL 1.1 Protocol over HTTP (/query, /update, /sparql, /health, /metrics).
+    ///
+    /// Stops on ctrl-c or SIGTERM after in-flight requests finish.
+    Serve(ServeArgs),
+    /// Load RDF files (or standard input) into the database.
+    ///
+    /// The syntax comes from each file's extension (.nt, .nq, .ttl, .trig, .rdf, .jsonld),
+    /// optionally followed by .gz; --format overrides it and is required for standard input.
+    /// Loads go through the bulk loader: fast, but a failing file leaves what was loaded before
+    /// its error unless --atomic is given.
+    Load(LoadArgs),
+    /// Write the database (or one graph) as RDF to a file or standard output.
+    Dump(DumpArgs),
+    /// Run a SPARQL query and write its results to standard output.
+    Query(QueryArgs),
+    /// Run a SPARQL update; all of its operations apply or none does.
+    Update(UpdateArgs),
+    /// Print counts and sizes as JSON.
+    Stats(StoreArgs),
+    /// Print the health report as JSON; exits with 1 when unhealthy.
+    Health(StoreArgs),
+    /// Check every storage invariant (indexes agree, counts match, ids resolve); exits with 1
+    /// on any problem.
+    Verify(StoreArgs),
+    /// Compact the storage.
+    Optimize(StoreArgs),
+}
+
+impl Command {
+    pub fn default_log_level(&self) -> &'static str {
+        match self {
+            Self::Serve(_) => "info",
+            _ => "warn",
+        }
+    }
+}
+
+/// Where the database is and how it is tuned.
+#[derive(Debug, Args)]
+pub struct StoreArgs {
+    /// Database location: a directory (RocksDB), `redb:<file>` or `memory:`.
+    #[arg(short, long, value_name = "LOCATION")]
+    pub location: String,
+    /// Configuration preset: development, production-high-memory, production-low-memory or
+    /// bulk-load [default: TRINE_PRESET, else development (bulk-load for `load`)].
+    #[arg(long, value_name = "PRESET")]
+    pub preset: Option<Preset>,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Database location: a directory (RocksDB), `redb:<file>` or `memory:`.
+    #[arg(short, long, value_name = "LOCATION", default_value = "./trine-data")]
+    pub location: String,
+    /// Configuration preset: development, production-high-memory, production-low-memory or
+    /// bulk-load [default: TRINE_PRESET, else development].
+    #[arg(long, value_name = "PRESET")]
+    pub preset: Option<Preset>,
+    /// Address to listen on.
+    #[arg(short, long, value_name = "ADDR", default_value = "127.0.0.1:7878")]
+    pub bind: SocketAddr,
+    /// Refuse every write with 403 Forbidden.
+    #[arg(long)]
+    pub read_only: bool,
+    /// Require `Authorization: Bearer <TOKEN>` on writes (401 otherwise); reads stay open.
+    #[arg(long, value_name = "TOKEN")]
+    pub token: Option<String>,
+    /// Per-request query timeout in seconds; 0 for none [default: the preset's].
+    #[arg(long, value_name = "N")]
+    pub timeout_s: Option<u64>,
+    /// Allow cross-origin requests from any origin (CORS).
+    #[arg(long)]
+    pub cors: bool,
+    /// Largest request body in bytes (413 beyond) [default: the preset's].
+    #[arg(long, value_name = "BYTES")]
+    pub max_body_bytes: Option<usize>,
+    /// Directory that SPARQL `LOAD <file:…>` may read; without it `LOAD` is refused.
+    #[arg(long, value_name = "DIR")]
+    pub load_dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct LoadArgs {
+    #[command(flatten)]
+    pub store: StoreArgs,
+    /// Files to load; standard input when none is given.
+    #[arg(short, long, value_name = "FILE", num_args = 1..)]
+    pub file: Vec<PathBuf>,
+    /// RDF syntax: a name (ttl, nt, nq, trig, rdf, jsonld) or a media type.
+    #[arg(long, value_name = "FORMAT")]
+    pub format: Option<String>,
+    /// Base IRI relative IRIs resolve against.
+    #[arg(long, value_name = "IRI")]
+    pub base: Option<String>,
+    /// Named graph to put the triples (and default-graph quads) into.
+    #[arg(long, value_name = "IRI")]
+    pub graph: Option<String>,
+    /// Skip some validation (IRI and language-tag syntax) for speed on trusted input.
+    #[arg(long)]
+    pub lenient: bool,
+    /// Load each file in one transaction, so a failing file loads nothing (slower, and memory
+    /// grows with the file).
+    #[arg(long)]
+    pub atomic: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DumpArgs {
+    #[command(flatten)]
+    pub store: StoreArgs,
+    /// File to write; standard output when absent.
+    #[arg(short, long, value_name = "FILE")]
+    pub file: Option<PathBuf>,
+    /// RDF syntax [default: from the file extension, else N-Quads].
+    #[arg(long, value_name = "FORMAT")]
+    pub format: Option<String>,
+    /// Dump only this graph: an IRI, or `default` for the default graph.
+    #[arg(long, value_name = "IRI")]
+    pub graph: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct QueryArgs {
+    #[command(flatten)]
+    pub store: StoreArgs,
+    /// The query text.
+    #[arg(
+        short,
+        long,
+        value_name = "QUERY",
+        required_unless_present = "query_file",
+        conflicts_with = "query_file"
+    )]
+    pub query: Option<String>,
+    /// A file holding the query.
+    #[arg(long, value_name = "FILE")]
+    pub query_file: Option<PathBuf>,
+    /// Base IRI of the query.
+    #[arg(long, value_name = "IRI")]
+    pub base: Option<String>,
+    /// Results format: json, xml, csv or tsv for SELECT and ASK; an RDF syntax (ttl, nt, nq,
+    /// trig, rdf, jsonld) for CONSTRUCT and DESCRIBE [default: json, or ttl for graphs].
+    #[arg(long, value_name = "FORMAT")]
+    pub results_format: Option<String>,
+    /// Print the query plan (with estimated rows) to standard error before the results.
+    #[arg(long)]
+    pub explain: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct UpdateArgs {
+    #[command(flatten)]
+    pub store: StoreArgs,
+    /// The update text.
+    #[arg(
+        short,
+        long,
+        value_name = "UPDATE",
+        required_unless_present = "update_file",
+        conflicts_with = "update_file"
+    )]
+    pub update: Option<String>,
+    /// A file holding the update.
+    #[arg(long, value_name = "FILE")]
+    pub update_file: Option<PathBuf>,
+    /// Base IRI of the update.
+    #[arg(long, value_name = "IRI")]
+    pub base: Option<String>,
+    /// Directory that `LOAD <file:…>` may read; without it `LOAD` is refused.
+    #[arg(long, value_name = "DIR")]
+    pub load_dir: Option<PathBuf>,
+}

@@ -1,0 +1,299 @@
+//! What each subcommand does.
+
+use std::fs::File;
+use std::io::{self, BufReader, BufWriter, Read, Write};
+use std::path::Path;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use trine_core::io::{LoadOptions, RdfFormat};
+use trine_core::oxrdf::{GraphName, GraphNameRef, NamedNode};
+use trine_core::storage::LoadProgress;
+use trine_host::database::format_of_path;
+use trine_host::server::{Server, ServerConfig, shutdown_signal};
+use trine_host::{Config, Database, HostError, OutputFormats, Preset, Query};
+
+use crate::args::{Command, DumpArgs, LoadArgs, QueryArgs, ServeArgs, StoreArgs, UpdateArgs};
+
+pub fn run(command: Command) -> Result<ExitCode, HostError> {
+    match command {
+        Command::Serve(args) => serve(args),
+        Command::Load(args) => load(args),
+        Command::Dump(args) => dump(args),
+        Command::Query(args) => query(args),
+        Command::Update(args) => update(args),
+        Command::Stats(args) => {
+            let db = open(&args, Preset::Development, |_| {})?;
+            print_json(&db.stats()?)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Health(args) => {
+            let db = open(&args, Preset::Development, |_| {})?;
+            let health = db.health();
+            print_json(&health)?;
+            Ok(
+                if health.status == trine_host::database::HealthStatus::Unhealthy {
+                    ExitCode::FAILURE
+                } else {
+                    ExitCode::SUCCESS
+                },
+            )
+        }
+        Command::Verify(args) => {
+            let db = open(&args, Preset::Development, |_| {})?;
+            let report = db.verify()?;
+            if report.is_ok() {
+                println!("ok: {} quads, {} terms", report.quads, report.terms);
+                Ok(ExitCode::SUCCESS)
+            } else {
+                for problem in &report.problems {
+                    println!("problem: {problem}");
+                }
+                println!("{} problems found", report.problems.len());
+                Ok(ExitCode::FAILURE)
+            }
+        }
+        Command::Optimize(args) => {
+            let db = open(&args, Preset::Development, |_| {})?;
+            let started = Instant::now();
+            db.optimize()?;
+            eprintln!("optimized in {:.1?}", started.elapsed());
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+/// Opens the database with the environment's configuration, the flag's preset, then `adjust`.
+fn open(
+    args: &StoreArgs,
+    default: Preset,
+    adjust: impl FnOnce(&mut Config),
+) -> Result<Database, HostError> {
+    let mut config = Config::from_env_with_preset(args.preset, default)?;
+    adjust(&mut config);
+    Database::open_with(&args.location, config)
+}
+
+fn serve(args: ServeArgs) -> Result<ExitCode, HostError> {
+    let mut config = Config::from_env_with_preset(args.preset, Preset::Development)?;
+    if let Some(seconds) = args.timeout_s {
+        config.query_timeout = (seconds > 0).then(|| Duration::from_secs(seconds));
+    }
+    if let Some(bytes) = args.max_body_bytes {
+        config.max_body_bytes = bytes;
+    }
+    if args.load_dir.is_some() {
+        config.load_dir = args.load_dir;
+    }
+    config.read_only |= args.read_only;
+    let mut server_config = ServerConfig::from_config(&config);
+    server_config.bind = args.bind;
+    server_config.token = args.token;
+    server_config.cors = args.cors;
+    let db = Arc::new(Database::open_with(&args.location, config)?);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(async move {
+        let server = Server::bind(db, server_config).await?;
+        eprintln!("trine listening on http://{}", server.local_addr()?);
+        server.run(shutdown_signal()).await
+    })?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn rdf_format(name: &str) -> Result<RdfFormat, HostError> {
+    OutputFormats::from_name(name)?
+        .graph
+        .ok_or_else(|| HostError::BadRequest(format!("{name:?} is not an RDF syntax")))
+}
+
+fn named_node(iri: &str) -> Result<NamedNode, HostError> {
+    NamedNode::new(iri).map_err(|e| HostError::BadRequest(format!("{iri:?} is not an IRI: {e}")))
+}
+
+fn load(args: LoadArgs) -> Result<ExitCode, HostError> {
+    let db = open(&args.store, Preset::BulkLoad, |_| {})?;
+    let mut options = LoadOptions::new();
+    if let Some(base) = &args.base {
+        options = options.with_base_iri(base);
+    }
+    if let Some(graph) = &args.graph {
+        options = options.to_graph(GraphName::NamedNode(named_node(graph)?));
+    }
+    if args.lenient {
+        options = options.lenient();
+    }
+    let format = args.format.as_deref().map(rdf_format).transpose()?;
+    let started = Instant::now();
+    let mut total = 0;
+    if args.file.is_empty() {
+        let format = format.ok_or_else(|| {
+            HostError::BadRequest("--format is required when loading standard input".into())
+        })?;
+        total += load_one(&db, &args, format, io::stdin().lock(), &options, "stdin")?;
+    }
+    for path in &args.file {
+        let guessed = format_of_path(path);
+        let format = format
+            .or(guessed.map(|(format, _)| format))
+            .ok_or_else(|| {
+                HostError::BadRequest(format!(
+                    "cannot tell the syntax of {} from its extension: give --format",
+                    path.display()
+                ))
+            })?;
+        let gzipped = guessed.is_some_and(|(_, gz)| gz)
+            || path
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("gz"));
+        let name = path.display().to_string();
+        let parallel = matches!(format, RdfFormat::NTriples | RdfFormat::NQuads);
+        total += if gzipped {
+            let file = BufReader::new(File::open(path)?);
+            load_one(
+                &db,
+                &args,
+                format,
+                flate2::read::MultiGzDecoder::new(file),
+                &options,
+                &name,
+            )?
+        } else if parallel && !args.atomic {
+            let count = db.bulk_load_file(path, format, &options, progress(&name))?;
+            eprintln!("{name}: {count} quads");
+            count
+        } else {
+            load_one(
+                &db,
+                &args,
+                format,
+                BufReader::new(File::open(path)?),
+                &options,
+                &name,
+            )?
+        };
+    }
+    db.flush()?;
+    let seconds = started.elapsed().as_secs_f64();
+    eprintln!(
+        "loaded {total} quads in {seconds:.1} s ({:.0} quads/s); the store holds {}",
+        total as f64 / seconds.max(1e-9),
+        db.len()?
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn load_one(
+    db: &Database,
+    args: &LoadArgs,
+    format: RdfFormat,
+    reader: impl Read,
+    options: &LoadOptions,
+    name: &str,
+) -> Result<u64, HostError> {
+    let count = if args.atomic {
+        db.load(format, reader, options)?
+    } else {
+        db.bulk_load(format, reader, options, progress(name))?
+    };
+    eprintln!("{name}: {count} quads");
+    Ok(count)
+}
+
+/// Prints a line each million quads, so long loads show they are alive.
+fn progress(name: &str) -> impl FnMut(LoadProgress) + '_ {
+    let started = Instant::now();
+    let mut reported = 0;
+    move |progress: LoadProgress| {
+        if progress.quads >= reported + 1_000_000 {
+            reported = progress.quads;
+            let rate = progress.quads as f64 / started.elapsed().as_secs_f64().max(1e-9);
+            eprintln!("{name}: {} quads read ({rate:.0} quads/s)", progress.quads);
+        }
+    }
+}
+
+fn dump(args: DumpArgs) -> Result<ExitCode, HostError> {
+    let db = open(&args.store, Preset::Development, |_| {})?;
+    let format = match (&args.format, &args.file) {
+        (Some(name), _) => rdf_format(name)?,
+        (None, Some(path)) => format_of_path(path)
+            .map(|(format, _)| format)
+            .unwrap_or(RdfFormat::NQuads),
+        (None, None) => RdfFormat::NQuads,
+    };
+    let graph = match args.graph.as_deref() {
+        None => None,
+        Some("default") => Some(GraphName::DefaultGraph),
+        Some(iri) => Some(GraphName::NamedNode(named_node(iri)?)),
+    };
+    let graph_ref: Option<GraphNameRef<'_>> = graph.as_ref().map(GraphName::as_ref);
+    match &args.file {
+        Some(path) => finish(db.dump(format, BufWriter::new(create(path)?), graph_ref)?)?,
+        None => finish(db.dump(format, BufWriter::new(io::stdout().lock()), graph_ref)?)?,
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn create(path: &Path) -> Result<File, HostError> {
+    Ok(File::create(path)?)
+}
+
+fn finish(mut writer: impl Write) -> Result<(), HostError> {
+    Ok(writer.flush()?)
+}
+
+fn query(args: QueryArgs) -> Result<ExitCode, HostError> {
+    let text = match (&args.query, &args.query_file) {
+        (Some(text), _) => text.clone(),
+        (None, Some(path)) => std::fs::read_to_string(path)?,
+        (None, None) => return Err(HostError::BadRequest("give --query or --query-file".into())),
+    };
+    let db = open(&args.store, Preset::Development, |_| {})?;
+    let query = Query::parse(&text, args.base.as_deref())?;
+    if args.explain {
+        eprintln!("{}", db.explain(&query)?);
+    }
+    let formats = match &args.results_format {
+        Some(name) => OutputFormats::from_name(name)?,
+        None => OutputFormats::default(),
+    };
+    let (writer, _) =
+        db.query_to_writer(&query, &formats, BufWriter::new(io::stdout().lock()), None)?;
+    finish(writer)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn update(args: UpdateArgs) -> Result<ExitCode, HostError> {
+    let text = match (&args.update, &args.update_file) {
+        (Some(text), _) => text.clone(),
+        (None, Some(path)) => std::fs::read_to_string(path)?,
+        (None, None) => {
+            return Err(HostError::BadRequest(
+                "give --update or --update-file".into(),
+            ));
+        }
+    };
+    let load_dir = args.load_dir.clone();
+    let db = open(&args.store, Preset::Development, |config| {
+        if load_dir.is_some() {
+            config.load_dir = load_dir;
+        }
+    })?;
+    let summary = db.update(&text, args.base.as_deref())?;
+    db.flush()?;
+    eprintln!(
+        "inserted {} quads, deleted {}",
+        summary.inserted, summary.deleted
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn print_json(value: &impl serde::Serialize) -> Result<(), HostError> {
+    let text = serde_json::to_string_pretty(value)
+        .map_err(|e| HostError::Internal(format!("cannot write JSON: {e}")))?;
+    println!("{text}");
+    Ok(())
+}

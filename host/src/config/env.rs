@@ -1,0 +1,143 @@
+//! The `TRINE_*` environment variables: the only place the host reads the environment for
+//! configuration.
+
+use std::path::PathBuf;
+use std::str::FromStr;
+use std::time::Duration;
+
+use super::{Config, Preset};
+use crate::HostError;
+
+/// Every variable [`Config::from_env`] reads, with what it sets.
+pub const ENV_VARS: &[(&str, &str)] = &[
+    (
+        "TRINE_PRESET",
+        "preset to start from (development, production-high-memory, …)",
+    ),
+    (
+        "TRINE_QUERY_TIMEOUT_S",
+        "query timeout in seconds; 0 for none",
+    ),
+    (
+        "TRINE_MAX_ROWS_IN_MEMORY",
+        "row limit of sort, group and distinct; 0 for none",
+    ),
+    (
+        "TRINE_MAX_BODY_BYTES",
+        "largest HTTP request body, in bytes",
+    ),
+    (
+        "TRINE_LOAD_DIR",
+        "directory that SPARQL LOAD may read files from",
+    ),
+    ("TRINE_READ_ONLY", "true to refuse every write"),
+    (
+        "TRINE_BLOCK_CACHE_BYTES",
+        "RocksDB block cache capacity, in bytes",
+    ),
+    (
+        "TRINE_WRITE_BUFFER_BYTES",
+        "RocksDB memtable size of each large keyspace, in bytes",
+    ),
+];
+
+pub(super) fn from_vars(
+    vars: impl IntoIterator<Item = (String, String)>,
+) -> Result<Config, HostError> {
+    let vars: Vec<(String, String)> = vars
+        .into_iter()
+        .filter(|(name, _)| name.starts_with("TRINE_"))
+        .collect();
+    let get = |name: &str| {
+        vars.iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, value)| value.trim())
+    };
+    let mut config = match get("TRINE_PRESET") {
+        Some(name) => Config::preset(
+            Preset::from_str(name).map_err(|e| HostError::Config(format!("TRINE_PRESET: {e}")))?,
+        ),
+        None => Config::default(),
+    };
+    if let Some(value) = get("TRINE_QUERY_TIMEOUT_S") {
+        let seconds: u64 = number("TRINE_QUERY_TIMEOUT_S", value)?;
+        config.query_timeout = (seconds > 0).then(|| Duration::from_secs(seconds));
+    }
+    if let Some(value) = get("TRINE_MAX_ROWS_IN_MEMORY") {
+        let rows: usize = number("TRINE_MAX_ROWS_IN_MEMORY", value)?;
+        config.max_rows_in_memory = (rows > 0).then_some(rows);
+    }
+    if let Some(value) = get("TRINE_MAX_BODY_BYTES") {
+        config.max_body_bytes = number("TRINE_MAX_BODY_BYTES", value)?;
+    }
+    if let Some(value) = get("TRINE_LOAD_DIR") {
+        config.load_dir = (!value.is_empty()).then(|| PathBuf::from(value));
+    }
+    if let Some(value) = get("TRINE_READ_ONLY") {
+        config.read_only = boolean("TRINE_READ_ONLY", value)?;
+    }
+    if let Some(value) = get("TRINE_BLOCK_CACHE_BYTES") {
+        config.rocksdb.block_cache_bytes = number("TRINE_BLOCK_CACHE_BYTES", value)?;
+    }
+    if let Some(value) = get("TRINE_WRITE_BUFFER_BYTES") {
+        config.rocksdb.write_buffer_bytes = number("TRINE_WRITE_BUFFER_BYTES", value)?;
+    }
+    for (name, _) in &vars {
+        if !ENV_VARS.iter().any(|(known, _)| known == name) {
+            tracing::warn!(variable = %name, "unknown TRINE_ variable ignored");
+        }
+    }
+    Ok(config)
+}
+
+fn number<T: FromStr>(name: &str, value: &str) -> Result<T, HostError> {
+    value
+        .parse()
+        .map_err(|_| HostError::Config(format!("{name}: {value:?} is not a valid number")))
+}
+
+fn boolean(name: &str, value: &str) -> Result<bool, HostError> {
+    match value.to_ascii_lowercase().as_str() {
+        "1" | "true" | "yes" | "on" => Ok(true),
+        "0" | "false" | "no" | "off" | "" => Ok(false),
+        _ => Err(HostError::Config(format!(
+            "{name}: {value:?} is not a boolean (true or false)"
+        ))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn vars(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(n, v)| ((*n).to_owned(), (*v).to_owned()))
+            .collect()
+    }
+
+    #[test]
+    fn presets_and_overrides_apply() -> Result<(), HostError> {
+        let config = from_vars(vars(&[
+            ("TRINE_PRESET", "production-low-memory"),
+            ("TRINE_QUERY_TIMEOUT_S", "0"),
+            ("TRINE_READ_ONLY", "true"),
+            ("TRINE_BLOCK_CACHE_BYTES", "1048576"),
+            ("PATH", "/bin"),
+        ]))?;
+        assert_eq!(config.preset, Preset::ProductionLowMemory);
+        assert_eq!(config.query_timeout, None);
+        assert!(config.read_only);
+        assert_eq!(config.rocksdb.block_cache_bytes, 1 << 20);
+        assert_eq!(config.rocksdb.max_open_files, 256);
+        Ok(())
+    }
+
+    #[test]
+    fn bad_values_name_the_variable() {
+        let error = from_vars(vars(&[("TRINE_MAX_BODY_BYTES", "lots")]));
+        assert!(matches!(error, Err(HostError::Config(m)) if m.contains("TRINE_MAX_BODY_BYTES")));
+        assert!(from_vars(vars(&[("TRINE_PRESET", "huge")])).is_err());
+    }
+}

@@ -1,0 +1,103 @@
+//! Configuration: [`Config`] with its [`Preset`]s, and the `TRINE_*` environment variables
+//! ([`Config::from_env`] is the one place they are read).
+
+mod env;
+mod preset;
+
+pub use env::ENV_VARS;
+pub use preset::Preset;
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use trine_backend_rocksdb::RocksDbOptions;
+
+/// How a [`Database`](crate::Database) runs: backend tuning, limits and timeouts.
+///
+/// Start from a [`Preset`] and change fields; [`Config::from_env`] applies the `TRINE_*`
+/// variables on top.
+///
+/// ```
+/// use std::time::Duration;
+/// use trine_host::{Config, Preset};
+///
+/// let mut config = Config::preset(Preset::ProductionLowMemory);
+/// config.query_timeout = Some(Duration::from_secs(5));
+/// assert_eq!(config.rocksdb.block_cache_bytes, 32 << 20);
+/// ```
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct Config {
+    /// The preset these values started from.
+    pub preset: Preset,
+    /// RocksDB tuning, used when the location is a directory.
+    pub rocksdb: RocksDbOptions,
+    /// Longest a query (or an update's `WHERE` clauses) may run; `None` for no limit.
+    pub query_timeout: Option<Duration>,
+    /// Most rows a memory-hungry query operator may hold (sort, group, distinct, join side).
+    pub max_rows_in_memory: Option<usize>,
+    /// Largest request body the server reads, in bytes (queries, updates, uploads).
+    pub max_body_bytes: usize,
+    /// The directory `LOAD <file:…>` may read from; `None` refuses every `LOAD`.
+    pub load_dir: Option<PathBuf>,
+    /// Refuse every write (updates, loads) at the database level.
+    pub read_only: bool,
+    /// Pending compaction bytes above which health reports `degraded`.
+    pub degraded_compaction_bytes: u64,
+}
+
+impl Default for Config {
+    /// The [`Preset::Development`] values.
+    fn default() -> Self {
+        Self::preset(Preset::Development)
+    }
+}
+
+impl Config {
+    /// The values of a preset.
+    pub fn preset(preset: Preset) -> Self {
+        preset.config()
+    }
+
+    /// [`Config::default`] (or the preset `TRINE_PRESET` names) with every `TRINE_*` variable of
+    /// the process environment applied; see [`ENV_VARS`].
+    ///
+    /// # Errors
+    /// [`HostError::Config`](crate::HostError::Config) naming the variable with a bad value.
+    pub fn from_env() -> Result<Self, crate::HostError> {
+        env::from_vars(std::env::vars())
+    }
+
+    /// As [`from_env`](Self::from_env), with the preset chosen by `flag` if given, else by
+    /// `TRINE_PRESET`, else `default`; the other `TRINE_*` variables apply on top either way.
+    ///
+    /// # Errors
+    /// [`HostError::Config`](crate::HostError::Config) naming the variable with a bad value.
+    pub fn from_env_with_preset(
+        flag: Option<Preset>,
+        default: Preset,
+    ) -> Result<Self, crate::HostError> {
+        let mut vars: Vec<(String, String)> = std::env::vars().collect();
+        let has_env_preset = vars.iter().any(|(name, _)| name == "TRINE_PRESET");
+        let preset = match flag {
+            Some(preset) => Some(preset),
+            None if has_env_preset => None,
+            None => Some(default),
+        };
+        if let Some(preset) = preset {
+            vars.retain(|(name, _)| name != "TRINE_PRESET");
+            vars.push(("TRINE_PRESET".into(), preset.name().into()));
+        }
+        env::from_vars(vars)
+    }
+
+    /// As [`from_env`](Self::from_env), from given variables (for tests and embedders).
+    ///
+    /// # Errors
+    /// [`HostError::Config`](crate::HostError::Config) naming the variable with a bad value.
+    pub fn from_vars(
+        vars: impl IntoIterator<Item = (String, String)>,
+    ) -> Result<Self, crate::HostError> {
+        env::from_vars(vars)
+    }
+}

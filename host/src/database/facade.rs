@@ -1,0 +1,490 @@
+//! [`Database`]: a store on the backend a location names, with its configuration applied.
+
+use std::io::{Read, Write};
+use std::path::Path;
+use std::sync::Arc;
+
+use trine_backend_redb::RedbBackend;
+use trine_backend_rocksdb::RocksDbBackend;
+use trine_core::Store;
+use trine_core::io::{LoadOptions, RdfFormat};
+use trine_core::kv::{DynBackend, Keyspace, MemoryBackend};
+use trine_core::oxrdf::GraphNameRef;
+use trine_core::sparql::{CancellationToken, QueryOptions, QueryResults};
+use trine_core::storage::{LoadProgress, ValidationReport};
+use trine_core::update::{LoadHandler, UpdateOptions, UpdateSummary};
+
+use super::Location;
+use super::local_files::LocalFileLoader;
+use super::query::{OutputFormat, OutputFormats, Query};
+use super::report::{Health, HealthStatus, KeyspaceSize, Stats};
+use super::shared::Shared;
+use super::update::prepare_update;
+use crate::{Config, HostError};
+
+/// A Trine database: one [`Store`] over the backend its location names, with a [`Config`]
+/// applied to every request (timeouts, row limits, the `LOAD` directory, read-only mode).
+///
+/// The store type is the same whatever the backend ([`Store<DynBackend>`]), so embedders and the
+/// server hold one type. `Database` is `Send + Sync`: share it in an [`Arc`].
+///
+/// ```
+/// use trine_host::{Database, OutputFormats, Query};
+///
+/// let db = Database::open("memory:")?;
+/// db.update("INSERT DATA { <http://e/s> <http://e/p> 1 }", None)?;
+/// let query = Query::parse("SELECT ?o WHERE { ?s ?p ?o }", None)?;
+/// let (json, _format) = db.query_to_writer(&query, &OutputFormats::default(), Vec::new(), None)?;
+/// assert!(String::from_utf8_lossy(&json).contains("\"1\""));
+/// # Ok::<_, trine_host::HostError>(())
+/// ```
+pub struct Database {
+    store: Store<DynBackend>,
+    location: Location,
+    config: Config,
+    /// The RocksDB backend the store runs on, kept typed for its size and compaction properties.
+    rocksdb: Option<Arc<RocksDbBackend>>,
+    loader: Option<Arc<dyn LoadHandler>>,
+}
+
+impl std::fmt::Debug for Database {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Database")
+            .field("location", &self.location)
+            .field("preset", &self.config.preset)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Database {
+    /// Opens the database at `location` (see [`Location`]) with [`Config::default`].
+    ///
+    /// # Errors
+    /// A bad location, or a backend that cannot be opened (locked by another process, another
+    /// format version).
+    pub fn open(location: &str) -> Result<Self, HostError> {
+        Self::open_with(location, Config::default())
+    }
+
+    /// Opens the database at `location` with `config`.
+    ///
+    /// # Errors
+    /// As [`open`](Self::open), or a `load_dir` that is not a directory.
+    pub fn open_with(location: &str, config: Config) -> Result<Self, HostError> {
+        let location = Location::parse(location)?;
+        let _span = tracing::info_span!("open", backend = location.backend_name()).entered();
+        let (backend, rocksdb) = match &location {
+            Location::Memory => (DynBackend::new(MemoryBackend::new()), None),
+            Location::Redb(path) => (
+                DynBackend::new(
+                    RedbBackend::open(path).map_err(trine_core::storage::StorageError::from)?,
+                ),
+                None,
+            ),
+            Location::RocksDb(path) => {
+                let backend = Arc::new(
+                    RocksDbBackend::open_with(path, config.rocksdb.clone())
+                        .map_err(trine_core::storage::StorageError::from)?,
+                );
+                (DynBackend::new(Shared(Arc::clone(&backend))), Some(backend))
+            }
+        };
+        let store = Store::open(backend)?;
+        let loader = match &config.load_dir {
+            Some(dir) => Some(Arc::new(LocalFileLoader::new(dir).map_err(|e| {
+                HostError::Config(format!("the LOAD directory cannot be used: {e}"))
+            })?) as Arc<dyn LoadHandler>),
+            None => None,
+        };
+        tracing::info!(location = %location, preset = %config.preset, "database opened");
+        Ok(Self {
+            store,
+            location,
+            config,
+            rocksdb,
+            loader,
+        })
+    }
+
+    /// The store, for everything this facade does not wrap.
+    pub fn store(&self) -> &Store<DynBackend> {
+        &self.store
+    }
+
+    /// Where the database lives.
+    pub fn location(&self) -> &Location {
+        &self.location
+    }
+
+    /// The configuration in force.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// The query options the configuration implies, with `cancellation` if given.
+    pub fn query_options(&self, cancellation: Option<CancellationToken>) -> QueryOptions {
+        QueryOptions {
+            timeout: self.config.query_timeout,
+            cancellation: cancellation.unwrap_or_default(),
+            max_rows_in_memory: self.config.max_rows_in_memory,
+            ..QueryOptions::default()
+        }
+    }
+
+    /// Runs `query` on a snapshot and hands its streamed results to `consume`.
+    ///
+    /// # Errors
+    /// Planning and evaluation failures (timeouts among them), or whatever `consume` returns.
+    pub fn query<R>(
+        &self,
+        query: &Query,
+        cancellation: Option<CancellationToken>,
+        consume: impl FnOnce(QueryResults<'_>) -> Result<R, HostError>,
+    ) -> Result<R, HostError> {
+        let _span = tracing::info_span!("query", form = query.form().name()).entered();
+        let snapshot = self.store.snapshot()?;
+        let execution = query
+            .prepared()
+            .bind(&snapshot, &self.query_options(cancellation))?;
+        consume(execution.results()?)
+    }
+
+    /// Runs `query` and writes its results to `writer` in the format `formats` gives for its
+    /// form; returns the writer and the format used.
+    ///
+    /// # Errors
+    /// [`HostError::NotAcceptable`] (before running) when `formats` has no format for the
+    /// query's form, or an evaluation or write failure.
+    pub fn query_to_writer<W: Write>(
+        &self,
+        query: &Query,
+        formats: &OutputFormats,
+        writer: W,
+        cancellation: Option<CancellationToken>,
+    ) -> Result<(W, OutputFormat), HostError> {
+        let format = OutputFormat::choose(query.form(), formats)?;
+        self.query(query, cancellation, |results| {
+            let writer = match format {
+                OutputFormat::Results(format) => results.write(format, writer)?,
+                OutputFormat::Graph(format) => results.write_graph(format, writer)?,
+            };
+            Ok((writer, format))
+        })
+    }
+
+    /// The plan `query` would run, as text (EXPLAIN).
+    ///
+    /// # Errors
+    /// Planning failures.
+    pub fn explain(&self, query: &Query) -> Result<String, HostError> {
+        let snapshot = self.store.snapshot()?;
+        let execution = query
+            .prepared()
+            .bind(&snapshot, &self.query_options(None))?;
+        Ok(execution.explain()?.to_text())
+    }
+
+    fn check_writable(&self) -> Result<(), HostError> {
+        if self.config.read_only {
+            Err(HostError::ReadOnly)
+        } else {
+            Ok(())
+        }
+    }
+
+    /// Parses and runs a SPARQL update in one transaction; `LOAD` reads only files under the
+    /// configured `load_dir`.
+    ///
+    /// # Errors
+    /// [`HostError::ReadOnly`], a syntax error with its position, or the failing operation (then
+    /// nothing is written).
+    pub fn update(&self, text: &str, base_iri: Option<&str>) -> Result<UpdateSummary, HostError> {
+        self.update_with(text, base_iri, &[], &[], None)
+    }
+
+    /// As [`update`](Self::update), with the protocol's `using-graph-uri` and
+    /// `using-named-graph-uri` graphs (see [`prepare_update`]) and cancellable through
+    /// `cancellation`.
+    ///
+    /// # Errors
+    /// As [`update`](Self::update), and a request with `USING` or `WITH` of its own while
+    /// graphs are given.
+    pub fn update_with(
+        &self,
+        text: &str,
+        base_iri: Option<&str>,
+        using_graphs: &[String],
+        using_named_graphs: &[String],
+        cancellation: Option<CancellationToken>,
+    ) -> Result<UpdateSummary, HostError> {
+        self.check_writable()?;
+        let _span = tracing::info_span!("update").entered();
+        let prepared = prepare_update(text, base_iri, using_graphs, using_named_graphs)?;
+        let options = UpdateOptions {
+            query: self.query_options(cancellation),
+            loader: self.loader.clone(),
+        };
+        let summary = self.store.run_update(&prepared, &options)?;
+        tracing::debug!(
+            inserted = summary.inserted,
+            deleted = summary.deleted,
+            "update applied"
+        );
+        Ok(summary)
+    }
+
+    /// Loads a document in one transaction (nothing is loaded on error); returns quads read.
+    ///
+    /// # Errors
+    /// [`HostError::ReadOnly`], a syntax error with its position, or a read or storage failure.
+    pub fn load(
+        &self,
+        format: RdfFormat,
+        reader: impl Read,
+        options: &LoadOptions,
+    ) -> Result<u64, HostError> {
+        self.check_writable()?;
+        let _span = tracing::info_span!("load", format = format.name()).entered();
+        Ok(self.store.load_from_reader(format, reader, options)?)
+    }
+
+    /// Loads a large document fast and in bounded memory, but not atomically: on error, what was
+    /// loaded before stays. Returns quads read.
+    ///
+    /// # Errors
+    /// As [`load`](Self::load).
+    pub fn bulk_load(
+        &self,
+        format: RdfFormat,
+        reader: impl Read,
+        options: &LoadOptions,
+        progress: impl FnMut(LoadProgress),
+    ) -> Result<u64, HostError> {
+        self.check_writable()?;
+        let _span = tracing::info_span!("bulk_load", format = format.name()).entered();
+        Ok(self
+            .store
+            .bulk_load_from_reader(format, reader, options, progress)?)
+    }
+
+    /// Bulk-loads a file, parsing N-Triples and N-Quads on several threads.
+    ///
+    /// # Errors
+    /// As [`load`](Self::load).
+    pub fn bulk_load_file(
+        &self,
+        path: &Path,
+        format: RdfFormat,
+        options: &LoadOptions,
+        progress: impl FnMut(LoadProgress),
+    ) -> Result<u64, HostError> {
+        self.check_writable()?;
+        let _span = tracing::info_span!("bulk_load", format = format.name()).entered();
+        Ok(self
+            .store
+            .bulk_load_from_file(path, format, options, progress)?)
+    }
+
+    /// Writes quads to `writer`: every graph for a dataset syntax, the default graph for a graph
+    /// syntax, or only `graph` when given.
+    ///
+    /// # Errors
+    /// A read or write failure.
+    pub fn dump<W: Write>(
+        &self,
+        format: RdfFormat,
+        writer: W,
+        graph: Option<GraphNameRef<'_>>,
+    ) -> Result<W, HostError> {
+        let _span = tracing::info_span!("dump", format = format.name()).entered();
+        Ok(self.store.dump_to_writer(format, writer, graph)?)
+    }
+
+    /// Quads in the store.
+    ///
+    /// # Errors
+    /// Fails if the store cannot be read.
+    pub fn len(&self) -> Result<u64, HostError> {
+        Ok(self.store.len()?)
+    }
+
+    /// Whether the store holds no quad.
+    ///
+    /// # Errors
+    /// Fails if the store cannot be read.
+    pub fn is_empty(&self) -> Result<bool, HostError> {
+        Ok(self.len()? == 0)
+    }
+
+    /// The health report: never fails, an unreadable store is `unhealthy`.
+    pub fn health(&self) -> Health {
+        let mut reasons = Vec::new();
+        let quads = match self.store.len() {
+            Ok(quads) => quads,
+            Err(error) => {
+                tracing::error!(%error, "health check could not read the store");
+                reasons.push(format!("store unreadable ({})", error.code()));
+                0
+            }
+        };
+        let pending_compaction_bytes = self
+            .rocksdb
+            .as_ref()
+            .and_then(|backend| backend.pending_compaction_bytes());
+        let status = if !reasons.is_empty() {
+            HealthStatus::Unhealthy
+        } else if pending_compaction_bytes
+            .is_some_and(|b| b > self.config.degraded_compaction_bytes)
+        {
+            reasons.push("compaction lagging".into());
+            HealthStatus::Degraded
+        } else {
+            HealthStatus::Healthy
+        };
+        Health {
+            status,
+            reasons,
+            quads,
+            backend: self.location.backend_name(),
+            read_only: self.config.read_only,
+            approximate_size_bytes: self.store.approximate_size(),
+            pending_compaction_bytes,
+        }
+    }
+
+    /// Counts and sizes.
+    ///
+    /// # Errors
+    /// Fails if the store cannot be read.
+    pub fn stats(&self) -> Result<Stats, HostError> {
+        let keyspaces = match &self.rocksdb {
+            Some(backend) => Keyspace::ALL
+                .iter()
+                .filter_map(|&keyspace| {
+                    Some(KeyspaceSize {
+                        name: keyspace.name(),
+                        bytes: backend.keyspace_size(keyspace)?,
+                    })
+                })
+                .collect(),
+            None => Vec::new(),
+        };
+        Ok(Stats {
+            backend: self.location.backend_name(),
+            quads: self.store.len()?,
+            named_graphs: u64::try_from(self.store.named_graphs()?.len()).unwrap_or(u64::MAX),
+            approximate_size_bytes: self.store.approximate_size(),
+            pending_compaction_bytes: self
+                .rocksdb
+                .as_ref()
+                .and_then(|backend| backend.pending_compaction_bytes()),
+            keyspaces,
+        })
+    }
+
+    /// Checks every storage invariant by full scans (indexes agree, counts match, ids resolve).
+    ///
+    /// # Errors
+    /// Fails if the store cannot be read; inconsistencies are in the report, not errors.
+    pub fn verify(&self) -> Result<ValidationReport, HostError> {
+        let _span = tracing::info_span!("verify").entered();
+        Ok(self.store.validate()?)
+    }
+
+    /// Compacts the backend's storage.
+    ///
+    /// # Errors
+    /// A storage failure, or [`HostError::ReadOnly`].
+    pub fn optimize(&self) -> Result<(), HostError> {
+        self.check_writable()?;
+        let _span = tracing::info_span!("optimize").entered();
+        Ok(self.store.optimize()?)
+    }
+
+    /// Makes every completed write durable.
+    ///
+    /// # Errors
+    /// A storage failure.
+    pub fn flush(&self) -> Result<(), HostError> {
+        Ok(self.store.flush()?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn memory_round_trip() -> Result<(), HostError> {
+        let db = Database::open("memory:")?;
+        db.load(
+            RdfFormat::Turtle,
+            &b"<http://e/s> <http://e/p> 1, 2 ."[..],
+            &LoadOptions::new(),
+        )?;
+        assert_eq!(db.len()?, 2);
+        let summary = db.update("DELETE DATA { <http://e/s> <http://e/p> 1 }", None)?;
+        assert_eq!(summary.deleted, 1);
+        let query = Query::parse("ASK { <http://e/s> <http://e/p> 2 }", None)?;
+        let (out, format) =
+            db.query_to_writer(&query, &OutputFormats::default(), Vec::new(), None)?;
+        assert_eq!(format.media_type(), "application/sparql-results+json");
+        assert!(String::from_utf8_lossy(&out).contains("true"));
+        let dump = db.dump(RdfFormat::NTriples, Vec::new(), None)?;
+        assert_eq!(String::from_utf8_lossy(&dump).lines().count(), 1);
+        assert!(db.verify()?.is_ok());
+        let health = db.health();
+        assert_eq!(health.status, HealthStatus::Healthy);
+        assert_eq!(health.quads, 1);
+        Ok(())
+    }
+
+    #[test]
+    fn read_only_refuses_writes() -> Result<(), HostError> {
+        let config = Config {
+            read_only: true,
+            ..Config::default()
+        };
+        let db = Database::open_with("memory:", config)?;
+        let error = db.update("INSERT DATA { <http://e/s> <http://e/p> 1 }", None);
+        assert!(matches!(error, Err(HostError::ReadOnly)));
+        Ok(())
+    }
+
+    #[test]
+    fn load_is_refused_without_a_directory_and_served_inside_one()
+    -> Result<(), Box<dyn std::error::Error>> {
+        let db = Database::open("memory:")?;
+        assert!(db.update("LOAD <file:a.ttl>", None).is_err());
+        let dir = tempfile::tempdir()?;
+        std::fs::write(dir.path().join("a.ttl"), "<http://e/s> <http://e/p> 1 .")?;
+        let config = Config {
+            load_dir: Some(dir.path().to_path_buf()),
+            ..Config::default()
+        };
+        let db = Database::open_with("memory:", config)?;
+        db.update("LOAD <file:a.ttl>", None)?;
+        assert_eq!(db.len()?, 1);
+        Ok(())
+    }
+
+    #[test]
+    fn backends_open_from_locations() -> Result<(), Box<dyn std::error::Error>> {
+        let dir = tempfile::tempdir()?;
+        let redb = format!("redb:{}", dir.path().join("db.redb").display());
+        let db = Database::open(&redb)?;
+        db.update("INSERT DATA { <http://e/s> <http://e/p> 1 }", None)?;
+        assert_eq!(db.stats()?.backend, "redb");
+        drop(db);
+        assert_eq!(Database::open(&redb)?.len()?, 1);
+
+        let rocks = dir.path().join("rocks");
+        let db = Database::open(&rocks.display().to_string())?;
+        db.update("INSERT DATA { <http://e/s> <http://e/p> 1 }", None)?;
+        let health = db.health();
+        assert_eq!(health.backend, "rocksdb");
+        assert!(health.pending_compaction_bytes.is_some());
+        assert!(db.verify()?.is_ok());
+        Ok(())
+    }
+}

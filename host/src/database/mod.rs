@@ -1,0 +1,17 @@
+//! The [`Database`] facade: a store on the backend a [`Location`] names, with a
+//! [`Config`](crate::Config) applied, and what it reports about itself.
+
+mod facade;
+mod local_files;
+mod location;
+mod query;
+mod report;
+mod shared;
+mod update;
+
+pub use facade::Database;
+pub use local_files::{LocalFileLoader, format_of_path};
+pub use location::Location;
+pub use query::{OutputFormat, OutputFormats, Query, QueryForm};
+pub use report::{Health, HealthStatus, KeyspaceSize, Stats};
+pub use update::prepare_update;

@@ -1,0 +1,268 @@
+//! Queries as the host sees them: parsed once, with their form known before they run, and the
+//! output formats a caller accepts.
+
+use trine_core::io::RdfFormat;
+use trine_core::oxrdf::NamedNode;
+use trine_core::sparql::{PreparedQuery, QueryResultsFormat};
+
+use crate::HostError;
+
+/// The four SPARQL query forms.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum QueryForm {
+    /// `SELECT`: solutions.
+    Select,
+    /// `ASK`: a boolean.
+    Ask,
+    /// `CONSTRUCT`: a graph.
+    Construct,
+    /// `DESCRIBE`: a graph.
+    Describe,
+}
+
+impl QueryForm {
+    /// Every form, in a fixed order (for metrics).
+    pub const ALL: [Self; 4] = [Self::Select, Self::Ask, Self::Construct, Self::Describe];
+
+    /// Lower-case name, as in metrics labels.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Select => "select",
+            Self::Ask => "ask",
+            Self::Construct => "construct",
+            Self::Describe => "describe",
+        }
+    }
+
+    /// Whether the results are a graph (written in an RDF syntax) rather than solutions or a
+    /// boolean (written in a results format).
+    pub fn is_graph(self) -> bool {
+        matches!(self, Self::Construct | Self::Describe)
+    }
+}
+
+/// A parsed query and its form.
+#[derive(Debug, Clone)]
+pub struct Query {
+    prepared: PreparedQuery,
+    form: QueryForm,
+}
+
+impl Query {
+    /// Parses `text`, resolving relative IRIs against `base_iri`.
+    ///
+    /// # Errors
+    /// [`HostError::Query`] with a syntax error and its position.
+    pub fn parse(text: &str, base_iri: Option<&str>) -> Result<Self, HostError> {
+        Self::parse_with_dataset(text, base_iri, &[], &[])
+    }
+
+    /// Parses `text` and, when either list is not empty, replaces its dataset (`FROM` and
+    /// `FROM NAMED`) with these graphs, as the SPARQL protocol's `default-graph-uri` and
+    /// `named-graph-uri` parameters do.
+    ///
+    /// # Errors
+    /// [`HostError::Query`] with a syntax error and its position, or
+    /// [`HostError::BadRequest`] for a graph name that is not an IRI.
+    pub fn parse_with_dataset(
+        text: &str,
+        base_iri: Option<&str>,
+        default_graphs: &[String],
+        named_graphs: &[String],
+    ) -> Result<Self, HostError> {
+        // Core's parser first: its errors (with positions and its extra lexical checks) are the
+        // ones clients see.
+        let prepared = PreparedQuery::parse(text, base_iri)?;
+        let mut parser = spargebra::SparqlParser::new();
+        if let Some(base) = base_iri {
+            parser = parser
+                .with_base_iri(base)
+                .map_err(|e| trine_core::sparql::QueryError::Syntax(e.to_string()))?;
+        }
+        let mut parsed = parser
+            .parse_query(text)
+            .map_err(|e| trine_core::sparql::QueryError::Syntax(e.to_string()))?;
+        let form = match &parsed {
+            spargebra::Query::Select { .. } => QueryForm::Select,
+            spargebra::Query::Ask { .. } => QueryForm::Ask,
+            spargebra::Query::Construct { .. } => QueryForm::Construct,
+            spargebra::Query::Describe { .. } => QueryForm::Describe,
+        };
+        if default_graphs.is_empty() && named_graphs.is_empty() {
+            return Ok(Self { prepared, form });
+        }
+        let dataset = protocol_dataset(default_graphs, named_graphs)?;
+        match &mut parsed {
+            spargebra::Query::Select { dataset: d, .. }
+            | spargebra::Query::Ask { dataset: d, .. }
+            | spargebra::Query::Construct { dataset: d, .. }
+            | spargebra::Query::Describe { dataset: d, .. } => *d = Some(dataset),
+        }
+        // Core's prepared queries take text only, so the query with its new dataset goes back
+        // through text; spargebra writes its algebra as equivalent SPARQL.
+        let prepared = PreparedQuery::parse(&parsed.to_string(), None)?;
+        Ok(Self { prepared, form })
+    }
+
+    /// The form.
+    pub fn form(&self) -> QueryForm {
+        self.form
+    }
+
+    /// Core's prepared query.
+    pub fn prepared(&self) -> &PreparedQuery {
+        &self.prepared
+    }
+}
+
+/// The dataset the protocol's graph parameters describe: the default graph is the merge of
+/// `default_graphs`, the named graphs are exactly `named_graphs`.
+pub(crate) fn protocol_dataset(
+    default_graphs: &[String],
+    named_graphs: &[String],
+) -> Result<spargebra::algebra::QueryDataset, HostError> {
+    let iris = |names: &[String]| -> Result<Vec<NamedNode>, HostError> {
+        names
+            .iter()
+            .map(|name| {
+                NamedNode::new(name.as_str()).map_err(|e| {
+                    HostError::BadRequest(format!("graph name {name:?} is not an IRI: {e}"))
+                })
+            })
+            .collect()
+    };
+    Ok(spargebra::algebra::QueryDataset {
+        default: iris(default_graphs)?,
+        named: Some(iris(named_graphs)?),
+    })
+}
+
+/// The formats a caller accepts: one for solutions and booleans, one for graphs. `None` means no
+/// acceptable format of that kind, so a query of that kind is refused before it runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OutputFormats {
+    /// For SELECT and ASK.
+    pub results: Option<QueryResultsFormat>,
+    /// For CONSTRUCT and DESCRIBE.
+    pub graph: Option<RdfFormat>,
+}
+
+impl Default for OutputFormats {
+    /// SPARQL JSON results and Turtle.
+    fn default() -> Self {
+        Self {
+            results: Some(QueryResultsFormat::Json),
+            graph: Some(RdfFormat::Turtle),
+        }
+    }
+}
+
+impl OutputFormats {
+    /// The formats a short name (`json`, `xml`, `csv`, `tsv`, `ttl`, `nt`, `nq`, `trig`, `rdf`,
+    /// `jsonld`, or a full media type) stands for: `json` and `xml` name both a results format
+    /// and an RDF syntax, `ttl` only a syntax.
+    ///
+    /// # Errors
+    /// [`HostError::BadRequest`] for a name that stands for nothing known.
+    pub fn from_name(format: &str) -> Result<Self, HostError> {
+        let format = format.trim();
+        let (results, graph) = if format.contains('/') {
+            (
+                QueryResultsFormat::from_media_type(format),
+                RdfFormat::from_media_type(format),
+            )
+        } else {
+            let name = format.to_ascii_lowercase();
+            let graph = match name.as_str() {
+                "turtle" => Some(RdfFormat::Turtle),
+                "ntriples" | "n-triples" => Some(RdfFormat::NTriples),
+                "nquads" | "n-quads" => Some(RdfFormat::NQuads),
+                "rdfxml" | "rdf-xml" => Some(RdfFormat::RdfXml),
+                _ => RdfFormat::from_extension(&name),
+            };
+            (QueryResultsFormat::from_extension(&name), graph)
+        };
+        if results.is_none() && graph.is_none() {
+            return Err(HostError::BadRequest(format!(
+                "unknown format {format:?} (try json, xml, csv, tsv, ttl, nt, nq, trig, rdf, jsonld)"
+            )));
+        }
+        Ok(Self { results, graph })
+    }
+}
+
+/// The format results were written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutputFormat {
+    /// A SPARQL results format.
+    Results(QueryResultsFormat),
+    /// An RDF syntax.
+    Graph(RdfFormat),
+}
+
+impl OutputFormat {
+    /// The media type to label the output with.
+    pub fn media_type(self) -> &'static str {
+        match self {
+            Self::Results(format) => format.media_type(),
+            Self::Graph(format) => format.media_type(),
+        }
+    }
+
+    /// The format for `form` among `formats`.
+    ///
+    /// # Errors
+    /// [`HostError::NotAcceptable`] when `formats` has none of the kind `form` needs.
+    pub fn choose(form: QueryForm, formats: &OutputFormats) -> Result<Self, HostError> {
+        if form.is_graph() {
+            formats.graph.map(Self::Graph).ok_or_else(|| {
+                HostError::NotAcceptable(format!(
+                    "{} results are a graph: accept an RDF syntax such as text/turtle",
+                    form.name().to_uppercase()
+                ))
+            })
+        } else {
+            formats.results.map(Self::Results).ok_or_else(|| {
+                HostError::NotAcceptable(format!(
+                    "{} results need a SPARQL results format such as application/sparql-results+json",
+                    form.name().to_uppercase()
+                ))
+            })
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn forms_and_datasets() -> Result<(), HostError> {
+        let ask = Query::parse("ASK { ?s ?p ?o }", None)?;
+        assert_eq!(ask.form(), QueryForm::Ask);
+        let construct = Query::parse_with_dataset(
+            "CONSTRUCT WHERE { ?s ?p ?o }",
+            None,
+            &["http://e/g".into()],
+            &[],
+        )?;
+        assert_eq!(construct.form(), QueryForm::Construct);
+        assert!(Query::parse_with_dataset("ASK {}", None, &["not an iri".into()], &[]).is_err());
+        let syntax = Query::parse("SELECT * WHERE { ?s ?p }", None);
+        assert!(matches!(syntax, Err(e) if e.code() == "sparql_syntax"));
+        Ok(())
+    }
+
+    #[test]
+    fn choosing_a_format() {
+        let only_graphs = OutputFormats {
+            results: None,
+            graph: Some(RdfFormat::NTriples),
+        };
+        assert!(OutputFormat::choose(QueryForm::Select, &only_graphs).is_err());
+        assert_eq!(
+            OutputFormat::choose(QueryForm::Describe, &only_graphs).ok(),
+            Some(OutputFormat::Graph(RdfFormat::NTriples))
+        );
+    }
+}

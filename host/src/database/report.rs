@@ -1,0 +1,60 @@
+//! What a database reports about itself: [`Health`] and [`Stats`].
+
+use serde::Serialize;
+
+/// Overall state, as `/health` and `trine health` report it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum HealthStatus {
+    /// Serving normally.
+    Healthy,
+    /// Serving, with a problem an operator should look at (compaction lagging far behind).
+    Degraded,
+    /// Not able to serve reads (the store cannot be read).
+    Unhealthy,
+}
+
+/// A health report. It never names files, so it is safe to serve.
+#[derive(Debug, Clone, Serialize)]
+pub struct Health {
+    /// The overall state.
+    pub status: HealthStatus,
+    /// Why the status is not `healthy`, one stable phrase each.
+    pub reasons: Vec<String>,
+    /// Quads in the store (0 when it cannot be read).
+    pub quads: u64,
+    /// The backend: `rocksdb`, `redb` or `memory`.
+    pub backend: &'static str,
+    /// Whether writes are refused.
+    pub read_only: bool,
+    /// Bytes the store takes on disk or in memory, when the backend knows.
+    pub approximate_size_bytes: Option<u64>,
+    /// RocksDB's estimate of bytes compactions still have to rewrite; `None` on other backends.
+    pub pending_compaction_bytes: Option<u64>,
+}
+
+/// Bytes of one keyspace.
+#[derive(Debug, Clone, Serialize)]
+pub struct KeyspaceSize {
+    /// The keyspace's name.
+    pub name: &'static str,
+    /// Bytes of its table files.
+    pub bytes: u64,
+}
+
+/// Statistics for `trine stats`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Stats {
+    /// The backend.
+    pub backend: &'static str,
+    /// Quads, all graphs.
+    pub quads: u64,
+    /// Named graphs, empty ones included.
+    pub named_graphs: u64,
+    /// Bytes the store takes, when the backend knows.
+    pub approximate_size_bytes: Option<u64>,
+    /// RocksDB pending compaction bytes.
+    pub pending_compaction_bytes: Option<u64>,
+    /// Bytes per keyspace (RocksDB only).
+    pub keyspaces: Vec<KeyspaceSize>,
+}

@@ -1,0 +1,209 @@
+//! Counters and histograms the server keeps, rendered in the Prometheus text format.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use crate::database::{Health, QueryForm};
+
+/// Upper bounds of the latency buckets, in seconds.
+const BUCKETS: [f64; 12] = [
+    0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 5.0, 30.0,
+];
+
+/// A latency histogram with fixed buckets (cumulative when rendered).
+#[derive(Debug, Default)]
+struct Histogram {
+    /// Observations per bucket, not cumulative; the last slot is `+Inf`.
+    buckets: [AtomicU64; BUCKETS.len() + 1],
+    count: AtomicU64,
+    sum_micros: AtomicU64,
+}
+
+impl Histogram {
+    fn observe(&self, elapsed: Duration) {
+        let seconds = elapsed.as_secs_f64();
+        let slot = BUCKETS
+            .iter()
+            .position(|bound| seconds <= *bound)
+            .unwrap_or(BUCKETS.len());
+        self.buckets[slot].fetch_add(1, Ordering::Relaxed);
+        self.count.fetch_add(1, Ordering::Relaxed);
+        let micros = u64::try_from(elapsed.as_micros()).unwrap_or(u64::MAX);
+        self.sum_micros.fetch_add(micros, Ordering::Relaxed);
+    }
+
+    fn render(&self, out: &mut String, name: &str, labels: &str) {
+        let mut cumulative = 0;
+        let separator = if labels.is_empty() { "" } else { "," };
+        for (i, bound) in BUCKETS.iter().enumerate() {
+            cumulative += self.buckets[i].load(Ordering::Relaxed);
+            let _ = writeln!(
+                out,
+                "{name}_bucket{{{labels}{separator}le=\"{bound}\"}} {cumulative}"
+            );
+        }
+        cumulative += self.buckets[BUCKETS.len()].load(Ordering::Relaxed);
+        let _ = writeln!(
+            out,
+            "{name}_bucket{{{labels}{separator}le=\"+Inf\"}} {cumulative}"
+        );
+        let sum = Duration::from_micros(self.sum_micros.load(Ordering::Relaxed)).as_secs_f64();
+        let braces = |labels: &str| {
+            if labels.is_empty() {
+                String::new()
+            } else {
+                format!("{{{labels}}}")
+            }
+        };
+        let _ = writeln!(out, "{name}_sum{} {sum}", braces(labels));
+        let _ = writeln!(
+            out,
+            "{name}_count{} {}",
+            braces(labels),
+            self.count.load(Ordering::Relaxed)
+        );
+    }
+}
+
+/// What the server counts. Shared by every request; all updates are lock-free but the error
+/// table, which is touched only on failures.
+#[derive(Debug, Default)]
+pub struct Metrics {
+    /// Query latency per form, in [`QueryForm::ALL`] order.
+    queries: [Histogram; 4],
+    updates: Histogram,
+    /// Failed requests by stable error code.
+    errors: Mutex<BTreeMap<&'static str, u64>>,
+}
+
+impl Metrics {
+    /// Records a query answered successfully.
+    pub fn observe_query(&self, form: QueryForm, elapsed: Duration) {
+        let index = QueryForm::ALL
+            .iter()
+            .position(|f| *f == form)
+            .unwrap_or_default();
+        self.queries[index].observe(elapsed);
+    }
+
+    /// Records an update applied.
+    pub fn observe_update(&self, elapsed: Duration) {
+        self.updates.observe(elapsed);
+    }
+
+    /// Records a failed request.
+    pub fn observe_error(&self, code: &'static str) {
+        let mut errors = match self.errors.lock() {
+            Ok(errors) => errors,
+            // Counters stay meaningful after a panic elsewhere.
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        *errors.entry(code).or_default() += 1;
+    }
+
+    /// The Prometheus text exposition (format 0.0.4) of every metric, with the store gauges from
+    /// `health`.
+    pub fn render(&self, health: &Health) -> String {
+        let mut out = String::new();
+        out.push_str("# HELP trine_queries_total Queries answered, by form.\n");
+        out.push_str("# TYPE trine_queries_total counter\n");
+        for (form, histogram) in QueryForm::ALL.iter().zip(&self.queries) {
+            let _ = writeln!(
+                out,
+                "trine_queries_total{{form=\"{}\"}} {}",
+                form.name(),
+                histogram.count.load(Ordering::Relaxed)
+            );
+        }
+        out.push_str(
+            "# HELP trine_query_duration_seconds Time to answer a query, results written.\n",
+        );
+        out.push_str("# TYPE trine_query_duration_seconds histogram\n");
+        for (form, histogram) in QueryForm::ALL.iter().zip(&self.queries) {
+            histogram.render(
+                &mut out,
+                "trine_query_duration_seconds",
+                &format!("form=\"{}\"", form.name()),
+            );
+        }
+        out.push_str("# HELP trine_updates_total Update requests applied.\n");
+        out.push_str("# TYPE trine_updates_total counter\n");
+        let _ = writeln!(
+            out,
+            "trine_updates_total {}",
+            self.updates.count.load(Ordering::Relaxed)
+        );
+        out.push_str("# HELP trine_update_duration_seconds Time to apply an update request.\n");
+        out.push_str("# TYPE trine_update_duration_seconds histogram\n");
+        self.updates
+            .render(&mut out, "trine_update_duration_seconds", "");
+        out.push_str("# HELP trine_errors_total Failed requests, by stable error code.\n");
+        out.push_str("# TYPE trine_errors_total counter\n");
+        let errors = match self.errors.lock() {
+            Ok(errors) => errors.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        };
+        for (code, count) in errors {
+            let _ = writeln!(out, "trine_errors_total{{code=\"{code}\"}} {count}");
+        }
+        out.push_str("# HELP trine_store_quads Quads in the store.\n");
+        out.push_str("# TYPE trine_store_quads gauge\n");
+        let _ = writeln!(out, "trine_store_quads {}", health.quads);
+        if let Some(bytes) = health.approximate_size_bytes {
+            out.push_str("# HELP trine_store_size_bytes Approximate bytes the store takes.\n");
+            out.push_str("# TYPE trine_store_size_bytes gauge\n");
+            let _ = writeln!(out, "trine_store_size_bytes {bytes}");
+        }
+        if let Some(bytes) = health.pending_compaction_bytes {
+            out.push_str(
+                "# HELP trine_pending_compaction_bytes Bytes RocksDB compactions still have to rewrite.\n",
+            );
+            out.push_str("# TYPE trine_pending_compaction_bytes gauge\n");
+            let _ = writeln!(out, "trine_pending_compaction_bytes {bytes}");
+        }
+        out.push_str(
+            "# HELP trine_healthy Whether the last health check was healthy (1) or not (0).\n",
+        );
+        out.push_str("# TYPE trine_healthy gauge\n");
+        let healthy = u8::from(health.status == crate::database::HealthStatus::Healthy);
+        let _ = writeln!(out, "trine_healthy {healthy}");
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::database::HealthStatus;
+
+    #[test]
+    fn histogram_buckets_are_cumulative() {
+        let metrics = Metrics::default();
+        metrics.observe_query(QueryForm::Select, Duration::from_millis(2));
+        metrics.observe_query(QueryForm::Select, Duration::from_secs(60));
+        metrics.observe_error("sparql_syntax");
+        let health = Health {
+            status: HealthStatus::Healthy,
+            reasons: Vec::new(),
+            quads: 3,
+            backend: "memory",
+            read_only: false,
+            approximate_size_bytes: None,
+            pending_compaction_bytes: None,
+        };
+        let text = metrics.render(&health);
+        assert!(
+            text.contains("trine_query_duration_seconds_bucket{form=\"select\",le=\"0.0025\"} 1\n")
+        );
+        assert!(
+            text.contains("trine_query_duration_seconds_bucket{form=\"select\",le=\"+Inf\"} 2\n")
+        );
+        assert!(text.contains("trine_queries_total{form=\"select\"} 2\n"));
+        assert!(text.contains("trine_errors_total{code=\"sparql_syntax\"} 1\n"));
+        assert!(text.contains("trine_update_duration_seconds_count 0\n"));
+        assert!(text.contains("trine_store_quads 3\n"));
+    }
+}

@@ -1,0 +1,207 @@
+//! The HTTP server: SPARQL 1.1 Protocol on `/query`, `/update` and `/sparql`, `/health`,
+//! `/metrics` and a query page at `/`, on axum and tokio.
+//!
+//! Queries run on tokio's blocking pool under a per-request timeout; writes need the bearer
+//! token when one is set and are refused on a read-only server; bodies are capped; errors carry
+//! a stable code and never internal paths. [`Server::run`] stops on its shutdown future after
+//! in-flight requests (writes among them) finish, then flushes the store.
+//!
+//! To embed the endpoints in another axum service, nest [`router`]'s result.
+
+mod guard;
+mod metrics;
+mod negotiate;
+mod pages;
+mod protocol;
+mod respond;
+
+pub use metrics::Metrics;
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::{Request, State};
+use axum::routing::get;
+
+use crate::{Config, Database, HostError};
+use protocol::Endpoint;
+
+/// How the server runs.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct ServerConfig {
+    /// Address to listen on.
+    pub bind: SocketAddr,
+    /// Refuse every write with 403.
+    pub read_only: bool,
+    /// Require `Authorization: Bearer <token>` on writes (401 otherwise).
+    pub token: Option<String>,
+    /// Longest a query request may take before it is cancelled and answered with 503.
+    pub timeout: Option<Duration>,
+    /// Let any origin call the endpoints from a browser.
+    pub cors: bool,
+    /// Largest request body, in bytes (413 beyond).
+    pub max_body_bytes: usize,
+}
+
+impl Default for ServerConfig {
+    /// `127.0.0.1:7878`, writable, no token, 60 s timeout, no CORS, 64 MiB bodies.
+    fn default() -> Self {
+        Self::from_config(&Config::default())
+    }
+}
+
+impl ServerConfig {
+    /// The server settings a database [`Config`] implies (timeout, body limit, read-only).
+    pub fn from_config(config: &Config) -> Self {
+        Self {
+            bind: SocketAddr::from(([127, 0, 0, 1], 7878)),
+            read_only: config.read_only,
+            token: None,
+            timeout: config.query_timeout,
+            cors: false,
+            max_body_bytes: config.max_body_bytes,
+        }
+    }
+}
+
+/// State shared by every handler.
+pub(crate) struct App {
+    db: Arc<Database>,
+    config: ServerConfig,
+    metrics: Metrics,
+}
+
+/// The routes, ready to serve or to nest in another router.
+pub fn router(db: Arc<Database>, config: ServerConfig) -> Router {
+    let cors = config.cors;
+    let app = Arc::new(App {
+        db,
+        config,
+        metrics: Metrics::default(),
+    });
+    let endpoint = |endpoint: Endpoint| {
+        move |State(app): State<Arc<App>>, request: Request| async move {
+            protocol::sparql(app, endpoint, request).await
+        }
+    };
+    let router = Router::new()
+        .route("/", get(pages::index))
+        .route(
+            "/query",
+            get(endpoint(Endpoint::Query)).post(endpoint(Endpoint::Query)),
+        )
+        .route("/update", axum::routing::post(endpoint(Endpoint::Update)))
+        .route(
+            "/sparql",
+            get(endpoint(Endpoint::Both)).post(endpoint(Endpoint::Both)),
+        )
+        .route("/health", get(pages::health))
+        .route("/health/live", get(pages::live))
+        .route("/health/ready", get(pages::ready))
+        .route("/metrics", get(pages::metrics))
+        .fallback(|request: Request| async move {
+            let error = HostError::NotFound(request.uri().path().to_owned());
+            respond::error_response(&error)
+        })
+        .method_not_allowed_fallback(|request: Request| async move {
+            let error = HostError::MethodNotAllowed(format!(
+                "{} {}",
+                request.method(),
+                request.uri().path()
+            ));
+            respond::error_response(&error)
+        })
+        // Bodies are read with their own limit, which answers 413 in Trine's error format.
+        .layer(axum::extract::DefaultBodyLimit::disable())
+        .with_state(app);
+    if cors {
+        router.layer(axum::middleware::from_fn(guard::cors))
+    } else {
+        router
+    }
+}
+
+/// A bound server, not yet accepting.
+pub struct Server {
+    listener: tokio::net::TcpListener,
+    router: Router,
+    db: Arc<Database>,
+}
+
+impl Server {
+    /// Binds `config.bind` (port 0 picks a free port; see [`local_addr`](Self::local_addr)).
+    ///
+    /// # Errors
+    /// Fails if the address cannot be bound.
+    pub async fn bind(db: Arc<Database>, config: ServerConfig) -> Result<Self, HostError> {
+        let listener = tokio::net::TcpListener::bind(config.bind).await?;
+        Ok(Self {
+            listener,
+            router: router(Arc::clone(&db), config),
+            db,
+        })
+    }
+
+    /// The address the server listens on.
+    ///
+    /// # Errors
+    /// Fails if the socket has no address.
+    pub fn local_addr(&self) -> Result<SocketAddr, HostError> {
+        Ok(self.listener.local_addr()?)
+    }
+
+    /// Serves until `shutdown` completes, then lets in-flight requests finish and flushes the
+    /// store.
+    ///
+    /// # Errors
+    /// Fails if accepting connections fails or the final flush does.
+    pub async fn run(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> Result<(), HostError> {
+        let address = self.local_addr()?;
+        tracing::info!(%address, "listening");
+        axum::serve(self.listener, self.router)
+            .with_graceful_shutdown(shutdown)
+            .await?;
+        tracing::info!("stopped accepting; flushing the store");
+        let db = self.db;
+        tokio::task::spawn_blocking(move || db.flush())
+            .await
+            .map_err(|e| HostError::Internal(format!("flush worker failed: {e}")))??;
+        Ok(())
+    }
+}
+
+/// Completes on ctrl-c or, on Unix, SIGTERM: the shutdown future `trine serve` uses.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(error) = tokio::signal::ctrl_c().await {
+            tracing::warn!(%error, "cannot listen for ctrl-c");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(error) => {
+                tracing::warn!(%error, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {}
+        () = terminate => {}
+    }
+    tracing::info!("shutdown requested");
+}

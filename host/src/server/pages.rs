@@ -1,0 +1,93 @@
+//! `/`, `/health` and `/metrics`.
+
+use std::sync::Arc;
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+
+use super::App;
+use super::respond::{error_response, ok_with};
+use crate::HostError;
+use crate::database::{Health, HealthStatus};
+
+/// The query page: a form that posts to `/query`.
+const INDEX_HTML: &str = r#"<!DOCTYPE html>
+<html lang="en">
+<head><meta charset="utf-8"><title>Trine</title>
+<style>body{font-family:sans-serif;max-width:60rem;margin:2rem auto}textarea{width:100%;font-family:monospace}</style>
+</head>
+<body>
+<h1>Trine SPARQL endpoint</h1>
+<form method="post" action="/query">
+<p><textarea name="query" rows="12">SELECT * WHERE { ?s ?p ?o } LIMIT 10</textarea></p>
+<p><label>Format <select name="format">
+<option value="json">SPARQL JSON</option><option value="xml">SPARQL XML</option>
+<option value="csv">CSV</option><option value="tsv">TSV</option>
+<option value="ttl">Turtle (CONSTRUCT, DESCRIBE)</option><option value="nt">N-Triples</option>
+</select></label> <button type="submit">Run</button></p>
+</form>
+<p>Endpoints: <code>/query</code>, <code>/update</code>, <code>/sparql</code> (SPARQL 1.1 Protocol),
+<a href="/health"><code>/health</code></a>, <a href="/metrics"><code>/metrics</code></a>.</p>
+</body>
+</html>
+"#;
+
+/// `GET /`.
+pub(crate) async fn index() -> Response {
+    ok_with("text/html; charset=utf-8", INDEX_HTML)
+}
+
+async fn health_report(app: &Arc<App>) -> Result<Health, HostError> {
+    let db = Arc::clone(&app.db);
+    let mut health = tokio::task::spawn_blocking(move || db.health())
+        .await
+        .map_err(|e| HostError::Internal(format!("health worker failed: {e}")))?;
+    health.read_only |= app.config.read_only;
+    Ok(health)
+}
+
+/// `GET /health`: the full report as JSON; 503 when unhealthy.
+pub(crate) async fn health(State(app): State<Arc<App>>) -> Response {
+    match health_report(&app).await {
+        Ok(health) => {
+            let status = if health.status == HealthStatus::Unhealthy {
+                StatusCode::SERVICE_UNAVAILABLE
+            } else {
+                StatusCode::OK
+            };
+            let body = serde_json::to_string(&health).unwrap_or_default();
+            let mut response = ok_with("application/json", body);
+            *response.status_mut() = status;
+            response
+        }
+        Err(error) => error_response(&error),
+    }
+}
+
+/// `GET /health/live`: the process answers.
+pub(crate) async fn live() -> Response {
+    ok_with("text/plain; charset=utf-8", "ok\n")
+}
+
+/// `GET /health/ready`: the store can serve reads (200), or not (503).
+pub(crate) async fn ready(State(app): State<Arc<App>>) -> Response {
+    match health_report(&app).await {
+        Ok(health) if health.status != HealthStatus::Unhealthy => {
+            ok_with("text/plain; charset=utf-8", "ready\n")
+        }
+        Ok(_) => (StatusCode::SERVICE_UNAVAILABLE, "not ready\n").into_response(),
+        Err(error) => error_response(&error),
+    }
+}
+
+/// `GET /metrics`: Prometheus text format.
+pub(crate) async fn metrics(State(app): State<Arc<App>>) -> Response {
+    match health_report(&app).await {
+        Ok(health) => ok_with(
+            "text/plain; version=0.0.4; charset=utf-8",
+            app.metrics.render(&health),
+        ),
+        Err(error) => error_response(&error),
+    }
+}

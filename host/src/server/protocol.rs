@@ -1,0 +1,255 @@
+//! The SPARQL 1.1 Protocol: `/query`, `/update` and `/sparql`, by GET, POST direct and POST
+//! form.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use axum::body::{Body, Bytes};
+use axum::extract::Request;
+use axum::http::{HeaderMap, Method, header};
+use axum::response::Response;
+use trine_core::sparql::CancellationToken;
+
+use super::App;
+use super::negotiate::negotiate;
+use super::respond::{error_response, ok_with};
+use crate::HostError;
+use crate::database::Query;
+
+/// Which operations an endpoint takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Endpoint {
+    /// `/query`: queries only.
+    Query,
+    /// `/update`: updates only.
+    Update,
+    /// `/sparql`: both.
+    Both,
+}
+
+/// One protocol operation, its text and where it came from.
+enum Operation {
+    Query(String),
+    Update(String),
+}
+
+/// The handler of every SPARQL endpoint.
+pub(crate) async fn sparql(app: Arc<App>, endpoint: Endpoint, request: Request) -> Response {
+    let started = Instant::now();
+    let method = request.method().clone();
+    let path = request.uri().path().to_owned();
+    let response = match handle(&app, endpoint, request).await {
+        Ok(response) => response,
+        Err(error) => {
+            app.metrics.observe_error(error.code());
+            error_response(&error)
+        }
+    };
+    tracing::debug!(%method, %path, status = response.status().as_u16(),
+        elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX), "request");
+    response
+}
+
+async fn handle(
+    app: &Arc<App>,
+    endpoint: Endpoint,
+    request: Request,
+) -> Result<Response, HostError> {
+    let (parts, body) = request.into_parts();
+    let mut params = parse_params(parts.uri.query().unwrap_or_default().as_bytes());
+    let mut direct = None;
+    if parts.method == Method::POST {
+        let content_type = header_str(&parts.headers, header::CONTENT_TYPE).unwrap_or_default();
+        let mut pieces = content_type.split(';');
+        let media = pieces
+            .next()
+            .map(|media| media.trim().to_ascii_lowercase())
+            .unwrap_or_default();
+        for parameter in pieces {
+            if let Some((key, value)) = parameter.split_once('=')
+                && key.trim().eq_ignore_ascii_case("charset")
+                && !["utf-8", "utf8", "us-ascii"]
+                    .contains(&value.trim().trim_matches('"').to_ascii_lowercase().as_str())
+            {
+                return Err(HostError::UnsupportedMediaType(format!(
+                    "charset {} (only UTF-8 is accepted)",
+                    value.trim()
+                )));
+            }
+        }
+        let bytes = read_body(body, &parts.headers, app.config.max_body_bytes).await?;
+        match media.as_str() {
+            "application/sparql-query" => direct = Some(Operation::Query(utf8(bytes)?)),
+            "application/sparql-update" => direct = Some(Operation::Update(utf8(bytes)?)),
+            "application/x-www-form-urlencoded" => params.extend(parse_params(&bytes)),
+            "" => {
+                return Err(HostError::UnsupportedMediaType(
+                    "a POST needs a Content-Type: application/sparql-query, \
+                     application/sparql-update or application/x-www-form-urlencoded"
+                        .into(),
+                ));
+            }
+            other => {
+                return Err(HostError::UnsupportedMediaType(format!(
+                    "{other} (expected application/sparql-query, application/sparql-update or \
+                     application/x-www-form-urlencoded)"
+                )));
+            }
+        }
+    }
+    let values = |name: &str| -> Vec<String> {
+        params
+            .iter()
+            .filter(|(key, _)| key == name)
+            .map(|(_, value)| value.clone())
+            .collect()
+    };
+    let mut operations: Vec<Operation> = direct.into_iter().collect();
+    operations.extend(values("query").into_iter().map(Operation::Query));
+    let updates = values("update");
+    if !updates.is_empty() && parts.method != Method::POST {
+        return Err(HostError::BadRequest(
+            "updates must be sent with POST".into(),
+        ));
+    }
+    operations.extend(updates.into_iter().map(Operation::Update));
+    let operation = match (operations.pop(), operations.is_empty()) {
+        (Some(operation), true) => operation,
+        (None, _) => {
+            return Err(HostError::BadRequest(
+                "no operation: give a `query` or an `update`".into(),
+            ));
+        }
+        (Some(_), false) => {
+            return Err(HostError::BadRequest(
+                "more than one operation: give exactly one `query` or `update`".into(),
+            ));
+        }
+    };
+    let base = base_iri(&parts);
+    match (operation, endpoint) {
+        (Operation::Query(_), Endpoint::Update) => Err(HostError::BadRequest(
+            "this endpoint takes updates; send queries to /query or /sparql".into(),
+        )),
+        (Operation::Update(_), Endpoint::Query) => Err(HostError::BadRequest(
+            "this endpoint takes queries; send updates to /update or /sparql".into(),
+        )),
+        (Operation::Query(text), _) => {
+            let formats = negotiate(
+                header_str(&parts.headers, header::ACCEPT),
+                values("format").first().map(String::as_str),
+            )?;
+            let default_graphs = values("default-graph-uri");
+            let named_graphs = values("named-graph-uri");
+            run_query(app, text, base, default_graphs, named_graphs, formats).await
+        }
+        (Operation::Update(text), _) => {
+            super::guard::authorize_write(&app.config, &parts.headers)?;
+            let using = values("using-graph-uri");
+            let using_named = values("using-named-graph-uri");
+            run_update(app, text, base, using, using_named).await
+        }
+    }
+}
+
+async fn run_query(
+    app: &Arc<App>,
+    text: String,
+    base: Option<String>,
+    default_graphs: Vec<String>,
+    named_graphs: Vec<String>,
+    formats: crate::database::OutputFormats,
+) -> Result<Response, HostError> {
+    let started = Instant::now();
+    let db = Arc::clone(&app.db);
+    let token = CancellationToken::new();
+    let task_token = token.clone();
+    let task = tokio::task::spawn_blocking(move || {
+        let query =
+            Query::parse_with_dataset(&text, base.as_deref(), &default_graphs, &named_graphs)?;
+        let (body, format) = db.query_to_writer(&query, &formats, Vec::new(), Some(task_token))?;
+        Ok::<_, HostError>((query.form(), body, format))
+    });
+    let outcome = match app.config.timeout {
+        Some(timeout) => match tokio::time::timeout(timeout, task).await {
+            Ok(joined) => joined,
+            Err(_) => {
+                // The worker stops at its next cancellation check; nobody waits for it.
+                token.cancel();
+                return Err(HostError::Timeout);
+            }
+        },
+        None => task.await,
+    };
+    let (form, body, format) =
+        outcome.map_err(|e| HostError::Internal(format!("query worker failed: {e}")))??;
+    app.metrics.observe_query(form, started.elapsed());
+    Ok(ok_with(format.media_type(), body))
+}
+
+async fn run_update(
+    app: &Arc<App>,
+    text: String,
+    base: Option<String>,
+    using: Vec<String>,
+    using_named: Vec<String>,
+) -> Result<Response, HostError> {
+    let started = Instant::now();
+    let db = Arc::clone(&app.db);
+    // No outer timeout here: answering before the write ends could tell a client its update
+    // failed when it then commits. The engine's deadline (the configured query timeout) bounds
+    // the WHERE clauses, and a timed-out request writes nothing.
+    let summary = tokio::task::spawn_blocking(move || {
+        db.update_with(&text, base.as_deref(), &using, &using_named, None)
+    })
+    .await
+    .map_err(|e| HostError::Internal(format!("update worker failed: {e}")))??;
+    app.metrics.observe_update(started.elapsed());
+    let body = serde_json::json!({ "inserted": summary.inserted, "deleted": summary.deleted });
+    Ok(ok_with("application/json", body.to_string()))
+}
+
+/// The base IRI of a request's operation: the endpoint's own URL, as the protocol allows, when
+/// the `Host` header makes it a valid IRI.
+fn base_iri(parts: &axum::http::request::Parts) -> Option<String> {
+    let host = header_str(&parts.headers, header::HOST)?;
+    let base = format!("http://{host}{}", parts.uri.path());
+    trine_core::oxrdf::NamedNode::new(base.as_str()).ok()?;
+    Some(base)
+}
+
+/// Reads a body of at most `limit` bytes.
+pub(crate) async fn read_body(
+    body: Body,
+    headers: &HeaderMap,
+    limit: usize,
+) -> Result<Bytes, HostError> {
+    let declared = header_str(headers, header::CONTENT_LENGTH).and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|length| length > u64::try_from(limit).unwrap_or(u64::MAX)) {
+        return Err(HostError::BodyTooLarge { limit });
+    }
+    axum::body::to_bytes(body, limit).await.map_err(|error| {
+        let inner = error.into_inner();
+        if inner
+            .downcast_ref::<http_body_util::LengthLimitError>()
+            .is_some()
+        {
+            HostError::BodyTooLarge { limit }
+        } else {
+            HostError::BadRequest("the request body could not be read".into())
+        }
+    })
+}
+
+fn parse_params(bytes: &[u8]) -> Vec<(String, String)> {
+    form_urlencoded::parse(bytes).into_owned().collect()
+}
+
+fn utf8(bytes: Bytes) -> Result<String, HostError> {
+    String::from_utf8(bytes.to_vec())
+        .map_err(|_| HostError::BadRequest("the request body is not UTF-8".into()))
+}
+
+pub(crate) fn header_str(headers: &HeaderMap, name: header::HeaderName) -> Option<&str> {
+    headers.get(name).and_then(|value| value.to_str().ok())
+}

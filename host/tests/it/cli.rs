@@ -1,0 +1,238 @@
+//! The `trine` binary: load, query, dump, update, stats and verify round trips.
+
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+fn trine(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_trine"))
+        .args(args)
+        .env_remove("TRINE_PRESET")
+        .output()
+        .expect("run trine")
+}
+
+fn trine_ok(args: &[&str]) -> String {
+    let output = trine(args);
+    assert!(
+        output.status.success(),
+        "trine {args:?} failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).expect("UTF-8 output")
+}
+
+fn path(p: &Path) -> &str {
+    p.to_str().expect("a UTF-8 path")
+}
+
+#[test]
+fn load_query_dump_round_trip() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let db = dir.path().join("db");
+    let db = path(&db);
+    let turtle = dir.path().join("data.ttl");
+    std::fs::write(
+        &turtle,
+        "@prefix ex: <http://example.com/> .\nex:alice ex:knows ex:bob .\nex:bob ex:knows ex:carol .\n",
+    )
+    .expect("write data");
+    let gzipped = dir.path().join("more.nt.gz");
+    let mut encoder = flate2::write::GzEncoder::new(
+        std::fs::File::create(&gzipped).expect("create"),
+        flate2::Compression::default(),
+    );
+    encoder
+        .write_all(b"<http://example.com/carol> <http://example.com/age> \"42\" .\n")
+        .expect("compress");
+    encoder.finish().expect("finish");
+
+    trine_ok(&[
+        "load",
+        "--location",
+        db,
+        "--file",
+        path(&turtle),
+        path(&gzipped),
+    ]);
+
+    let csv = trine_ok(&[
+        "query",
+        "--location",
+        db,
+        "--query",
+        "SELECT ?who WHERE { ?who <http://example.com/knows> ?x } ORDER BY ?who",
+        "--results-format",
+        "csv",
+    ]);
+    assert_eq!(
+        csv,
+        "who\r\nhttp://example.com/alice\r\nhttp://example.com/bob\r\n"
+    );
+
+    let dump = trine_ok(&["dump", "--location", db, "--format", "nt"]);
+    assert_eq!(dump.lines().count(), 3, "{dump}");
+    assert!(dump.contains("<http://example.com/carol> <http://example.com/age> \"42\" ."));
+
+    // A dump loads back into a fresh store with the same content.
+    let dumped = dir.path().join("dump.nq");
+    trine_ok(&["dump", "--location", db, "--file", path(&dumped)]);
+    let copy = dir.path().join("copy");
+    trine_ok(&["load", "--location", path(&copy), "--file", path(&dumped)]);
+    let copied = trine_ok(&["dump", "--location", path(&copy), "--format", "nt"]);
+    let mut original_lines: Vec<_> = dump.lines().collect();
+    let mut copied_lines: Vec<_> = copied.lines().collect();
+    original_lines.sort_unstable();
+    copied_lines.sort_unstable();
+    assert_eq!(original_lines, copied_lines);
+
+    trine_ok(&[
+        "update",
+        "--location",
+        db,
+        "--update",
+        "DELETE WHERE { ?s <http://example.com/age> ?o }",
+    ]);
+    let ask = trine_ok(&[
+        "query",
+        "--location",
+        db,
+        "--query",
+        "ASK { ?s <http://example.com/age> ?o }",
+    ]);
+    assert!(ask.contains("false"), "{ask}");
+
+    let stats: serde_json::Value =
+        serde_json::from_str(&trine_ok(&["stats", "--location", db])).expect("JSON stats");
+    assert_eq!(stats["quads"], 2);
+    assert_eq!(stats["backend"], "rocksdb");
+    let verify = trine_ok(&["verify", "--location", db]);
+    assert!(verify.starts_with("ok: 2 quads"), "{verify}");
+}
+
+#[test]
+fn stdin_graphs_and_redb() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let location = format!("redb:{}", dir.path().join("db.redb").display());
+    let mut child = Command::new(env!("CARGO_BIN_EXE_trine"))
+        .args([
+            "load",
+            "--location",
+            &location,
+            "--format",
+            "nt",
+            "--graph",
+            "http://example.com/g",
+        ])
+        .stdin(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("run trine");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(b"<http://e/s> <http://e/p> <http://e/o> .\n")
+        .expect("write stdin");
+    assert!(child.wait().expect("wait").success());
+    let dump = trine_ok(&["dump", "--location", &location, "--format", "nq"]);
+    assert_eq!(
+        dump.trim(),
+        "<http://e/s> <http://e/p> <http://e/o> <http://example.com/g> ."
+    );
+    let only_default = trine_ok(&["dump", "--location", &location, "--graph", "default"]);
+    assert!(only_default.trim().is_empty());
+}
+
+#[test]
+fn errors_exit_non_zero_with_a_code() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let location = format!("redb:{}", dir.path().join("db.redb").display());
+    let output = trine(&[
+        "query",
+        "--location",
+        &location,
+        "--query",
+        "SELECT * WHERE {",
+    ]);
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("[sparql_syntax]"), "{stderr}");
+
+    let help = trine_ok(&["--help"]);
+    for command in [
+        "serve", "load", "dump", "query", "update", "stats", "verify", "optimize",
+    ] {
+        assert!(help.contains(command), "{command} missing from --help");
+    }
+    let serve_help = trine_ok(&["serve", "--help"]);
+    for flag in [
+        "--location",
+        "--bind",
+        "--read-only",
+        "--token",
+        "--timeout-s",
+        "--cors",
+    ] {
+        assert!(
+            serve_help.contains(flag),
+            "{flag} missing from serve --help"
+        );
+    }
+}
+
+#[test]
+fn serve_answers_and_stops_gracefully_on_sigterm() {
+    use std::io::BufRead;
+
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let db = dir.path().join("db");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_trine"))
+        .args(["serve", "--location", path(&db), "--bind", "127.0.0.1:0"])
+        .env_remove("TRINE_PRESET")
+        .env("RUST_LOG", "warn")
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run trine serve");
+    let mut stderr = std::io::BufReader::new(child.stderr.take().expect("stderr"));
+    let mut line = String::new();
+    let addr: std::net::SocketAddr = loop {
+        line.clear();
+        assert!(
+            stderr.read_line(&mut line).expect("read stderr") > 0,
+            "trine serve exited before listening"
+        );
+        if let Some(addr) = line.trim().strip_prefix("trine listening on http://") {
+            break addr.parse().expect("an address");
+        }
+    };
+    let update = crate::support::request(
+        addr,
+        "POST",
+        "/update",
+        &[("Content-Type", "application/sparql-update")],
+        b"INSERT DATA { <http://e/s> <http://e/p> <http://e/o> }",
+    );
+    assert_eq!(update.status, 200, "{}", update.body);
+    let query = crate::support::request(
+        addr,
+        "GET",
+        &format!(
+            "/query?query={}",
+            crate::support::encode("ASK { ?s ?p ?o }")
+        ),
+        &[],
+        b"",
+    );
+    assert_eq!(query.json()["boolean"], true);
+
+    let status = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .expect("send SIGTERM");
+    assert!(status.success());
+    assert!(child.wait().expect("wait for trine serve").success());
+    // The store was closed cleanly and holds the acknowledged write.
+    let dump = trine_ok(&["dump", "--location", path(&db), "--format", "nt"]);
+    assert_eq!(dump.trim(), "<http://e/s> <http://e/p> <http://e/o> .");
+}

@@ -1,0 +1,205 @@
+//! The SPARQL 1.1 Protocol: queries by GET, POST direct and POST form; updates; negotiation;
+//! dataset parameters; malformed requests.
+
+use crate::support::{DATA, TestServer, encode};
+
+const SELECT: &str = "SELECT ?who WHERE { ?who <http://example.com/knows> ?x } ORDER BY ?who";
+
+fn server_with_data() -> TestServer {
+    let server = TestServer::start(|_, _| {});
+    server.update(DATA);
+    server
+}
+
+fn bindings(response: &crate::support::Response) -> Vec<String> {
+    response.json()["results"]["bindings"]
+        .as_array()
+        .expect("bindings")
+        .iter()
+        .map(|b| b["who"]["value"].as_str().expect("a value").to_owned())
+        .collect()
+}
+
+#[test]
+fn query_by_get_post_and_form() {
+    let server = server_with_data();
+    let expected = ["http://example.com/alice", "http://example.com/bob"];
+
+    let get = server.get(&format!("/query?query={}", encode(SELECT)), &[]);
+    assert_eq!(get.status, 200, "{}", get.body);
+    assert_eq!(
+        get.header("content-type"),
+        Some("application/sparql-results+json")
+    );
+    assert_eq!(bindings(&get), expected);
+
+    let direct = server.post("/query", "application/sparql-query", SELECT);
+    assert_eq!(direct.status, 200, "{}", direct.body);
+    assert_eq!(bindings(&direct), expected);
+
+    let form = server.post(
+        "/sparql",
+        "application/x-www-form-urlencoded",
+        &format!("query={}", encode(SELECT)),
+    );
+    assert_eq!(form.status, 200, "{}", form.body);
+    assert_eq!(bindings(&form), expected);
+
+    let sparql_get = server.get(&format!("/sparql?query={}", encode(SELECT)), &[]);
+    assert_eq!(bindings(&sparql_get), expected);
+}
+
+#[test]
+fn results_formats_are_negotiated() {
+    let server = server_with_data();
+    let path = format!("/query?query={}", encode(SELECT));
+
+    let csv = server.get(&path, &[("Accept", "text/csv")]);
+    assert_eq!(csv.status, 200);
+    assert!(
+        csv.header("content-type")
+            .is_some_and(|t| t.starts_with("text/csv"))
+    );
+    assert!(csv.body.starts_with("who\r\n"), "{}", csv.body);
+
+    let xml = server.get(&path, &[("Accept", "application/sparql-results+xml")]);
+    assert!(xml.body.contains("<sparql"), "{}", xml.body);
+
+    let tsv = server.get(&format!("{path}&format=tsv"), &[("Accept", "text/csv")]);
+    assert!(tsv.body.starts_with("?who\n"), "{}", tsv.body);
+
+    let ask = server.get(&format!("/query?query={}", encode("ASK { ?s ?p ?o }")), &[]);
+    assert_eq!(ask.json()["boolean"], serde_json::Value::Bool(true));
+
+    let construct = encode("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }");
+    let turtle = server.get(
+        &format!("/query?query={construct}"),
+        &[("Accept", "text/turtle")],
+    );
+    assert_eq!(turtle.status, 200, "{}", turtle.body);
+    assert!(
+        turtle
+            .header("content-type")
+            .is_some_and(|t| t.starts_with("text/turtle"))
+    );
+    assert!(turtle.body.contains("example.com/bob"));
+    let ntriples = server.get(&format!("/query?query={construct}&format=nt"), &[]);
+    assert_eq!(ntriples.body.lines().count(), 2, "{}", ntriples.body);
+
+    let refused = server.get(&path, &[("Accept", "text/turtle")]);
+    assert_eq!(refused.status, 406);
+    assert_eq!(refused.json()["code"], "not_acceptable");
+}
+
+#[test]
+fn updates_by_direct_post_and_form() {
+    let server = TestServer::start(|_, _| {});
+    let direct = server.post("/update", "application/sparql-update", DATA);
+    assert_eq!(direct.status, 200, "{}", direct.body);
+    assert_eq!(direct.json()["inserted"], 3);
+
+    let form = server.post(
+        "/sparql",
+        "application/x-www-form-urlencoded",
+        &format!(
+            "update={}",
+            encode("DELETE DATA { <http://example.com/alice> <http://example.com/knows> <http://example.com/bob> }")
+        ),
+    );
+    assert_eq!(form.status, 200, "{}", form.body);
+    assert_eq!(form.json()["deleted"], 1);
+
+    let ask = server.get(
+        &format!(
+            "/query?query={}",
+            encode("ASK { <http://example.com/alice> ?p ?o }")
+        ),
+        &[],
+    );
+    assert_eq!(ask.json()["boolean"], serde_json::Value::Bool(false));
+}
+
+#[test]
+fn dataset_parameters_replace_the_dataset() {
+    let server = server_with_data();
+    let query = encode("SELECT ?o WHERE { ?s <http://example.com/age> ?o }");
+    let default_only = server.get(&format!("/query?query={query}"), &[]);
+    assert!(
+        default_only.json()["results"]["bindings"]
+            .as_array()
+            .is_some_and(Vec::is_empty)
+    );
+    let with_graph = server.get(
+        &format!(
+            "/query?query={query}&default-graph-uri={}",
+            encode("http://example.com/g")
+        ),
+        &[],
+    );
+    assert_eq!(with_graph.status, 200, "{}", with_graph.body);
+    assert_eq!(
+        with_graph.json()["results"]["bindings"][0]["o"]["value"],
+        "42"
+    );
+}
+
+#[test]
+fn syntax_errors_are_400_with_a_position() {
+    let server = TestServer::start(|_, _| {});
+    let response = server.get(
+        &format!("/query?query={}", encode("SELECT * WHERE { ?s ?p }")),
+        &[],
+    );
+    assert_eq!(response.status, 400);
+    let json = response.json();
+    assert_eq!(json["code"], "sparql_syntax");
+    let message = json["message"].as_str().expect("a message");
+    assert!(message.contains("1:"), "no position in {message}");
+
+    let update = server.post(
+        "/update",
+        "application/sparql-update",
+        "INSERT DATA { <a> }",
+    );
+    assert_eq!(update.status, 400);
+    assert_eq!(update.json()["code"], "sparql_syntax");
+}
+
+#[test]
+fn malformed_requests_are_refused() {
+    let server = TestServer::start(|_, _| {});
+    let q = encode("ASK {}");
+    let none = server.get("/query", &[]);
+    assert_eq!(none.status, 400);
+    let two = server.get(&format!("/query?query={q}&query={q}"), &[]);
+    assert_eq!(two.status, 400);
+    let update_by_get = server.get(&format!("/sparql?update={}", encode(DATA)), &[]);
+    assert_eq!(update_by_get.status, 400);
+    let query_to_update = server.post("/update", "application/sparql-query", "ASK {}");
+    assert_eq!(query_to_update.status, 400);
+    let media = server.post("/query", "text/plain", "ASK {}");
+    assert_eq!(media.status, 415);
+    assert_eq!(media.json()["code"], "unsupported_media_type");
+    let format = server.get(&format!("/query?query={q}&format=bogus"), &[]);
+    assert_eq!(format.status, 400);
+    let missing = server.get("/nothing-here", &[]);
+    assert_eq!(missing.status, 404);
+    assert_eq!(missing.json()["code"], "not_found");
+    let put = crate::support::request(server.addr, "PUT", "/query", &[], b"");
+    assert_eq!(put.status, 405);
+    assert_eq!(put.json()["code"], "method_not_allowed");
+}
+
+#[test]
+fn using_graph_parameters_set_the_update_dataset() {
+    let server = server_with_data();
+    let update =
+        "INSERT { ?s <http://example.com/seen> true } WHERE { ?s <http://example.com/age> ?o }";
+    let path = format!("/update?using-graph-uri={}", encode("http://example.com/g"));
+    let response = server.post(&path, "application/sparql-update", update);
+    assert_eq!(response.status, 200, "{}", response.body);
+    assert_eq!(response.json()["inserted"], 1);
+    let with = "WITH <http://example.com/g> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }";
+    let refused = server.post(&path, "application/sparql-update", with);
+    assert_eq!(refused.status, 400, "{}", refused.body);
+}
