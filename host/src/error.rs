@@ -5,6 +5,8 @@ use trine_core::sparql::{QueryError, ResultsWriteError};
 use trine_core::storage::StorageError;
 use trine_core::update::UpdateError;
 
+use crate::backup::BackupError;
+
 /// A failure of the host: opening a database, running a request, serving HTTP.
 ///
 /// [`code`](Self::code) is stable (clients and alert rules may match on it) and
@@ -71,6 +73,21 @@ pub enum HostError {
     /// Reading or writing a file or stream failed.
     #[error("I/O error: {0}")]
     Io(#[from] std::io::Error),
+    /// Creating, verifying or restoring a backup failed.
+    #[error(transparent)]
+    Backup(#[from] BackupError),
+    /// As many queries as the server admits are running; retry after `retry_after_s` seconds.
+    #[error("the server is busy (too many queries running); retry after {retry_after_s} s")]
+    Overloaded {
+        /// Seconds the client should wait.
+        retry_after_s: u64,
+    },
+    /// This client sent more requests than its rate allows; retry after `retry_after_s` seconds.
+    #[error("too many requests from this client; retry after {retry_after_s} s")]
+    RateLimited {
+        /// Seconds the client should wait.
+        retry_after_s: u64,
+    },
     /// A bug or a lost worker (a panicked task); the message is for the log only.
     #[error("internal error: {0}")]
     Internal(String),
@@ -103,6 +120,9 @@ impl HostError {
             Self::MethodNotAllowed(_) => "method_not_allowed",
             Self::Timeout => "timeout",
             Self::Io(_) => "io",
+            Self::Backup(e) => e.code(),
+            Self::Overloaded { .. } => "overloaded",
+            Self::RateLimited { .. } => "rate_limited",
             Self::Internal(_) => "internal",
         }
     }
@@ -122,8 +142,17 @@ impl HostError {
 /// The status of each stable code; unknown codes (storage failures among them) are 500.
 fn status_of_code(code: &str) -> u16 {
     match code {
-        "sparql_syntax" | "rdf_syntax" | "invalid_base_iri" | "bad_request" | "graph_exists"
-        | "graph_missing" | "load_failed" | "invalid_location" | "unsupported_term" => 400,
+        "sparql_syntax"
+        | "rdf_syntax"
+        | "invalid_base_iri"
+        | "bad_request"
+        | "graph_exists"
+        | "graph_missing"
+        | "load_failed"
+        | "invalid_location"
+        | "unsupported_term"
+        | "backup_target_not_empty"
+        | "backup_backend_mismatch" => 400,
         "unauthorized" => 401,
         "read_only" => 403,
         "not_found" => 404,
@@ -131,9 +160,10 @@ fn status_of_code(code: &str) -> u16 {
         "not_acceptable" => 406,
         "body_too_large" => 413,
         "unsupported_media_type" => 415,
+        "rate_limited" => 429,
         "limit_exceeded" => 422,
-        "sparql_unsupported" => 501,
-        "timeout" | "cancelled" => 503,
+        "sparql_unsupported" | "backup_unsupported" => 501,
+        "timeout" | "cancelled" | "overloaded" => 503,
         _ => 500,
     }
 }

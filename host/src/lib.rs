@@ -5,6 +5,7 @@
 //! `TRINE_*` variables applied by [`Config::from_env`]) sets backend tuning, timeouts and limits.
 //! Every failure is a [`HostError`] with a stable code and an HTTP status.
 
+pub mod backup;
 pub mod config;
 pub mod database;
 mod error;

@@ -39,6 +39,30 @@ pub const ENV_VARS: &[(&str, &str)] = &[
         "TRINE_WRITE_BUFFER_BYTES",
         "RocksDB memtable size of each large keyspace, in bytes",
     ),
+    (
+        "TRINE_BACKUP_DIR",
+        "directory scheduled backups are written to while serving",
+    ),
+    (
+        "TRINE_BACKUP_INTERVAL_S",
+        "seconds between two scheduled backups",
+    ),
+    (
+        "TRINE_BACKUP_KEEP",
+        "scheduled backups kept (older ones deleted); 0 keeps all",
+    ),
+    (
+        "TRINE_MAX_CONCURRENT_QUERIES",
+        "most queries running at once (503 beyond); 0 for no limit",
+    ),
+    (
+        "TRINE_RATE_LIMIT_PER_IP",
+        "most requests per second from one client IP (429 beyond); 0 for no limit",
+    ),
+    (
+        "TRINE_CONFIG",
+        "TOML configuration file applied under these variables (--config wins)",
+    ),
 ];
 
 pub(super) fn from_vars(
@@ -82,6 +106,23 @@ pub(super) fn from_vars(
     if let Some(value) = get("TRINE_WRITE_BUFFER_BYTES") {
         config.rocksdb.write_buffer_bytes = number("TRINE_WRITE_BUFFER_BYTES", value)?;
     }
+    if let Some(value) = get("TRINE_BACKUP_DIR") {
+        config.backup.destination = (!value.is_empty()).then(|| PathBuf::from(value));
+    }
+    if let Some(value) = get("TRINE_BACKUP_INTERVAL_S") {
+        let seconds: u64 = number("TRINE_BACKUP_INTERVAL_S", value)?;
+        if seconds == 0 {
+            return Err(HostError::Config(
+                "TRINE_BACKUP_INTERVAL_S: the interval must be above 0".into(),
+            ));
+        }
+        config.backup.interval = Duration::from_secs(seconds);
+    }
+    if let Some(value) = get("TRINE_BACKUP_KEEP") {
+        let keep: usize = number("TRINE_BACKUP_KEEP", value)?;
+        config.backup.keep = (keep > 0).then_some(keep);
+    }
+    config.limits.apply_vars(get)?;
     for (name, _) in &vars {
         if !ENV_VARS.iter().any(|(known, _)| known == name) {
             tracing::warn!(variable = %name, "unknown TRINE_ variable ignored");

@@ -2,15 +2,21 @@
 //! ([`Config::from_env`] is the one place they are read).
 
 mod env;
+mod file;
+mod limits;
 mod preset;
 
 pub use env::ENV_VARS;
+pub use file::CONFIG_VAR;
+pub use limits::Limits;
 pub use preset::Preset;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use trine_backend_rocksdb::RocksDbOptions;
+
+use crate::backup::BackupSettings;
 
 /// How a [`Database`](crate::Database) runs: backend tuning, limits and timeouts.
 ///
@@ -44,6 +50,10 @@ pub struct Config {
     pub read_only: bool,
     /// Pending compaction bytes above which health reports `degraded`.
     pub degraded_compaction_bytes: u64,
+    /// Scheduled backups while serving (none unless a destination is set).
+    pub backup: BackupSettings,
+    /// How much load the HTTP server admits (concurrent queries, request rate per client).
+    pub limits: Limits,
 }
 
 impl Default for Config {
@@ -70,6 +80,8 @@ impl Config {
 
     /// As [`from_env`](Self::from_env), with the preset chosen by `flag` if given, else by
     /// `TRINE_PRESET`, else `default`; the other `TRINE_*` variables apply on top either way.
+    /// The configuration file `TRINE_CONFIG` names, if any, applies under the environment (see
+    /// [`from_sources`](Self::from_sources)).
     ///
     /// # Errors
     /// [`HostError::Config`](crate::HostError::Config) naming the variable with a bad value.
@@ -77,7 +89,35 @@ impl Config {
         flag: Option<Preset>,
         default: Preset,
     ) -> Result<Self, crate::HostError> {
+        Self::from_sources(flag, default, None)
+    }
+
+    /// The configuration from every source, each over the one before: `default`'s preset, the
+    /// TOML file `file` (else the one [`CONFIG_VAR`] names, if any; keys are the variables'
+    /// names without `TRINE_`, in lower case), the `TRINE_*` environment, and the preset `flag`.
+    /// Callers apply their other flags on the result.
+    ///
+    /// # Errors
+    /// [`HostError::Config`](crate::HostError::Config) for an unreadable or invalid file, or
+    /// naming the variable (or key) with a bad value.
+    pub fn from_sources(
+        flag: Option<Preset>,
+        default: Preset,
+        file: Option<&Path>,
+    ) -> Result<Self, crate::HostError> {
         let mut vars: Vec<(String, String)> = std::env::vars().collect();
+        let file = file.map(Path::to_path_buf).or_else(|| {
+            vars.iter()
+                .find(|(name, _)| name == CONFIG_VAR)
+                .map(|(_, value)| value.trim())
+                .filter(|value| !value.is_empty())
+                .map(PathBuf::from)
+        });
+        if let Some(path) = file {
+            // After the environment: a name's first value is the one used, so the environment
+            // wins over the file.
+            vars.extend(file::vars_of_file(&path)?);
+        }
         let has_env_preset = vars.iter().any(|(name, _)| name == "TRINE_PRESET");
         let preset = match flag {
             Some(preset) => Some(preset),

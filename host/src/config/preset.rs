@@ -54,6 +54,8 @@ impl Preset {
             load_dir: None,
             read_only: false,
             degraded_compaction_bytes: 64 * GIB,
+            backup: crate::backup::BackupSettings::default(),
+            limits: super::Limits::for_preset(self),
         };
         match self {
             Self::Development => {

@@ -20,6 +20,7 @@ use super::query::{OutputFormat, OutputFormats, Query};
 use super::report::{Health, HealthStatus, KeyspaceSize, Stats};
 use super::shared::Shared;
 use super::update::prepare_update;
+use crate::backup::BackupState;
 use crate::{Config, HostError};
 
 /// A Trine database: one [`Store`] over the backend its location names, with a [`Config`]
@@ -45,6 +46,8 @@ pub struct Database {
     /// The RocksDB backend the store runs on, kept typed for its size and compaction properties.
     rocksdb: Option<Arc<RocksDbBackend>>,
     loader: Option<Arc<dyn LoadHandler>>,
+    /// One backup at a time, and how the last one went (see `crate::backup`).
+    backups: BackupState,
 }
 
 impl std::fmt::Debug for Database {
@@ -103,7 +106,13 @@ impl Database {
             config,
             rocksdb,
             loader,
+            backups: BackupState::default(),
         })
+    }
+
+    /// The backup state, for the methods `crate::backup` adds.
+    pub(crate) fn backup_state(&self) -> &BackupState {
+        &self.backups
     }
 
     /// The store, for everything this facade does not wrap.
@@ -331,12 +340,17 @@ impl Database {
             .rocksdb
             .as_ref()
             .and_then(|backend| backend.pending_compaction_bytes());
+        let last_backup = self.last_backup();
         let status = if !reasons.is_empty() {
             HealthStatus::Unhealthy
         } else if pending_compaction_bytes
             .is_some_and(|b| b > self.config.degraded_compaction_bytes)
         {
             reasons.push("compaction lagging".into());
+            HealthStatus::Degraded
+        } else if let Some(failed) = last_backup.as_ref().filter(|last| !last.ok) {
+            let code = failed.error.as_deref().unwrap_or("unknown");
+            reasons.push(format!("last backup failed ({code})"));
             HealthStatus::Degraded
         } else {
             HealthStatus::Healthy
@@ -349,6 +363,7 @@ impl Database {
             read_only: self.config.read_only,
             approximate_size_bytes: self.store.approximate_size(),
             pending_compaction_bytes,
+            last_backup,
         }
     }
 

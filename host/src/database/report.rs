@@ -2,6 +2,8 @@
 
 use serde::Serialize;
 
+use crate::backup::LastBackup;
+
 /// Overall state, as `/health` and `trine health` report it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -31,6 +33,9 @@ pub struct Health {
     pub approximate_size_bytes: Option<u64>,
     /// RocksDB's estimate of bytes compactions still have to rewrite; `None` on other backends.
     pub pending_compaction_bytes: Option<u64>,
+    /// How the last backup since the database was opened went; `None` before the first.
+    /// A failed last backup makes the status `degraded`.
+    pub last_backup: Option<LastBackup>,
 }
 
 /// Bytes of one keyspace.

@@ -48,7 +48,7 @@ pub(crate) async fn cors(request: Request, next: Next) -> Response {
         allow_origin(headers);
         headers.insert(
             header::ACCESS_CONTROL_ALLOW_METHODS,
-            HeaderValue::from_static("GET, POST, OPTIONS"),
+            HeaderValue::from_static("GET, HEAD, POST, PUT, DELETE, OPTIONS"),
         );
         headers.insert(
             header::ACCESS_CONTROL_ALLOW_HEADERS,

@@ -68,6 +68,9 @@ impl Histogram {
     }
 }
 
+/// The Graph Store Protocol methods, as metrics labels.
+const GRAPH_STORE_METHODS: [&str; 5] = ["GET", "HEAD", "PUT", "POST", "DELETE"];
+
 /// What the server counts. Shared by every request; all updates are lock-free but the error
 /// table, which is touched only on failures.
 #[derive(Debug, Default)]
@@ -75,6 +78,10 @@ pub struct Metrics {
     /// Query latency per form, in [`QueryForm::ALL`] order.
     queries: [Histogram; 4],
     updates: Histogram,
+    /// Graph Store Protocol latency per method, in [`GRAPH_STORE_METHODS`] order.
+    graph_store: [Histogram; GRAPH_STORE_METHODS.len()],
+    /// Quads read from Graph Store uploads that committed.
+    graph_store_quads: AtomicU64,
     /// Failed requests by stable error code.
     errors: Mutex<BTreeMap<&'static str, u64>>,
 }
@@ -92,6 +99,18 @@ impl Metrics {
     /// Records an update applied.
     pub fn observe_update(&self, elapsed: Duration) {
         self.updates.observe(elapsed);
+    }
+
+    /// Records a Graph Store Protocol request answered (successfully or not) with `method`.
+    pub fn observe_graph_store(&self, method: &str, elapsed: Duration) {
+        if let Some(index) = GRAPH_STORE_METHODS.iter().position(|m| *m == method) {
+            self.graph_store[index].observe(elapsed);
+        }
+    }
+
+    /// Records `quads` read by a Graph Store write that committed.
+    pub fn observe_graph_store_quads(&self, quads: u64) {
+        self.graph_store_quads.fetch_add(quads, Ordering::Relaxed);
     }
 
     /// Records a failed request.
@@ -140,6 +159,27 @@ impl Metrics {
         out.push_str("# TYPE trine_update_duration_seconds histogram\n");
         self.updates
             .render(&mut out, "trine_update_duration_seconds", "");
+        out.push_str(
+            "# HELP trine_graph_store_duration_seconds Time to answer a Graph Store Protocol \
+             request, by method.\n",
+        );
+        out.push_str("# TYPE trine_graph_store_duration_seconds histogram\n");
+        for (method, histogram) in GRAPH_STORE_METHODS.iter().zip(&self.graph_store) {
+            histogram.render(
+                &mut out,
+                "trine_graph_store_duration_seconds",
+                &format!("method=\"{method}\""),
+            );
+        }
+        out.push_str(
+            "# HELP trine_graph_store_quads_total Quads read from Graph Store uploads that \
+             committed.\n# TYPE trine_graph_store_quads_total counter\n",
+        );
+        let _ = writeln!(
+            out,
+            "trine_graph_store_quads_total {}",
+            self.graph_store_quads.load(Ordering::Relaxed)
+        );
         out.push_str("# HELP trine_errors_total Failed requests, by stable error code.\n");
         out.push_str("# TYPE trine_errors_total counter\n");
         let errors = match self.errors.lock() {
@@ -193,6 +233,7 @@ mod tests {
             read_only: false,
             approximate_size_bytes: None,
             pending_compaction_bytes: None,
+            last_backup: None,
         };
         let text = metrics.render(&health);
         assert!(

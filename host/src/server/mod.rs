@@ -1,5 +1,5 @@
-//! The HTTP server: SPARQL 1.1 Protocol on `/query`, `/update` and `/sparql`, `/health`,
-//! `/metrics` and a query page at `/`, on axum and tokio.
+//! The HTTP server: SPARQL 1.1 Protocol on `/query`, `/update` and `/sparql`, the Graph Store
+//! Protocol on `/store`, `/health`, `/metrics` and a query page at `/`, on axum and tokio.
 //!
 //! Queries run on tokio's blocking pool under a per-request timeout; writes need the bearer
 //! token when one is set and are refused on a read-only server; bodies are capped; errors carry
@@ -8,12 +8,20 @@
 //!
 //! To embed the endpoints in another axum service, nest [`router`]'s result.
 
+mod admin;
+mod graph_read;
+mod graph_store;
 mod guard;
+mod limits;
 mod metrics;
+mod multipart;
 mod negotiate;
 mod pages;
 mod protocol;
 mod respond;
+mod service;
+mod stream;
+mod upload;
 
 pub use metrics::Metrics;
 
@@ -26,6 +34,7 @@ use axum::Router;
 use axum::extract::{Request, State};
 use axum::routing::get;
 
+use crate::config::Limits;
 use crate::{Config, Database, HostError};
 use protocol::Endpoint;
 
@@ -45,6 +54,8 @@ pub struct ServerConfig {
     pub cors: bool,
     /// Largest request body, in bytes (413 beyond).
     pub max_body_bytes: usize,
+    /// Concurrent queries and request rate per client admitted (503 and 429 beyond).
+    pub limits: Limits,
 }
 
 impl Default for ServerConfig {
@@ -64,6 +75,7 @@ impl ServerConfig {
             timeout: config.query_timeout,
             cors: false,
             max_body_bytes: config.max_body_bytes,
+            limits: config.limits,
         }
     }
 }
@@ -73,6 +85,10 @@ pub(crate) struct App {
     db: Arc<Database>,
     config: ServerConfig,
     metrics: Metrics,
+    /// Queries running, against `config.limits.max_concurrent_queries`.
+    queries: Arc<limits::QueryLimiter>,
+    /// Requests per client, when `config.limits.requests_per_second_per_ip` is set.
+    rate_limiter: Option<limits::RateLimiter>,
 }
 
 /// The routes, ready to serve or to nest in another router.
@@ -80,13 +96,24 @@ pub fn router(db: Arc<Database>, config: ServerConfig) -> Router {
     let cors = config.cors;
     let app = Arc::new(App {
         db,
+        queries: Arc::new(limits::QueryLimiter::new(
+            config.limits.max_concurrent_queries,
+        )),
+        rate_limiter: config
+            .limits
+            .requests_per_second_per_ip
+            .map(limits::RateLimiter::new),
         config,
         metrics: Metrics::default(),
     });
+    let rate_limited = app.rate_limiter.is_some();
     let endpoint = |endpoint: Endpoint| {
         move |State(app): State<Arc<App>>, request: Request| async move {
             protocol::sparql(app, endpoint, request).await
         }
+    };
+    let store = |State(app): State<Arc<App>>, request: Request| async move {
+        graph_store::graph_store(app, request).await
     };
     let router = Router::new()
         .route("/", get(pages::index))
@@ -99,10 +126,13 @@ pub fn router(db: Arc<Database>, config: ServerConfig) -> Router {
             "/sparql",
             get(endpoint(Endpoint::Both)).post(endpoint(Endpoint::Both)),
         )
+        .route("/store", axum::routing::any(store))
+        .route("/store/{*graph}", axum::routing::any(store))
         .route("/health", get(pages::health))
         .route("/health/live", get(pages::live))
         .route("/health/ready", get(pages::ready))
         .route("/metrics", get(pages::metrics))
+        .route("/admin/backup", axum::routing::post(admin::backup))
         .fallback(|request: Request| async move {
             let error = HostError::NotFound(request.uri().path().to_owned());
             respond::error_response(&error)
@@ -116,8 +146,16 @@ pub fn router(db: Arc<Database>, config: ServerConfig) -> Router {
             respond::error_response(&error)
         })
         // Bodies are read with their own limit, which answers 413 in Trine's error format.
-        .layer(axum::extract::DefaultBodyLimit::disable())
-        .with_state(app);
+        .layer(axum::extract::DefaultBodyLimit::disable());
+    let router = if rate_limited {
+        router.layer(axum::middleware::from_fn_with_state(
+            Arc::clone(&app),
+            limits::rate_limit,
+        ))
+    } else {
+        router
+    };
+    let router = router.with_state(app);
     if cors {
         router.layer(axum::middleware::from_fn(guard::cors))
     } else {
@@ -165,7 +203,11 @@ impl Server {
     ) -> Result<(), HostError> {
         let address = self.local_addr()?;
         tracing::info!(%address, "listening");
-        axum::serve(self.listener, self.router)
+        // The peer address is what the per-client rate limit counts by.
+        let service = self
+            .router
+            .into_make_service_with_connect_info::<SocketAddr>();
+        axum::serve(self.listener, service)
             .with_graceful_shutdown(shutdown)
             .await?;
         tracing::info!("stopped accepting; flushing the store");

@@ -25,24 +25,7 @@ pub(crate) fn negotiate(
     let Some(accept) = accept.filter(|a| !a.trim().is_empty()) else {
         return Ok(OutputFormats::default());
     };
-    let mut ranges: Vec<(&str, f32)> = accept
-        .split(',')
-        .filter_map(|item| {
-            let mut parts = item.split(';');
-            let media = parts.next()?.trim();
-            let mut q = 1.0_f32;
-            for parameter in parts {
-                if let Some((key, value)) = parameter.split_once('=')
-                    && key.trim().eq_ignore_ascii_case("q")
-                {
-                    q = value.trim().parse().unwrap_or(0.0);
-                }
-            }
-            (!media.is_empty() && q > 0.0).then_some((media, q))
-        })
-        .collect();
-    // Stable: among equal weights the client's order stands.
-    ranges.sort_by(|a, b| b.1.total_cmp(&a.1));
+    let ranges = accept_ranges(accept);
     let defaults = OutputFormats::default();
     let mut formats = OutputFormats {
         results: None,
@@ -62,6 +45,67 @@ pub(crate) fn negotiate(
         }
     }
     Ok(formats)
+}
+
+/// The media ranges of an `Accept` header, most wanted first (among equal weights the client's
+/// order stands), without those of weight 0.
+pub(crate) fn accept_ranges(accept: &str) -> Vec<(&str, f32)> {
+    let mut ranges: Vec<(&str, f32)> = accept
+        .split(',')
+        .filter_map(|item| {
+            let mut parts = item.split(';');
+            let media = parts.next()?.trim();
+            let mut q = 1.0_f32;
+            for parameter in parts {
+                if let Some((key, value)) = parameter.split_once('=')
+                    && key.trim().eq_ignore_ascii_case("q")
+                {
+                    q = value.trim().parse().unwrap_or(0.0);
+                }
+            }
+            (!media.is_empty() && q > 0.0).then_some((media, q))
+        })
+        .collect();
+    ranges.sort_by(|a, b| b.1.total_cmp(&a.1));
+    ranges
+}
+
+/// The RDF syntax to answer in: the first acceptable one in `accept`, `default` for a wildcard or
+/// no `Accept` at all. With `dataset`, only syntaxes that hold named graphs qualify.
+///
+/// # Errors
+/// [`HostError::NotAcceptable`] when the client accepts no RDF syntax that qualifies.
+pub(crate) fn negotiate_rdf(
+    accept: Option<&str>,
+    default: RdfFormat,
+    dataset: bool,
+) -> Result<RdfFormat, HostError> {
+    let Some(accept) = accept.filter(|a| !a.trim().is_empty()) else {
+        return Ok(default);
+    };
+    for (media, _) in accept_ranges(accept) {
+        if media == "*/*" || media.eq_ignore_ascii_case(&format!("{}/*", default_type(default))) {
+            return Ok(default);
+        }
+        if let Some(format) = RdfFormat::from_media_type(media)
+            && (!dataset || format.supports_datasets())
+        {
+            return Ok(format);
+        }
+    }
+    Err(HostError::NotAcceptable(if dataset {
+        "the dataset is served as application/n-quads, application/trig or application/ld+json"
+            .into()
+    } else {
+        "graphs are served as text/turtle, application/n-triples, application/rdf+xml, \
+         application/n-quads, application/trig or application/ld+json"
+            .into()
+    }))
+}
+
+/// The type part (`text`, `application`) of a format's media type.
+fn default_type(format: RdfFormat) -> &'static str {
+    format.media_type().split('/').next().unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -96,6 +140,29 @@ mod tests {
             Some(RdfFormat::NTriples)
         );
         assert!(negotiate(None, Some("bogus")).is_err());
+        Ok(())
+    }
+
+    #[test]
+    fn rdf_syntaxes() -> Result<(), HostError> {
+        assert_eq!(
+            negotiate_rdf(None, RdfFormat::Turtle, false)?,
+            RdfFormat::Turtle
+        );
+        let nt = negotiate_rdf(Some("application/n-triples"), RdfFormat::Turtle, false)?;
+        assert_eq!(nt, RdfFormat::NTriples);
+        let trig = negotiate_rdf(
+            Some("text/turtle;q=0.9, application/trig"),
+            RdfFormat::NQuads,
+            true,
+        )?;
+        assert_eq!(trig, RdfFormat::TriG);
+        assert!(negotiate_rdf(Some("text/turtle"), RdfFormat::NQuads, true).is_err());
+        assert!(negotiate_rdf(Some("image/png"), RdfFormat::Turtle, false).is_err());
+        assert_eq!(
+            negotiate_rdf(Some("text/*"), RdfFormat::Turtle, false)?,
+            RdfFormat::Turtle
+        );
         Ok(())
     }
 }

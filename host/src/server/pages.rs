@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
 use super::App;
@@ -27,15 +27,27 @@ const INDEX_HTML: &str = r#"<!DOCTYPE html>
 <option value="ttl">Turtle (CONSTRUCT, DESCRIBE)</option><option value="nt">N-Triples</option>
 </select></label> <button type="submit">Run</button></p>
 </form>
-<p>Endpoints: <code>/query</code>, <code>/update</code>, <code>/sparql</code> (SPARQL 1.1 Protocol),
+<p>Endpoints: <code>/query</code>, <code>/update</code>, <code>/sparql</code> (SPARQL 1.1 Protocol; a GET
+without a query describes the service), <code>/store</code> (Graph Store Protocol),
 <a href="/health"><code>/health</code></a>, <a href="/metrics"><code>/metrics</code></a>.</p>
 </body>
 </html>
 "#;
 
-/// `GET /`.
-pub(crate) async fn index() -> Response {
-    ok_with("text/html; charset=utf-8", INDEX_HTML)
+/// `GET /`: the query page, or the service description of `/sparql` for a client that asks
+/// for RDF.
+pub(crate) async fn index(State(app): State<Arc<App>>, headers: HeaderMap) -> Response {
+    if !super::service::wants_rdf(&headers) {
+        return ok_with("text/html; charset=utf-8", INDEX_HTML);
+    }
+    let host = super::protocol::header_str(&headers, header::HOST)
+        .map_or_else(|| app.config.bind.to_string(), str::to_owned);
+    let described = super::service::Described {
+        endpoint: format!("http://{host}/sparql"),
+        kind: super::protocol::Endpoint::Both,
+        read_only: app.config.read_only || app.db.config().read_only,
+    };
+    super::service::respond(&described, &headers).unwrap_or_else(|error| error_response(&error))
 }
 
 async fn health_report(app: &Arc<App>) -> Result<Health, HostError> {
@@ -84,10 +96,11 @@ pub(crate) async fn ready(State(app): State<Arc<App>>) -> Response {
 /// `GET /metrics`: Prometheus text format.
 pub(crate) async fn metrics(State(app): State<Arc<App>>) -> Response {
     match health_report(&app).await {
-        Ok(health) => ok_with(
-            "text/plain; version=0.0.4; charset=utf-8",
-            app.metrics.render(&health),
-        ),
+        Ok(health) => {
+            let mut text = app.metrics.render(&health);
+            text.push_str(&app.limit_metrics());
+            ok_with("text/plain; version=0.0.4; charset=utf-8", text)
+        }
         Err(error) => error_response(&error),
     }
 }

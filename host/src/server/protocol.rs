@@ -115,6 +115,16 @@ async fn handle(
     operations.extend(updates.into_iter().map(Operation::Update));
     let operation = match (operations.pop(), operations.is_empty()) {
         (Some(operation), true) => operation,
+        (None, _) if parts.method == Method::GET && params.is_empty() => {
+            // A GET without any parameter asks what the service is.
+            let described = super::service::Described {
+                endpoint: base_iri(&parts)
+                    .unwrap_or_else(|| format!("http://{}{}", app.config.bind, parts.uri.path())),
+                kind: endpoint,
+                read_only: app.config.read_only || app.db.config().read_only,
+            };
+            return super::service::respond(&described, &parts.headers);
+        }
         (None, _) => {
             return Err(HostError::BadRequest(
                 "no operation: give a `query` or an `update`".into(),
@@ -161,10 +171,13 @@ async fn run_query(
     formats: crate::database::OutputFormats,
 ) -> Result<Response, HostError> {
     let started = Instant::now();
+    let permit = app.queries.try_acquire()?;
     let db = Arc::clone(&app.db);
     let token = CancellationToken::new();
     let task_token = token.clone();
     let task = tokio::task::spawn_blocking(move || {
+        // Held until the worker ends, even after its client was answered with a timeout.
+        let _permit = permit;
         let query =
             Query::parse_with_dataset(&text, base.as_deref(), &default_graphs, &named_graphs)?;
         let (body, format) = db.query_to_writer(&query, &formats, Vec::new(), Some(task_token))?;
@@ -211,7 +224,7 @@ async fn run_update(
 
 /// The base IRI of a request's operation: the endpoint's own URL, as the protocol allows, when
 /// the `Host` header makes it a valid IRI.
-fn base_iri(parts: &axum::http::request::Parts) -> Option<String> {
+pub(crate) fn base_iri(parts: &axum::http::request::Parts) -> Option<String> {
     let host = header_str(&parts.headers, header::HOST)?;
     let base = format!("http://{host}{}", parts.uri.path());
     trine_core::oxrdf::NamedNode::new(base.as_str()).ok()?;

@@ -15,10 +15,16 @@ pub(crate) fn error_response(error: &HostError) -> Response {
     let message = if error.is_client_error() {
         error.to_string()
     } else {
-        tracing::error!(code = error.code(), %error, "request failed");
         match error.code() {
-            "timeout" | "cancelled" => error.to_string(),
-            _ => "internal error; the server log has the details".to_owned(),
+            // Load shedding, not failures: the message is safe and tells the client what to do.
+            "timeout" | "cancelled" | "overloaded" => {
+                tracing::warn!(code = error.code(), %error, "request refused");
+                error.to_string()
+            }
+            _ => {
+                tracing::error!(code = error.code(), %error, "request failed");
+                "internal error; the server log has the details".to_owned()
+            }
         }
     };
     let body = serde_json::json!({ "code": error.code(), "message": message }).to_string();
@@ -28,6 +34,12 @@ pub(crate) fn error_response(error: &HostError) -> Response {
         header::CONTENT_TYPE,
         HeaderValue::from_static("application/json"),
     );
+    if let HostError::Overloaded { retry_after_s } | HostError::RateLimited { retry_after_s } =
+        error
+        && let Ok(value) = HeaderValue::from_str(&retry_after_s.to_string())
+    {
+        headers.insert(header::RETRY_AFTER, value);
+    }
     if matches!(error, HostError::Unauthorized) {
         headers.insert(
             header::WWW_AUTHENTICATE,

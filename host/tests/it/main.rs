@@ -1,9 +1,16 @@
 //! Integration tests of the host: the HTTP server in-process on loopback, and the `trine`
 //! binary through `std::process::Command`.
 
+mod admission;
+mod backup;
 mod cli;
+mod config_file;
+mod crash;
+mod graph_store;
 mod limits;
 mod observability;
 mod protocol;
+mod service_description;
 mod support;
+mod w3c_graph_store;
 mod w3c_protocol;

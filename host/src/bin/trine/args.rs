@@ -11,18 +11,26 @@ use trine_host::Preset;
 /// A LOCATION is a directory (a RocksDB store, created if missing), `redb:<file>` (one redb
 /// file) or `memory:`. `TRINE_*` environment variables tune the database (TRINE_PRESET,
 /// TRINE_QUERY_TIMEOUT_S, TRINE_MAX_ROWS_IN_MEMORY, TRINE_MAX_BODY_BYTES, TRINE_LOAD_DIR,
-/// TRINE_READ_ONLY, TRINE_BLOCK_CACHE_BYTES, TRINE_WRITE_BUFFER_BYTES); flags win over them.
-/// Logs go to stderr, filtered by RUST_LOG.
+/// TRINE_READ_ONLY, TRINE_BLOCK_CACHE_BYTES, TRINE_WRITE_BUFFER_BYTES, TRINE_BACKUP_DIR,
+/// TRINE_BACKUP_INTERVAL_S, TRINE_BACKUP_KEEP, TRINE_MAX_CONCURRENT_QUERIES,
+/// TRINE_RATE_LIMIT_PER_IP); flags win over them. A TOML file (--config, or TRINE_CONFIG) sets
+/// the same settings under the variables: its keys are the variables' names without TRINE_, in
+/// lower case (`query_timeout_s = 30`). Logs go to stderr, filtered by RUST_LOG.
 #[derive(Debug, Parser)]
 #[command(name = "trine", version, about, long_about)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    /// TOML configuration file, applied under the TRINE_* variables and the flags
+    /// [default: TRINE_CONFIG, else none].
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Serve the SPARQL 1.1 Protocol over HTTP (/query, /update, /sparql, /health, /metrics).
+    /// Serve the SPARQL 1.1 Protocol (/query, /update, /sparql) and the Graph Store Protocol
+    /// (/store) over HTTP, with /health and /metrics.
     ///
     /// Stops on ctrl-c or SIGTERM after in-flight requests finish.
     Serve(ServeArgs),
@@ -43,9 +51,23 @@ pub enum Command {
     Stats(StoreArgs),
     /// Print the health report as JSON; exits with 1 when unhealthy.
     Health(StoreArgs),
-    /// Check every storage invariant (indexes agree, counts match, ids resolve); exits with 1
-    /// on any problem.
-    Verify(StoreArgs),
+    /// Check every storage invariant (indexes agree, counts match, ids resolve) of a database,
+    /// or with --backup a backup; exits with 1 on any problem.
+    ///
+    /// A backup is checked file by file against the SHA-256 sums of its MANIFEST.json, then a
+    /// scratch copy of its store (made next to it) is opened and checked like a database, and
+    /// its quad count compared with the manifest's.
+    Verify(VerifyArgs),
+    /// Back a RocksDB or redb database up into a new timestamped directory of --destination.
+    ///
+    /// The backup is a consistent copy (a RocksDB checkpoint, or a redb copy under one read
+    /// transaction) with a MANIFEST.json listing every file with its size and SHA-256. Prints
+    /// the backup's name, path and quad count as JSON. A database a running server holds is
+    /// backed up by the server instead (`serve --backup-dir`, or POST /admin/backup).
+    Backup(BackupArgs),
+    /// Restore a backup into a new location: verified first, copied (never over existing
+    /// data), then opened and counted.
+    Restore(RestoreArgs),
     /// Compact the storage.
     Optimize(StoreArgs),
 }
@@ -101,6 +123,68 @@ pub struct ServeArgs {
     /// Directory that SPARQL `LOAD <file:…>` may read; without it `LOAD` is refused.
     #[arg(long, value_name = "DIR")]
     pub load_dir: Option<PathBuf>,
+    /// Most queries (and Graph Store reads) running at once; more get 503 with Retry-After;
+    /// 0 for no limit [default: TRINE_MAX_CONCURRENT_QUERIES, else the preset's].
+    #[arg(long, value_name = "N")]
+    pub max_concurrent_queries: Option<usize>,
+    /// Most requests per second from one client IP address (bursts of as many); more get 429
+    /// with Retry-After; 0 for no limit [default: TRINE_RATE_LIMIT_PER_IP, else none].
+    #[arg(long, value_name = "N")]
+    pub rate_limit_per_ip: Option<u32>,
+    /// Take scheduled backups into this directory while serving [default: TRINE_BACKUP_DIR,
+    /// else none].
+    #[arg(long, value_name = "DIR")]
+    pub backup_dir: Option<PathBuf>,
+    /// Seconds between two scheduled backups [default: TRINE_BACKUP_INTERVAL_S, else 3600].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub backup_interval_s: Option<u64>,
+    /// Scheduled backups to keep, older ones deleted; 0 keeps all [default: TRINE_BACKUP_KEEP,
+    /// else 7].
+    #[arg(long, value_name = "N")]
+    pub backup_keep: Option<usize>,
+}
+
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// Database location to check: a directory (RocksDB), `redb:<file>` or `memory:`.
+    #[arg(
+        short,
+        long,
+        value_name = "LOCATION",
+        required_unless_present = "backup",
+        conflicts_with = "backup"
+    )]
+    pub location: Option<String>,
+    /// Configuration preset used to open the database (see `trine help serve`).
+    #[arg(long, value_name = "PRESET", conflicts_with = "backup")]
+    pub preset: Option<Preset>,
+    /// A backup directory (holding MANIFEST.json) to check instead of a database.
+    #[arg(long, value_name = "DIR")]
+    pub backup: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct BackupArgs {
+    #[command(flatten)]
+    pub store: StoreArgs,
+    /// Directory the backup is written into (created if missing), as a new subdirectory named
+    /// after the current UTC time.
+    #[arg(short, long, value_name = "DIR")]
+    pub destination: PathBuf,
+    /// Keep only the newest N backups in the destination, deleting older ones.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub keep: Option<u64>,
+}
+
+#[derive(Debug, Args)]
+pub struct RestoreArgs {
+    /// The backup directory to restore (holding MANIFEST.json).
+    #[arg(short, long, value_name = "DIR")]
+    pub backup: PathBuf,
+    /// The new location: a missing or empty directory for a RocksDB backup, `redb:<file>`
+    /// naming a missing file for a redb backup.
+    #[arg(short, long, value_name = "LOCATION")]
+    pub location: String,
 }
 
 #[derive(Debug, Args)]

@@ -2,9 +2,9 @@
 
 use std::fs::File;
 use std::io::{self, BufReader, BufWriter, Read, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 use trine_core::io::{LoadOptions, RdfFormat};
@@ -15,6 +15,20 @@ use trine_host::server::{Server, ServerConfig, shutdown_signal};
 use trine_host::{Config, Database, HostError, OutputFormats, Preset, Query};
 
 use crate::args::{Command, DumpArgs, LoadArgs, QueryArgs, ServeArgs, StoreArgs, UpdateArgs};
+
+/// The `--config` file, set once before the command runs.
+static CONFIG_FILE: OnceLock<Option<PathBuf>> = OnceLock::new();
+
+/// Records the `--config` flag for [`config_for`].
+pub fn set_config_file(file: Option<PathBuf>) {
+    let _ = CONFIG_FILE.set(file);
+}
+
+/// A command's configuration: the `--config` file (else `TRINE_CONFIG`'s), the environment and
+/// the preset flag, each over the one before.
+pub fn config_for(flag: Option<Preset>, default: Preset) -> Result<Config, HostError> {
+    Config::from_sources(flag, default, CONFIG_FILE.get().and_then(Option::as_deref))
+}
 
 pub fn run(command: Command) -> Result<ExitCode, HostError> {
     match command {
@@ -40,20 +54,9 @@ pub fn run(command: Command) -> Result<ExitCode, HostError> {
                 },
             )
         }
-        Command::Verify(args) => {
-            let db = open(&args, Preset::Development, |_| {})?;
-            let report = db.verify()?;
-            if report.is_ok() {
-                println!("ok: {} quads, {} terms", report.quads, report.terms);
-                Ok(ExitCode::SUCCESS)
-            } else {
-                for problem in &report.problems {
-                    println!("problem: {problem}");
-                }
-                println!("{} problems found", report.problems.len());
-                Ok(ExitCode::FAILURE)
-            }
-        }
+        Command::Verify(args) => crate::backups::verify(args),
+        Command::Backup(args) => crate::backups::backup(args),
+        Command::Restore(args) => crate::backups::restore(args),
         Command::Optimize(args) => {
             let db = open(&args, Preset::Development, |_| {})?;
             let started = Instant::now();
@@ -70,13 +73,14 @@ fn open(
     default: Preset,
     adjust: impl FnOnce(&mut Config),
 ) -> Result<Database, HostError> {
-    let mut config = Config::from_env_with_preset(args.preset, default)?;
+    let mut config = config_for(args.preset, default)?;
     adjust(&mut config);
     Database::open_with(&args.location, config)
 }
 
 fn serve(args: ServeArgs) -> Result<ExitCode, HostError> {
-    let mut config = Config::from_env_with_preset(args.preset, Preset::Development)?;
+    let mut config = config_for(args.preset, Preset::Development)?;
+    crate::backups::apply_serve_flags(&args, &mut config);
     if let Some(seconds) = args.timeout_s {
         config.query_timeout = (seconds > 0).then(|| Duration::from_secs(seconds));
     }
@@ -87,19 +91,32 @@ fn serve(args: ServeArgs) -> Result<ExitCode, HostError> {
         config.load_dir = args.load_dir;
     }
     config.read_only |= args.read_only;
+    if let Some(n) = args.max_concurrent_queries {
+        config.limits.max_concurrent_queries = (n > 0).then_some(n);
+    }
+    if let Some(n) = args.rate_limit_per_ip {
+        config.limits.requests_per_second_per_ip = (n > 0).then_some(n);
+    }
     let mut server_config = ServerConfig::from_config(&config);
     server_config.bind = args.bind;
     server_config.token = args.token;
     server_config.cors = args.cors;
     let db = Arc::new(Database::open_with(&args.location, config)?);
+    let scheduler = crate::backups::start_scheduler(&db)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
-    runtime.block_on(async move {
+    let served = runtime.block_on(async move {
         let server = Server::bind(db, server_config).await?;
         eprintln!("trine listening on http://{}", server.local_addr()?);
         server.run(shutdown_signal()).await
-    })?;
+    });
+    // In order: the server has stopped and flushed; a backup in progress finishes, then the
+    // database closes.
+    if let Some(scheduler) = scheduler {
+        scheduler.stop();
+    }
+    served?;
     Ok(ExitCode::SUCCESS)
 }
 

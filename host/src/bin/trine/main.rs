@@ -1,6 +1,7 @@
 //! `trine`: serve, load, dump, query, update and maintain a Trine database.
 
 mod args;
+mod backups;
 mod commands;
 
 use std::process::ExitCode;
@@ -10,6 +11,7 @@ use clap::Parser;
 fn main() -> ExitCode {
     let cli = args::Cli::parse();
     init_tracing(cli.command.default_log_level());
+    commands::set_config_file(cli.config.clone());
     match commands::run(cli.command) {
         Ok(code) => code,
         Err(error) => {
