@@ -145,6 +145,28 @@ impl RocksDbBackend {
             .sum()
     }
 
+    /// An estimate of the memory RocksDB holds: memtables and table readers of every keyspace,
+    /// and the shared block cache.
+    pub fn memory_usage(&self) -> Option<u64> {
+        let per_keyspace: Option<u64> = Keyspace::ALL
+            .iter()
+            .map(|&keyspace| {
+                let property = |name| self.int_property(keyspace, name).ok().flatten();
+                Some(
+                    property("rocksdb.cur-size-all-mem-tables")?
+                        + property("rocksdb.estimate-table-readers-mem")?,
+                )
+            })
+            .sum();
+        // The block cache is shared: every column family reports the same usage.
+        let cache = self
+            .int_property(Keyspace::Meta, "rocksdb.block-cache-usage")
+            .ok()
+            .flatten()
+            .unwrap_or(0);
+        per_keyspace.map(|bytes| bytes + cache)
+    }
+
     /// An integer RocksDB property of one keyspace's column family, such as
     /// `"rocksdb.estimate-num-keys"` or `"rocksdb.num-running-compactions"`.
     ///

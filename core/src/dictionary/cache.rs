@@ -1,6 +1,7 @@
 use std::collections::HashMap;
 use std::hash::Hash;
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// A bounded map for hot dictionary entries.
 ///
@@ -11,6 +12,8 @@ use std::sync::Mutex;
 pub struct TermCache<K, V> {
     capacity: usize,
     map: Mutex<HashMap<K, V>>,
+    hits: AtomicU64,
+    misses: AtomicU64,
 }
 
 impl<K: Eq + Hash, V: Clone> TermCache<K, V> {
@@ -19,6 +22,8 @@ impl<K: Eq + Hash, V: Clone> TermCache<K, V> {
         Self {
             capacity,
             map: Mutex::new(HashMap::new()),
+            hits: AtomicU64::new(0),
+            misses: AtomicU64::new(0),
         }
     }
 
@@ -40,7 +45,35 @@ impl<K: Eq + Hash, V: Clone> TermCache<K, V> {
         if self.capacity == 0 {
             return None;
         }
-        self.with(|map| map.get(key).cloned())
+        let found = self.with(|map| map.get(key).cloned());
+        // Relaxed: the counters are for metrics, read without ordering against anything.
+        let counter = if found.is_some() {
+            &self.hits
+        } else {
+            &self.misses
+        };
+        counter.fetch_add(1, Ordering::Relaxed);
+        found
+    }
+
+    /// Lookups answered from the cache since it was created.
+    pub fn hits(&self) -> u64 {
+        self.hits.load(Ordering::Relaxed)
+    }
+
+    /// Lookups the cache could not answer since it was created.
+    pub fn misses(&self) -> u64 {
+        self.misses.load(Ordering::Relaxed)
+    }
+
+    /// Entries held now.
+    pub fn len(&self) -> usize {
+        self.with(|map| map.len())
+    }
+
+    /// Whether the cache holds nothing.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
     }
 
     /// Caches `value` under `key`.

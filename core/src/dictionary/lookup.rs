@@ -75,6 +75,17 @@ impl Dictionary {
         Ok(term)
     }
 
+    /// Hits, misses and sizes of the two caches, for metrics.
+    pub fn cache_stats(&self) -> CacheStats {
+        CacheStats {
+            term_to_id_hits: self.ids.hits(),
+            term_to_id_misses: self.ids.misses(),
+            id_to_term_hits: self.terms.hits(),
+            id_to_term_misses: self.terms.misses(),
+            entries: self.ids.len() + self.terms.len(),
+        }
+    }
+
     /// Caches committed entries.
     pub(crate) fn remember(&self, id: TermId, bytes: Box<[u8]>) {
         self.ids.insert(bytes, id);
@@ -85,6 +96,21 @@ impl Dictionary {
         self.ids.clear();
         self.terms.clear();
     }
+}
+
+/// Counters of the dictionary caches since the store was opened.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CacheStats {
+    /// Term → id lookups answered from the cache.
+    pub term_to_id_hits: u64,
+    /// Term → id lookups that went to storage.
+    pub term_to_id_misses: u64,
+    /// Id → term lookups answered from the cache.
+    pub id_to_term_hits: u64,
+    /// Id → term lookups that went to storage.
+    pub id_to_term_misses: u64,
+    /// Entries held in both caches now.
+    pub entries: usize,
 }
 
 /// Reads an id stored as a dictionary value.

@@ -8,5 +8,5 @@ mod cache;
 mod lookup;
 
 pub use cache::TermCache;
-pub use lookup::Dictionary;
 pub(crate) use lookup::decode_id;
+pub use lookup::{CacheStats, Dictionary};

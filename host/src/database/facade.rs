@@ -363,16 +363,15 @@ impl Database {
             read_only: self.config.read_only,
             approximate_size_bytes: self.store.approximate_size(),
             pending_compaction_bytes,
+            index_sizes: self.keyspace_sizes(),
+            memory_estimate_bytes: self.memory_estimate(),
             last_backup,
         }
     }
 
-    /// Counts and sizes.
-    ///
-    /// # Errors
-    /// Fails if the store cannot be read.
-    pub fn stats(&self) -> Result<Stats, HostError> {
-        let keyspaces = match &self.rocksdb {
+    /// Bytes of each keyspace's table files (RocksDB only).
+    fn keyspace_sizes(&self) -> Vec<KeyspaceSize> {
+        match &self.rocksdb {
             Some(backend) => Keyspace::ALL
                 .iter()
                 .filter_map(|&keyspace| {
@@ -383,7 +382,30 @@ impl Database {
                 })
                 .collect(),
             None => Vec::new(),
-        };
+        }
+    }
+
+    /// What [`Health::memory_estimate_bytes`] reports.
+    fn memory_estimate(&self) -> Option<u64> {
+        // A rough per-entry cost of the dictionary caches: key, value and map overhead.
+        const CACHE_ENTRY_BYTES: u64 = 96;
+        let caches = u64::try_from(self.store.dictionary().cache_stats().entries)
+            .unwrap_or(u64::MAX)
+            .saturating_mul(CACHE_ENTRY_BYTES);
+        let store = match &self.rocksdb {
+            Some(backend) => backend.memory_usage(),
+            None if self.location.backend_name() == "memory" => self.store.approximate_size(),
+            None => None,
+        }?;
+        Some(store.saturating_add(caches))
+    }
+
+    /// Counts and sizes.
+    ///
+    /// # Errors
+    /// Fails if the store cannot be read.
+    pub fn stats(&self) -> Result<Stats, HostError> {
+        let keyspaces = self.keyspace_sizes();
         Ok(Stats {
             backend: self.location.backend_name(),
             quads: self.store.len()?,

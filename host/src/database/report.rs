@@ -33,6 +33,12 @@ pub struct Health {
     pub approximate_size_bytes: Option<u64>,
     /// RocksDB's estimate of bytes compactions still have to rewrite; `None` on other backends.
     pub pending_compaction_bytes: Option<u64>,
+    /// Bytes of each index and dictionary table (RocksDB; empty on other backends).
+    pub index_sizes: Vec<KeyspaceSize>,
+    /// An estimate of the memory the store holds: RocksDB's memtables, table readers and block
+    /// cache, or the whole store for in-memory backends, plus the dictionary caches' entries;
+    /// `None` when the backend cannot tell.
+    pub memory_estimate_bytes: Option<u64>,
     /// How the last backup since the database was opened went; `None` before the first.
     /// A failed last backup makes the status `degraded`.
     pub last_backup: Option<LastBackup>,

@@ -197,6 +197,11 @@ impl Metrics {
             out.push_str("# TYPE trine_store_size_bytes gauge\n");
             let _ = writeln!(out, "trine_store_size_bytes {bytes}");
         }
+        if let Some(bytes) = health.memory_estimate_bytes {
+            out.push_str("# HELP trine_memory_estimate_bytes Estimated memory the store holds.\n");
+            out.push_str("# TYPE trine_memory_estimate_bytes gauge\n");
+            let _ = writeln!(out, "trine_memory_estimate_bytes {bytes}");
+        }
         if let Some(bytes) = health.pending_compaction_bytes {
             out.push_str(
                 "# HELP trine_pending_compaction_bytes Bytes RocksDB compactions still have to rewrite.\n",
@@ -212,6 +217,44 @@ impl Metrics {
         let _ = writeln!(out, "trine_healthy {healthy}");
         out
     }
+}
+
+/// The dictionary cache counters in Prometheus text.
+pub(crate) fn render_cache(stats: &trine_core::dictionary::CacheStats) -> String {
+    let mut out = String::from(
+        "# HELP trine_dictionary_cache_hits_total Dictionary lookups answered from the cache, \
+         by direction.\n# TYPE trine_dictionary_cache_hits_total counter\n",
+    );
+    let _ = writeln!(
+        out,
+        "trine_dictionary_cache_hits_total{{direction=\"term_to_id\"}} {}",
+        stats.term_to_id_hits
+    );
+    let _ = writeln!(
+        out,
+        "trine_dictionary_cache_hits_total{{direction=\"id_to_term\"}} {}",
+        stats.id_to_term_hits
+    );
+    out.push_str(
+        "# HELP trine_dictionary_cache_misses_total Dictionary lookups that went to storage, by \
+         direction.\n# TYPE trine_dictionary_cache_misses_total counter\n",
+    );
+    let _ = writeln!(
+        out,
+        "trine_dictionary_cache_misses_total{{direction=\"term_to_id\"}} {}",
+        stats.term_to_id_misses
+    );
+    let _ = writeln!(
+        out,
+        "trine_dictionary_cache_misses_total{{direction=\"id_to_term\"}} {}",
+        stats.id_to_term_misses
+    );
+    out.push_str(
+        "# HELP trine_dictionary_cache_entries Entries held in the dictionary caches.\n\
+         # TYPE trine_dictionary_cache_entries gauge\n",
+    );
+    let _ = writeln!(out, "trine_dictionary_cache_entries {}", stats.entries);
+    out
 }
 
 #[cfg(test)]
@@ -233,6 +276,8 @@ mod tests {
             read_only: false,
             approximate_size_bytes: None,
             pending_compaction_bytes: None,
+            index_sizes: Vec::new(),
+            memory_estimate_bytes: None,
             last_backup: None,
         };
         let text = metrics.render(&health);

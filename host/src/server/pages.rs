@@ -99,6 +99,9 @@ pub(crate) async fn metrics(State(app): State<Arc<App>>) -> Response {
         Ok(health) => {
             let mut text = app.metrics.render(&health);
             text.push_str(&app.limit_metrics());
+            text.push_str(&super::metrics::render_cache(
+                &app.db.store().dictionary().cache_stats(),
+            ));
             ok_with("text/plain; version=0.0.4; charset=utf-8", text)
         }
         Err(error) => error_response(&error),

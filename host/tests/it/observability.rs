@@ -21,6 +21,14 @@ fn health_reports_its_fields() {
     assert!(health["reasons"].as_array().is_some_and(Vec::is_empty));
     assert!(health["approximate_size_bytes"].is_u64(), "{health}");
     assert!(health["pending_compaction_bytes"].is_u64(), "{health}");
+    assert!(health["memory_estimate_bytes"].is_u64(), "{health}");
+    let indexes = health["index_sizes"].as_array().expect("index sizes");
+    assert!(
+        indexes
+            .iter()
+            .any(|k| k["name"] == "gspo" && k["bytes"].is_u64()),
+        "{health}"
+    );
     // No server path leaks into the report.
     assert!(!response.body.contains(&location));
 
@@ -156,6 +164,18 @@ fn metrics_parse_as_prometheus_text() {
         Some(1.0)
     );
     assert_eq!(find("trine_store_quads", None), Some(3.0));
+    assert!(find("trine_memory_estimate_bytes", None).is_some_and(|b| b > 0.0));
+    let hits = find(
+        "trine_dictionary_cache_hits_total",
+        Some(("direction", "id_to_term")),
+    );
+    let misses = find(
+        "trine_dictionary_cache_misses_total",
+        Some(("direction", "id_to_term")),
+    );
+    // Three queries decoded the same terms: the later ones from the cache.
+    assert!(hits.is_some_and(|h| h > 0.0), "{hits:?}");
+    assert!(misses.is_some(), "{misses:?}");
     assert_eq!(
         find(
             "trine_query_duration_seconds_count",
