@@ -219,14 +219,28 @@ fn load_one(
     Ok(count)
 }
 
-/// Prints a line each million quads, so long loads show they are alive.
+/// Shows a progress spinner (quads read and the rate) on a terminal; elsewhere prints a line each
+/// million quads, so long loads in logs show they are alive.
 fn progress(name: &str) -> impl FnMut(LoadProgress) + '_ {
     let started = Instant::now();
     let mut reported = 0;
+    let terminal = std::io::IsTerminal::is_terminal(&std::io::stderr());
+    let bar = indicatif::ProgressBar::new_spinner()
+        .with_style(
+            indicatif::ProgressStyle::with_template("{spinner} {elapsed} {msg}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+        )
+        .with_finish(indicatif::ProgressFinish::AndClear);
     move |progress: LoadProgress| {
-        if progress.quads >= reported + 1_000_000 {
+        let rate = progress.quads as f64 / started.elapsed().as_secs_f64().max(1e-9);
+        if terminal {
+            bar.set_message(format!(
+                "{name}: {} quads read ({rate:.0} quads/s)",
+                progress.quads
+            ));
+            bar.tick();
+        } else if progress.quads >= reported + 1_000_000 {
             reported = progress.quads;
-            let rate = progress.quads as f64 / started.elapsed().as_secs_f64().max(1e-9);
             eprintln!("{name}: {} quads read ({rate:.0} quads/s)", progress.quads);
         }
     }
