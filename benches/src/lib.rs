@@ -1,6 +1,7 @@
 //! Data generators and helpers shared by Trine's benchmarks.
 
 pub mod bsbm;
+pub mod compare;
 pub mod generate;
 pub mod lubm;
 pub mod rng;

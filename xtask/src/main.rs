@@ -1,7 +1,9 @@
 //! `cargo xtask test`: every check Trine has, in the order CI runs them.
 //!
-//! Steps: formatting, clippy, the native test suites (cross-backend, W3C), the WebAssembly builds
-//! of the core and the redb backend, and a small run of the bulk-load benchmark so it cannot rot.
+//! Steps: formatting, clippy, the native test suites (cross-backend, W3C, host), one pass of every
+//! criterion bench, the WebAssembly builds of the core and the redb backend, and small runs of the
+//! bulk-load benchmark and of the comparison against Oxigraph (which fails on any answer that
+//! differs), so none of them can rot.
 
 use std::process::{Command, ExitCode};
 use std::time::Instant;
@@ -30,6 +32,10 @@ const STEPS: &[Step] = &[
     Step {
         name: "native tests",
         args: &["test", "--workspace", "--", "--nocapture"],
+    },
+    Step {
+        name: "criterion benches (one pass each, test mode)",
+        args: &["test", "-p", "trine-benches", "--benches"],
     },
     Step {
         name: "core for wasm32-unknown-unknown",
@@ -66,6 +72,20 @@ const STEPS: &[Step] = &[
             "--",
             "--triples",
             "20000",
+        ],
+    },
+    Step {
+        name: "Trine against Oxigraph (quick comparison, answers checked)",
+        args: &[
+            "run",
+            "-p",
+            "trine-benches",
+            "--features",
+            "oxigraph",
+            "--bin",
+            "compare",
+            "--",
+            "--quick",
         ],
     },
 ];

@@ -1,0 +1,105 @@
+//! The engines a comparison runs: one trait, and Trine over any backend, in-process.
+
+use std::path::{Path, PathBuf};
+
+use trine_core::Store;
+use trine_core::io::{LoadOptions, RdfFormat};
+use trine_core::kv::KvBackend;
+use trine_core::sparql::{PreparedQuery, QueryOptions, QueryResults};
+
+use super::Error;
+use super::answer::RawAnswer;
+use crate::disk_usage;
+
+/// One store under test: loaded once, then queried many times.
+pub trait Engine {
+    /// Loads N-Triples `files` (each its own document, so blank node labels stay within a file)
+    /// and makes them durable. The comparison times this call and nothing else of the load.
+    ///
+    /// # Errors
+    /// Whatever stopped the load.
+    fn load(&mut self, files: &[PathBuf]) -> Result<(), Error>;
+
+    /// The number of triples stored, to check that every engine holds the same data.
+    ///
+    /// # Errors
+    /// Fails if the store cannot be read.
+    fn triple_count(&mut self) -> Result<u64, Error>;
+
+    /// Bytes of the store's files, for engines that keep them on disk.
+    ///
+    /// # Errors
+    /// Fails if the files cannot be listed.
+    fn disk_bytes(&self) -> Result<Option<u64>, Error>;
+
+    /// Runs `query` to completion, collecting every solution or triple.
+    ///
+    /// # Errors
+    /// A parse, evaluation or transport failure.
+    fn query(&mut self, query: &str) -> Result<RawAnswer, Error>;
+}
+
+/// Trine's [`Store`] over backend `B`, queried in-process.
+pub struct TrineEngine<B: KvBackend> {
+    store: Store<B>,
+    location: Option<PathBuf>,
+}
+
+impl<B: KvBackend> TrineEngine<B> {
+    /// An engine over an empty store on `backend`, whose files (if any) are under `location`.
+    ///
+    /// # Errors
+    /// Fails if the store cannot be opened.
+    pub fn new(backend: B, location: Option<&Path>) -> Result<Self, Error> {
+        Ok(Self {
+            store: Store::open(backend)?,
+            location: location.map(Path::to_path_buf),
+        })
+    }
+}
+
+impl<B: KvBackend> Engine for TrineEngine<B> {
+    fn load(&mut self, files: &[PathBuf]) -> Result<(), Error> {
+        for file in files {
+            self.store.bulk_load_from_file(
+                file,
+                RdfFormat::NTriples,
+                &LoadOptions::new(),
+                |_| {},
+            )?;
+        }
+        self.store.flush()?;
+        Ok(())
+    }
+
+    fn triple_count(&mut self) -> Result<u64, Error> {
+        Ok(self.store.len()?)
+    }
+
+    fn disk_bytes(&self) -> Result<Option<u64>, Error> {
+        match &self.location {
+            Some(location) => Ok(Some(disk_usage(location)?)),
+            None => Ok(None),
+        }
+    }
+
+    fn query(&mut self, query: &str) -> Result<RawAnswer, Error> {
+        let snapshot = self.store.snapshot()?;
+        let prepared = PreparedQuery::parse(query, None)?;
+        let execution = prepared.bind(&snapshot, &QueryOptions::default())?;
+        Ok(match execution.results()? {
+            QueryResults::Solutions(solutions) => {
+                let variables = solutions.variables().to_vec();
+                let mut rows = Vec::new();
+                for solution in solutions {
+                    rows.push(solution?.values().to_vec());
+                }
+                RawAnswer::Solutions { variables, rows }
+            }
+            QueryResults::Boolean(value) => RawAnswer::Boolean(value),
+            QueryResults::Graph(triples) => {
+                RawAnswer::Graph(triples.collect::<Result<Vec<_>, _>>()?)
+            }
+        })
+    }
+}

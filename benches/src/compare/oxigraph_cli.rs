@@ -1,0 +1,204 @@
+//! Oxigraph's RocksDB store through its released command-line tool: `oxigraph load` fills a
+//! directory, `oxigraph serve` answers SPARQL over HTTP on loopback, queried with [`super::http`].
+
+use std::net::{SocketAddr, TcpListener};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use oxrdf::Triple;
+use sparesults::{QueryResultsFormat, QueryResultsParser, SliceQueryResultsParserOutput};
+use trine_core::io::{RdfFormat, RdfParser};
+
+use super::Error;
+use super::answer::RawAnswer;
+use super::engine::Engine;
+use super::http;
+use crate::disk_usage;
+
+/// The executable's name, looked up on `PATH`.
+const EXECUTABLE: &str = "oxigraph";
+/// How long one query (or the server's start) may take before the run gives up on it.
+const TIMEOUT: Duration = Duration::from_secs(300);
+/// The response formats asked for: JSON results for SELECT and ASK, N-Triples for graphs.
+const ACCEPT: &str = "application/sparql-results+json, application/n-triples;q=0.9";
+
+/// The version line of the `oxigraph` executable on `PATH`.
+///
+/// # Errors
+/// Why it cannot be run: not installed, or failing.
+pub fn version() -> Result<String, String> {
+    let output = Command::new(EXECUTABLE)
+        .arg("--version")
+        .output()
+        .map_err(|e| format!("`{EXECUTABLE}` is not runnable from PATH ({e})"))?;
+    if !output.status.success() {
+        return Err(format!(
+            "`{EXECUTABLE} --version` failed: {}",
+            String::from_utf8_lossy(&output.stderr).trim()
+        ));
+    }
+    Ok(String::from_utf8_lossy(&output.stdout).trim().to_owned())
+}
+
+/// A store directory loaded by `oxigraph load` and served by `oxigraph serve`.
+pub struct OxigraphCliEngine {
+    location: PathBuf,
+    log: PathBuf,
+    server: Option<(Child, SocketAddr)>,
+}
+
+impl OxigraphCliEngine {
+    /// An engine whose store will live in `location` (created by the load), logging the
+    /// server's output to `location` with a `.log` extension.
+    #[must_use]
+    pub fn new(location: &Path) -> Self {
+        Self {
+            location: location.to_path_buf(),
+            log: location.with_extension("log"),
+            server: None,
+        }
+    }
+
+    /// Starts `oxigraph serve` on a free loopback port and waits until it answers.
+    fn start_server(&mut self) -> Result<SocketAddr, Error> {
+        // Binding port 0 lets the system pick a free port; it is released for the server at once.
+        let address = TcpListener::bind("127.0.0.1:0")?.local_addr()?;
+        let log = std::fs::File::create(&self.log)?;
+        let mut child = Command::new(EXECUTABLE)
+            .arg("serve")
+            .arg("--location")
+            .arg(&self.location)
+            .arg("--bind")
+            .arg(address.to_string())
+            .stdin(Stdio::null())
+            .stdout(log.try_clone()?)
+            .stderr(log)
+            .spawn()?;
+        let start = Instant::now();
+        loop {
+            if let Some(status) = child.try_wait()? {
+                let log = std::fs::read_to_string(&self.log).unwrap_or_default();
+                return Err(format!("`oxigraph serve` exited with {status}: {log}").into());
+            }
+            let probe = http::post(
+                address,
+                "/query",
+                "application/sparql-query",
+                ACCEPT,
+                b"ASK {}",
+                Duration::from_secs(2),
+            );
+            if probe.is_ok_and(|r| r.status == 200) {
+                self.server = Some((child, address));
+                return Ok(address);
+            }
+            if start.elapsed() > TIMEOUT {
+                // Ending the server this run started, by its own handle.
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err("`oxigraph serve` did not answer in time".into());
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    fn address(&mut self) -> Result<SocketAddr, Error> {
+        match &self.server {
+            Some((_, address)) => Ok(*address),
+            None => self.start_server(),
+        }
+    }
+}
+
+impl Drop for OxigraphCliEngine {
+    fn drop(&mut self) {
+        if let Some((mut child, _)) = self.server.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+impl Engine for OxigraphCliEngine {
+    fn load(&mut self, files: &[PathBuf]) -> Result<(), Error> {
+        let output = Command::new(EXECUTABLE)
+            .arg("load")
+            .arg("--location")
+            .arg(&self.location)
+            .arg("--file")
+            .args(files)
+            .stdin(Stdio::null())
+            .output()?;
+        if !output.status.success() {
+            return Err(format!(
+                "`oxigraph load` failed: {}",
+                String::from_utf8_lossy(&output.stderr).trim()
+            )
+            .into());
+        }
+        Ok(())
+    }
+
+    fn triple_count(&mut self) -> Result<u64, Error> {
+        // The tool prints no machine-readable count, so the server counts.
+        let count = self.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")?;
+        match count {
+            RawAnswer::Solutions { rows, .. } => rows
+                .first()
+                .and_then(|row| row.first().cloned().flatten())
+                .and_then(|term| match term {
+                    oxrdf::Term::Literal(l) => l.value().parse().ok(),
+                    _ => None,
+                })
+                .ok_or_else(|| "no count from the Oxigraph server".into()),
+            other => Err(format!("unexpected count answer: {other:?}").into()),
+        }
+    }
+
+    fn disk_bytes(&self) -> Result<Option<u64>, Error> {
+        Ok(Some(disk_usage(&self.location)?))
+    }
+
+    fn query(&mut self, query: &str) -> Result<RawAnswer, Error> {
+        let address = self.address()?;
+        let response = http::post(
+            address,
+            "/query",
+            "application/sparql-query",
+            ACCEPT,
+            query.as_bytes(),
+            TIMEOUT,
+        )?;
+        if response.status != 200 {
+            return Err(format!(
+                "HTTP {}: {}",
+                response.status,
+                String::from_utf8_lossy(&response.body)
+            )
+            .into());
+        }
+        let content_type = response.header("content-type").unwrap_or_default();
+        if content_type.starts_with("application/n-triples") {
+            let mut triples = Vec::new();
+            for quad in RdfParser::from_format(RdfFormat::NTriples).for_slice(&response.body) {
+                triples.push(Triple::from(quad?));
+            }
+            return Ok(RawAnswer::Graph(triples));
+        }
+        if !content_type.starts_with("application/sparql-results+json") {
+            return Err(format!("unexpected Content-Type {content_type}").into());
+        }
+        match QueryResultsParser::from_format(QueryResultsFormat::Json).for_slice(&response.body)? {
+            SliceQueryResultsParserOutput::Boolean(value) => Ok(RawAnswer::Boolean(value)),
+            SliceQueryResultsParserOutput::Solutions(solutions) => {
+                let variables = solutions.variables().to_vec();
+                let mut rows = Vec::new();
+                for solution in solutions {
+                    rows.push(solution?.values().to_vec());
+                }
+                Ok(RawAnswer::Solutions { variables, rows })
+            }
+        }
+    }
+}
