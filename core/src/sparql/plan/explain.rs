@@ -10,8 +10,7 @@ use super::{PatternTerm, PlanNode};
 use crate::sparql::QueryError;
 use crate::sparql::eval::{EvalContext, substitutable};
 
-/// Fraction of a pattern's rows kept by each bound position beyond the predicate.
-const BOUND_SELECTIVITY: f64 = 0.05;
+use super::order::BOUND_SELECTIVITY;
 
 /// One node of an explained plan.
 #[derive(Debug, Clone, PartialEq)]

@@ -3,6 +3,7 @@
 
 mod explain;
 mod node;
+mod order;
 mod translate;
 
 pub use explain::ExplainNode;

@@ -180,9 +180,12 @@ impl Translator {
     ) -> Result<PlanNode, QueryError> {
         Ok(match pattern {
             GraphPattern::Bgp { patterns } => {
-                let mut plan: Option<PlanNode> = None;
+                let mut nodes = Vec::with_capacity(patterns.len());
                 for triple in patterns {
-                    let node = self.triple(triple, graph, ctx)?;
+                    nodes.push(self.triple(triple, graph, ctx)?);
+                }
+                let mut plan: Option<PlanNode> = None;
+                for node in super::order::order_bgp(ctx, nodes)? {
                     plan = Some(match plan {
                         None => node,
                         Some(left) => PlanNode::Join(Box::new(left), Box::new(node)),
