@@ -13,6 +13,7 @@
 //! ```
 
 use std::path::Path;
+use std::sync::Arc;
 
 use super::Durability;
 use super::{KeyRange, Keyspace, KvBackend, KvCursor, KvError, KvSnapshot, SortedRun, WriteBatch};
@@ -177,5 +178,46 @@ impl KvCursor for DynCursor<'_> {
 
     fn seek(&mut self, key: &[u8]) -> Result<(), KvError> {
         self.0.seek(key)
+    }
+}
+
+/// A shared backend is a backend: a program can keep a typed handle (for properties only that
+/// backend has) while a store owns another, erased or not.
+impl<B: KvBackend> KvBackend for Arc<B> {
+    type Snapshot<'a>
+        = B::Snapshot<'a>
+    where
+        Self: 'a;
+
+    fn name(&self) -> &'static str {
+        (**self).name()
+    }
+
+    fn snapshot(&self) -> Result<Self::Snapshot<'_>, KvError> {
+        (**self).snapshot()
+    }
+
+    fn write(&self, batch: WriteBatch, durability: Durability) -> Result<(), KvError> {
+        (**self).write(batch, durability)
+    }
+
+    fn ingest_sorted(&self, keyspace: Keyspace, run: SortedRun) -> Result<(), KvError> {
+        (**self).ingest_sorted(keyspace, run)
+    }
+
+    fn checkpoint(&self, target: &Path) -> Result<(), KvError> {
+        (**self).checkpoint(target)
+    }
+
+    fn approximate_size(&self) -> Option<u64> {
+        (**self).approximate_size()
+    }
+
+    fn compact(&self) -> Result<(), KvError> {
+        (**self).compact()
+    }
+
+    fn flush(&self) -> Result<(), KvError> {
+        (**self).flush()
     }
 }

@@ -18,7 +18,6 @@ use super::Location;
 use super::local_files::LocalFileLoader;
 use super::query::{OutputFormat, OutputFormats, Query};
 use super::report::{Health, HealthStatus, KeyspaceSize, Stats};
-use super::shared::Shared;
 use super::update::prepare_update;
 use crate::backup::BackupState;
 use crate::{Config, HostError};
@@ -89,7 +88,7 @@ impl Database {
                     RocksDbBackend::open_with(path, config.rocksdb.clone())
                         .map_err(trine_core::storage::StorageError::from)?,
                 );
-                (DynBackend::new(Shared(Arc::clone(&backend))), Some(backend))
+                (DynBackend::new(Arc::clone(&backend)), Some(backend))
             }
         };
         let store = Store::open(backend)?;

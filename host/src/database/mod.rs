@@ -6,7 +6,6 @@ mod local_files;
 mod location;
 mod query;
 mod report;
-mod shared;
 mod update;
 
 pub use facade::Database;
