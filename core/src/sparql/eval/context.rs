@@ -58,7 +58,6 @@ pub struct EvalContext<'a> {
     custom_names: HashMap<oxrdf::NamedNode, usize>,
     row_limit: Option<usize>,
     service_handler: Option<Arc<dyn crate::sparql::ServiceHandler>>,
-    base: Option<String>,
 }
 
 /// The part of [`QuadRead`] the evaluator needs, object-safe so that plans are not generic.
@@ -139,7 +138,6 @@ impl<'a> EvalContext<'a> {
             custom_names: HashMap::new(),
             row_limit: None,
             service_handler: None,
-            base: None,
         }
     }
 
@@ -165,7 +163,7 @@ impl<'a> EvalContext<'a> {
     }
 
     pub(crate) fn base_iri_str(&self) -> Option<&str> {
-        self.base.as_deref()
+        self.base_iri.as_ref().map(oxiri::Iri::as_str)
     }
 
     pub(crate) fn set_row_limit(&mut self, limit: Option<usize>) {
@@ -198,7 +196,6 @@ impl<'a> EvalContext<'a> {
 
     /// Sets the base IRI that `IRI()` resolves against.
     pub(crate) fn set_base_iri(&mut self, base: Option<oxiri::Iri<String>>) {
-        self.base = base.as_ref().map(|b| b.as_str().to_owned());
         self.base_iri = base;
     }
 
