@@ -34,7 +34,7 @@ use oxrdf::vocab::xsd;
 use oxrdf::{Dataset, GraphName, Literal, NamedNode, Quad, Term, Triple};
 use trine_core::Store;
 use trine_core::kv::MemoryBackend;
-use trine_core::sparql::{PreparedQuery, QueryOptions, QueryResults};
+use trine_core::sparql::{PreparedQuery, QueryOptions};
 
 use crate::w3c::engine::{QueryEngine, QueryOutcome, SparevalEngine};
 
@@ -205,25 +205,7 @@ impl TrineOnce {
         let execution = prepared
             .bind(&snapshot, &options)
             .map_err(|e| e.to_string())?;
-        Ok(match execution.results().map_err(|e| e.to_string())? {
-            QueryResults::Boolean(value) => QueryOutcome::Boolean(value),
-            QueryResults::Solutions(solutions) => {
-                let variables = solutions.variables().to_vec();
-                let mut rows = Vec::new();
-                for solution in solutions {
-                    rows.push(solution.map_err(|e| e.to_string())?.values().to_vec());
-                }
-                QueryOutcome::Solutions {
-                    variables,
-                    solutions: rows,
-                }
-            }
-            QueryResults::Graph(triples) => QueryOutcome::Graph(
-                triples
-                    .collect::<Result<Vec<_>, _>>()
-                    .map_err(|e| e.to_string())?,
-            ),
-        })
+        crate::w3c::trine_engine::outcome(execution.results().map_err(|e| e.to_string())?)
     }
 }
 

@@ -439,14 +439,58 @@ pub fn run_sparql_manifest(
     skips: &[SparqlSkip],
 ) -> Result<Report, ManifestError> {
     let manifests = Manifest::read_with_includes(&root.join(suite.manifest_path()))?;
-    let skips: Vec<_> = skips.iter().filter(|skip| skip.suite == suite).collect();
-    let mut report = Report {
+    let skips: Vec<(&'static str, &'static str)> = skips
+        .iter()
+        .filter(|skip| skip.suite == suite)
+        .map(|skip| (skip.name, skip.reason))
+        .collect();
+    let mut by_value = Vec::new();
+    let tally = run_entries(manifests, &skips, |manifest, folder, entry| {
+        match run_test(engine, manifest, entry)? {
+            Verdict::Exact => {}
+            Verdict::ByValue(message) => by_value.push(Failure {
+                manifest: folder.to_owned(),
+                name: entry.name.clone(),
+                message,
+            }),
+        }
+        Ok(())
+    });
+    Ok(Report {
         suite,
+        entries: tally.entries,
+        passed: tally.passed,
+        failures: tally.failures,
+        skipped: tally.skipped,
+        by_value,
+        stale_skips: tally.stale_skips,
+        manifests: tally.manifests,
+    })
+}
+
+/// What running every entry of a suite's manifests gave.
+pub(crate) struct Tally {
+    pub(crate) entries: usize,
+    pub(crate) passed: usize,
+    pub(crate) failures: Vec<Failure>,
+    pub(crate) skipped: Vec<Skip>,
+    pub(crate) stale_skips: Vec<&'static str>,
+    pub(crate) manifests: Vec<ManifestTally>,
+}
+
+/// Runs `run` on every entry of `manifests` (given the manifest, its folder name and the entry)
+/// except those `skips` names (`(mf:name, reason)`), counting per manifest. A manifest without
+/// `mf:assumedTestBase` gets the one its test IRIs imply.
+pub(crate) fn run_entries(
+    manifests: Vec<Manifest>,
+    skips: &[(&'static str, &'static str)],
+    mut run: impl FnMut(&Manifest, &str, &TestEntry) -> Result<(), String>,
+) -> Tally {
+    let mut report = Tally {
         entries: 0,
         passed: 0,
         failures: Vec::new(),
         skipped: Vec::new(),
-        by_value: Vec::new(),
         stale_skips: Vec::new(),
         manifests: Vec::new(),
     };
@@ -466,25 +510,17 @@ pub fn run_sparql_manifest(
             skipped: 0,
         };
         for entry in &manifest.entries {
-            if let Some(skip) = skips.iter().find(|skip| skip.name == entry.name) {
+            if let Some((_, reason)) = skips.iter().find(|(name, _)| *name == entry.name) {
                 tally.skipped += 1;
                 report.skipped.push(Skip {
                     manifest: folder.clone(),
                     name: entry.name.clone(),
-                    reason: skip.reason,
+                    reason,
                 });
                 continue;
             }
-            match run_test(engine, &manifest, entry) {
-                Ok(Verdict::Exact) => tally.passed += 1,
-                Ok(Verdict::ByValue(message)) => {
-                    tally.passed += 1;
-                    report.by_value.push(Failure {
-                        manifest: folder.clone(),
-                        name: entry.name.clone(),
-                        message,
-                    });
-                }
+            match run(&manifest, &folder, entry) {
+                Ok(()) => tally.passed += 1,
                 Err(message) => {
                     tally.failed += 1;
                     report.failures.push(Failure {
@@ -501,10 +537,10 @@ pub fn run_sparql_manifest(
     }
     report.stale_skips = skips
         .iter()
-        .map(|skip| skip.name)
+        .map(|(name, _)| *name)
         .filter(|name| !report.skipped.iter().any(|skip| skip.name == *name))
         .collect();
-    Ok(report)
+    report
 }
 
 fn run_test(

@@ -54,26 +54,7 @@ impl QueryEngine for TrineEngine {
         let execution = prepared
             .bind(&snapshot, &options)
             .map_err(|e| e.to_string())?;
-        let results = execution.results().map_err(|e| e.to_string())?;
-        Ok(match results {
-            QueryResults::Boolean(value) => QueryOutcome::Boolean(value),
-            QueryResults::Solutions(solutions) => {
-                let variables = solutions.variables().to_vec();
-                let mut rows = Vec::new();
-                for solution in solutions {
-                    rows.push(solution.map_err(|e| e.to_string())?.values().to_vec());
-                }
-                QueryOutcome::Solutions {
-                    variables,
-                    solutions: rows,
-                }
-            }
-            QueryResults::Graph(triples) => QueryOutcome::Graph(
-                triples
-                    .collect::<Result<Vec<_>, _>>()
-                    .map_err(|e| e.to_string())?,
-            ),
-        })
+        outcome(execution.results().map_err(|e| e.to_string())?)
     }
 
     fn parse(&self, query: &str, base_iri: Option<&str>) -> Result<(), String> {
@@ -110,15 +91,13 @@ impl ServiceHandler for LocalServices {
             ..QueryOptions::default()
         };
         let execution = query.bind(&snapshot, &options).map_err(|e| e.to_string())?;
-        let QueryResults::Solutions(solutions) = execution.results().map_err(|e| e.to_string())?
+        let QueryOutcome::Solutions {
+            variables,
+            solutions: rows,
+        } = outcome(execution.results().map_err(|e| e.to_string())?)?
         else {
             return Err("a SERVICE pattern gave no solutions".into());
         };
-        let variables = solutions.variables().to_vec();
-        let mut rows = Vec::new();
-        for solution in solutions {
-            rows.push(solution.map_err(|e| e.to_string())?.values().to_vec());
-        }
         Ok((variables, rows))
     }
 }
@@ -155,4 +134,30 @@ impl UpdateEngine for TrineEngine {
         }
         Ok(after)
     }
+}
+
+/// Collects Trine's results into the form the runners compare.
+///
+/// # Errors
+/// The first evaluation error, as text.
+pub fn outcome(results: QueryResults<'_>) -> Result<QueryOutcome, String> {
+    Ok(match results {
+        QueryResults::Boolean(value) => QueryOutcome::Boolean(value),
+        QueryResults::Solutions(solutions) => {
+            let variables = solutions.variables().to_vec();
+            let mut rows = Vec::new();
+            for solution in solutions {
+                rows.push(solution.map_err(|e| e.to_string())?.values().to_vec());
+            }
+            QueryOutcome::Solutions {
+                variables,
+                solutions: rows,
+            }
+        }
+        QueryResults::Graph(triples) => QueryOutcome::Graph(
+            triples
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(|e| e.to_string())?,
+        ),
+    })
 }

@@ -18,7 +18,7 @@ use oxrdf::dataset::CanonicalizationAlgorithm;
 use oxrdf::{Dataset, GraphName, NamedNode, NamedOrBlankNodeRef, TermRef};
 
 use super::manifest::{Manifest, ManifestError, TestEntry, mf};
-use super::sparql::{Failure, ManifestTally, Skip, load};
+use super::sparql::{Failure, ManifestTally, Skip, load, run_entries};
 
 /// The test-update vocabulary, `http://www.w3.org/2009/sparql/tests/test-update#`.
 pub mod ut {
@@ -148,61 +148,19 @@ pub fn run_update_manifest(
     skips: &[UpdateSkip],
 ) -> Result<UpdateReport, ManifestError> {
     let manifests = Manifest::read_with_includes(&root.join(UPDATE_MANIFEST))?;
-    let mut report = UpdateReport {
-        entries: 0,
-        passed: 0,
-        failures: Vec::new(),
-        skipped: Vec::new(),
-        stale_skips: Vec::new(),
-        manifests: Vec::new(),
-    };
-    for mut manifest in manifests {
-        if manifest.assumed_test_base.is_none() {
-            manifest.assumed_test_base = manifest.test_base_from_entries();
-        }
-        let folder = manifest
-            .dir
-            .file_name()
-            .map_or_else(String::new, |name| name.to_string_lossy().into_owned());
-        let mut tally = ManifestTally {
-            manifest: folder.clone(),
-            entries: manifest.entries.len(),
-            passed: 0,
-            failed: 0,
-            skipped: 0,
-        };
-        for entry in &manifest.entries {
-            if let Some(skip) = skips.iter().find(|skip| skip.name == entry.name) {
-                tally.skipped += 1;
-                report.skipped.push(Skip {
-                    manifest: folder.clone(),
-                    name: entry.name.clone(),
-                    reason: skip.reason,
-                });
-                continue;
-            }
-            match run_test(engine, &manifest, entry) {
-                Ok(()) => tally.passed += 1,
-                Err(message) => {
-                    tally.failed += 1;
-                    report.failures.push(Failure {
-                        manifest: folder.clone(),
-                        name: entry.name.clone(),
-                        message,
-                    });
-                }
-            }
-        }
-        report.entries += tally.entries;
-        report.passed += tally.passed;
-        report.manifests.push(tally);
-    }
-    report.stale_skips = skips
-        .iter()
-        .map(|skip| skip.name)
-        .filter(|name| !report.skipped.iter().any(|skip| skip.name == *name))
-        .collect();
-    Ok(report)
+    let skips: Vec<(&'static str, &'static str)> =
+        skips.iter().map(|skip| (skip.name, skip.reason)).collect();
+    let tally = run_entries(manifests, &skips, |manifest, _, entry| {
+        run_test(engine, manifest, entry)
+    });
+    Ok(UpdateReport {
+        entries: tally.entries,
+        passed: tally.passed,
+        failures: tally.failures,
+        skipped: tally.skipped,
+        stale_skips: tally.stale_skips,
+        manifests: tally.manifests,
+    })
 }
 
 fn run_test(
