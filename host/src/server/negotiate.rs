@@ -108,6 +108,29 @@ fn default_type(format: RdfFormat) -> &'static str {
     format.media_type().split('/').next().unwrap_or_default()
 }
 
+/// The media type of a request's `Content-Type`, lower-cased (empty when there is none),
+/// refusing charsets other than UTF-8: every body this server reads is UTF-8 text.
+pub(crate) fn content_media_type(content_type: &str) -> Result<String, crate::HostError> {
+    let mut pieces = content_type.split(';');
+    let media = pieces
+        .next()
+        .map(|media| media.trim().to_ascii_lowercase())
+        .unwrap_or_default();
+    for parameter in pieces {
+        if let Some((key, value)) = parameter.split_once('=')
+            && key.trim().eq_ignore_ascii_case("charset")
+            && !["utf-8", "utf8", "us-ascii"]
+                .contains(&value.trim().trim_matches('"').to_ascii_lowercase().as_str())
+        {
+            return Err(crate::HostError::UnsupportedMediaType(format!(
+                "charset {} (only UTF-8 is accepted)",
+                value.trim()
+            )));
+        }
+    }
+    Ok(media)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -60,23 +60,7 @@ async fn handle(
     let mut direct = None;
     if parts.method == Method::POST {
         let content_type = header_str(&parts.headers, header::CONTENT_TYPE).unwrap_or_default();
-        let mut pieces = content_type.split(';');
-        let media = pieces
-            .next()
-            .map(|media| media.trim().to_ascii_lowercase())
-            .unwrap_or_default();
-        for parameter in pieces {
-            if let Some((key, value)) = parameter.split_once('=')
-                && key.trim().eq_ignore_ascii_case("charset")
-                && !["utf-8", "utf8", "us-ascii"]
-                    .contains(&value.trim().trim_matches('"').to_ascii_lowercase().as_str())
-            {
-                return Err(HostError::UnsupportedMediaType(format!(
-                    "charset {} (only UTF-8 is accepted)",
-                    value.trim()
-                )));
-            }
-        }
+        let media = super::negotiate::content_media_type(content_type)?;
         let bytes = read_body(body, &parts.headers, app.config.max_body_bytes).await?;
         match media.as_str() {
             "application/sparql-query" => direct = Some(Operation::Query(utf8(bytes)?)),

@@ -58,25 +58,10 @@ pub(crate) fn documents(parts: &Parts, bytes: &Bytes) -> Result<Vec<Document>, H
     }])
 }
 
-/// The media type of a `Content-Type`, lower-cased, refusing charsets other than UTF-8.
+/// The media type of a `Content-Type`, lower-cased, refusing charsets other than UTF-8 and a
+/// missing type.
 fn media_type(content_type: &str) -> Result<String, HostError> {
-    let mut pieces = content_type.split(';');
-    let media = pieces
-        .next()
-        .map(|media| media.trim().to_ascii_lowercase())
-        .unwrap_or_default();
-    for parameter in pieces {
-        if let Some((key, value)) = parameter.split_once('=')
-            && key.trim().eq_ignore_ascii_case("charset")
-            && !["utf-8", "utf8", "us-ascii"]
-                .contains(&value.trim().trim_matches('"').to_ascii_lowercase().as_str())
-        {
-            return Err(HostError::UnsupportedMediaType(format!(
-                "charset {} (only UTF-8 is accepted)",
-                value.trim()
-            )));
-        }
-    }
+    let media = super::negotiate::content_media_type(content_type)?;
     if media.is_empty() {
         return Err(HostError::UnsupportedMediaType(
             "a write needs a Content-Type naming an RDF syntax (text/turtle, \
