@@ -13,4 +13,5 @@ mod protocol;
 mod service_description;
 mod support;
 mod w3c_graph_store;
+mod w3c_manifest;
 mod w3c_protocol;

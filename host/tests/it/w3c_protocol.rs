@@ -7,19 +7,18 @@
 //! in-memory server with its `ut:graphData` loaded into named graphs. Paths starting with
 //! `/sparql/` go to the `/sparql` endpoint, which takes queries and updates.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 
-use trine_core::io::{LoadOptions, RdfFormat, RdfParser};
-use trine_core::oxrdf::{GraphName, NamedNode, Term, Triple};
+use trine_core::io::{LoadOptions, RdfFormat};
+use trine_core::oxrdf::{GraphName, NamedNode, Term};
 use trine_host::server::ServerConfig;
 use trine_host::{Config, Database};
 
 use crate::support::{Response, TestServer, request};
+use crate::w3c_manifest::{MF, Manifest, locate};
 
-const RDF: &str = "http://www.w3.org/1999/02/22-rdf-syntax-ns#";
 const RDFS: &str = "http://www.w3.org/2000/01/rdf-schema#";
-const MF: &str = "http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#";
 const UT: &str = "http://www.w3.org/2009/sparql/tests/test-update#";
 const HT: &str = "http://www.w3.org/2011/http#";
 const HTS: &str = "http://www.w3.org/2011/http-statusCodes#";
@@ -28,93 +27,21 @@ const CNT: &str = "http://www.w3.org/2011/content#";
 /// Tests not run, each with the reason. None at present.
 const SKIPPED: &[(&str, &str)] = &[];
 
-fn conformance_dir() -> Option<PathBuf> {
-    let dir = std::env::var_os("TRINE_CONFORMANCE_DIR").map_or_else(
-        || Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/conformance"),
-        PathBuf::from,
-    );
-    dir.is_dir().then_some(dir)
-}
-
-/// The manifest's triples, with the lookups a runner needs.
-struct Graph(Vec<Triple>);
-
-impl Graph {
-    fn objects<'a>(
-        &'a self,
-        subject: &Term,
-        predicate: &str,
-    ) -> impl Iterator<Item = &'a Term> + use<'a> {
-        let subject = subject.clone();
-        let predicate = predicate.to_owned();
-        self.0.iter().filter_map(move |t| {
-            (Term::from(t.subject.clone()) == subject && t.predicate.as_str() == predicate)
-                .then_some(&t.object)
-        })
-    }
-
-    fn object(&self, subject: &Term, predicate: &str) -> Option<&Term> {
-        self.objects(subject, predicate).next()
-    }
-
-    fn text(&self, subject: &Term, predicate: &str) -> Option<String> {
-        match self.object(subject, predicate)? {
-            Term::Literal(literal) => Some(literal.value().to_owned()),
-            Term::NamedNode(node) => Some(node.as_str().to_owned()),
-            _ => None,
-        }
-    }
-
-    fn list(&self, head: &Term) -> Vec<Term> {
-        let mut items = Vec::new();
-        let mut node = head.clone();
-        while !matches!(&node, Term::NamedNode(n) if n.as_str() == format!("{RDF}nil")) {
-            let Some(first) = self.object(&node, &format!("{RDF}first")) else {
-                break;
-            };
-            items.push(first.clone());
-            match self.object(&node, &format!("{RDF}rest")) {
-                Some(rest) => node = rest.clone(),
-                None => break,
-            }
-        }
-        items
-    }
-}
-
 fn path_of_file_iri(iri: &str) -> PathBuf {
     PathBuf::from(iri.strip_prefix("file://").expect("a file IRI"))
 }
 
 #[test]
 fn w3c_protocol_manifest() {
-    let Some(dir) = conformance_dir() else {
-        eprintln!(
-            "W3C protocol tests skipped: no conformance directory (set TRINE_CONFORMANCE_DIR)"
-        );
+    let Some(dir) = locate("rdf-tests/sparql/sparql11/protocol") else {
         return;
     };
     let manifest = dir
-        .join("rdf-tests/sparql/sparql11/protocol/manifest.ttl")
+        .join("manifest.ttl")
         .canonicalize()
         .expect("the protocol manifest");
-    let base = format!("file://{}", manifest.display());
-    let triples = RdfParser::from_format(RdfFormat::Turtle)
-        .with_base_iri(base.as_str())
-        .expect("a base IRI")
-        .for_reader(std::fs::File::open(&manifest).expect("open the manifest"))
-        .map(|quad| Triple::from(quad.expect("a valid manifest")))
-        .collect();
-    let graph = Graph(triples);
-    let root = graph
-        .0
-        .iter()
-        .find(|t| {
-            t.predicate.as_str() == format!("{RDF}type")
-                && t.object == Term::NamedNode(NamedNode::new_unchecked(format!("{MF}Manifest")))
-        })
-        .map(|t| Term::from(t.subject.clone()))
-        .expect("a manifest");
+    let graph = Manifest::load(&manifest);
+    let root = graph.root();
     let entries = graph.list(
         graph
             .object(&root, &format!("{MF}entries"))
@@ -142,7 +69,7 @@ fn w3c_protocol_manifest() {
     assert!(failures.is_empty(), "failures:\n{}", failures.join("\n"));
 }
 
-fn run_test(graph: &Graph, entry: &Term) -> Result<(), String> {
+fn run_test(graph: &Manifest, entry: &Term) -> Result<(), String> {
     let db = Database::open_with("memory:", Config::default()).map_err(|e| e.to_string())?;
     for data in graph.objects(entry, &format!("{UT}graphData")) {
         let file = graph
@@ -218,7 +145,7 @@ fn run_test(graph: &Graph, entry: &Term) -> Result<(), String> {
     Ok(())
 }
 
-fn check(graph: &Graph, expected: &Term, response: &Response) -> Result<(), String> {
+fn check(graph: &Manifest, expected: &Term, response: &Response) -> Result<(), String> {
     let classes: Vec<u16> = graph
         .objects(expected, &format!("{MF}expectedStatus"))
         .filter_map(|status| match status {
