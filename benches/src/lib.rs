@@ -4,6 +4,7 @@ pub mod bsbm;
 pub mod compare;
 pub mod generate;
 pub mod lubm;
+pub mod reasoning;
 pub mod rng;
 
 use std::path::Path;

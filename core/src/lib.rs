@@ -11,6 +11,7 @@ pub mod dictionary;
 pub mod encoding;
 pub mod io;
 pub mod kv;
+pub mod reasoner;
 pub mod sparql;
 pub mod storage;
 pub mod store;

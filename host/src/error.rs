@@ -1,6 +1,7 @@
 //! [`HostError`]: every failure the host can report, with a stable code and an HTTP status.
 
 use trine_core::io::{DumpError, LoadError};
+use trine_core::reasoner::ReasonerError;
 use trine_core::sparql::{QueryError, ResultsWriteError};
 use trine_core::storage::StorageError;
 use trine_core::update::UpdateError;
@@ -31,6 +32,10 @@ pub enum HostError {
     /// Loading RDF failed.
     #[error(transparent)]
     Load(#[from] LoadError),
+    /// Materializing or checking the closure failed (a limit, a user rule that does not
+    /// compile); nothing of the write was applied.
+    #[error(transparent)]
+    Reasoning(#[from] ReasonerError),
     /// Writing RDF failed.
     #[error(transparent)]
     Dump(#[from] DumpError),
@@ -103,6 +108,7 @@ impl HostError {
             Self::Query(e) => e.code(),
             Self::Update(e) => e.code(),
             Self::Load(e) => e.code(),
+            Self::Reasoning(e) => e.code(),
             Self::Dump(DumpError::Io(_)) => "io",
             Self::Dump(DumpError::Storage(e)) => e.code(),
             Self::Dump(_) => "dump_failed",
@@ -143,6 +149,7 @@ impl HostError {
 fn status_of_code(code: &str) -> u16 {
     match code {
         "sparql_syntax"
+        | "sparql_too_deep"
         | "rdf_syntax"
         | "invalid_base_iri"
         | "bad_request"
@@ -152,6 +159,9 @@ fn status_of_code(code: &str) -> u16 {
         | "invalid_location"
         | "unsupported_term"
         | "backup_target_not_empty"
+        | "rule_syntax"
+        | "invalid_rule"
+        | "unknown_profile"
         | "backup_backend_mismatch" => 400,
         "unauthorized" => 401,
         "read_only" => 403,
@@ -161,7 +171,7 @@ fn status_of_code(code: &str) -> u16 {
         "body_too_large" => 413,
         "unsupported_media_type" => 415,
         "rate_limited" => 429,
-        "limit_exceeded" => 422,
+        "limit_exceeded" | "reasoning_limit" => 422,
         "sparql_unsupported" | "backup_unsupported" => 501,
         "timeout" | "cancelled" | "overloaded" => 503,
         _ => 500,

@@ -4,7 +4,9 @@
 //!   it; whoever writes a new backend checks it with one call to [`conformance::run`].
 //! - [`w3c`]: runners for the W3C test suites, reading their manifests from `../shared/conformance`
 //!   (or `$TRINE_CONFORMANCE_DIR`).
+//! - [`reasoning`]: the OWL 2 RL and RDFS entailment suites through a store with a reasoning profile.
 
 pub mod conformance;
 pub mod differential;
+pub mod reasoning;
 pub mod w3c;

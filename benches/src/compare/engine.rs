@@ -46,6 +46,19 @@ pub struct TrineEngine<B: KvBackend> {
 }
 
 impl<B: KvBackend> TrineEngine<B> {
+    /// An engine over an existing store (one with a reasoning profile, say).
+    pub fn from_store(store: Store<B>, location: Option<&Path>) -> Self {
+        Self {
+            store,
+            location: location.map(Path::to_path_buf),
+        }
+    }
+
+    /// The store, for what the [`Engine`] trait does not cover.
+    pub fn store(&self) -> &Store<B> {
+        &self.store
+    }
+
     /// An engine over an empty store on `backend`, whose files (if any) are under `location`.
     ///
     /// # Errors

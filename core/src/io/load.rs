@@ -124,7 +124,9 @@ impl<B: KvBackend> Store<B> {
         for quad in parser.for_reader(reader) {
             loader.add(quad?)?;
         }
-        Ok(loader.finish()?)
+        let count = loader.finish()?;
+        self.after_bulk_load()?;
+        Ok(count)
     }
 
     /// Bulk-loads a file, parsing N-Triples and N-Quads on several threads; other syntaxes are parsed
@@ -153,7 +155,9 @@ impl<B: KvBackend> Store<B> {
             .parser(format)?
             .split_file_for_parallel_parsing(path, threads)?;
         let loader = self.bulk_loader()?.on_progress(progress);
-        parallel_parse(loader, parts)
+        let count = parallel_parse(loader, parts)?;
+        self.after_bulk_load()?;
+        Ok(count)
     }
 }
 

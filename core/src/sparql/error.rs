@@ -7,6 +7,23 @@ pub enum QueryError {
     /// The query text is not valid SPARQL.
     #[error("SPARQL syntax error: {0}")]
     Syntax(String),
+    /// The text nests `{ }`, `( )` or `[ ]` deeper than
+    /// [`MAX_NESTING_DEPTH`](super::MAX_NESTING_DEPTH) levels; rejected before parsing, since every
+    /// stage recurses once per level.
+    #[error("SPARQL nesting deeper than {limit} levels at line {line}, column {column}")]
+    TooDeep {
+        /// 1-based line of the bracket that went past the limit.
+        line: usize,
+        /// 1-based column (in characters) of that bracket.
+        column: usize,
+        /// The limit.
+        limit: usize,
+    },
+    /// The text has more than [`MAX_OPERATORS`](super::MAX_OPERATORS) operators, or its algebra
+    /// nests deeper than [`MAX_ALGEBRA_DEPTH`](super::MAX_ALGEBRA_DEPTH) (a long chain of `UNION`s,
+    /// `+`, `BIND`s…); refused before planning.
+    #[error("SPARQL too complex: {0}")]
+    TooComplex(String),
     /// The query uses something this engine does not evaluate yet.
     #[error("unsupported SPARQL feature: {0}")]
     Unsupported(String),
@@ -40,6 +57,7 @@ impl QueryError {
     pub fn code(&self) -> &'static str {
         match self {
             Self::Syntax(_) => "sparql_syntax",
+            Self::TooDeep { .. } | Self::TooComplex(_) => "sparql_too_deep",
             Self::Unsupported(_) => "sparql_unsupported",
             Self::Storage(e) => e.code(),
             Self::Timeout => "timeout",
@@ -53,5 +71,15 @@ impl QueryError {
 impl From<crate::kv::KvError> for QueryError {
     fn from(error: crate::kv::KvError) -> Self {
         Self::Storage(error.into())
+    }
+}
+
+impl From<super::lexical::TooDeep> for QueryError {
+    fn from(at: super::lexical::TooDeep) -> Self {
+        Self::TooDeep {
+            line: at.line,
+            column: at.column,
+            limit: super::MAX_NESTING_DEPTH,
+        }
     }
 }

@@ -1,6 +1,205 @@
-//! A check of SPARQL's longest-token rule, which `spargebra` does not apply: wherever the text
-//! `<…>` is a valid IRIREF token, it is one, even where an operator `<` would also parse
-//! (`FILTER(?x<?a&&?b>?y)` is an error, not two comparisons).
+//! Lexical checks `spargebra` does not make.
+//!
+//! - SPARQL's longest-token rule: wherever the text `<…>` is a valid IRIREF token, it is one, even
+//!   where an operator `<` would also parse (`FILTER(?x<?a&&?b>?y)` is an error, not two
+//!   comparisons).
+//! - A nesting limit: the parser, the translation and the evaluator all recurse once per level of
+//!   `{ }`, `( )` and `[ ]`, so a small hostile text (thousands of nested groups) would overflow a
+//!   thread's stack and abort the process. The text is scanned without recursion first and
+//!   rejected past [`MAX_NESTING_DEPTH`] levels.
+
+/// How deeply `{ }`, `( )` and `[ ]` may nest in a query or update, all kinds counted together.
+///
+/// Measured, not guessed: on a 2 MiB thread stack (tokio's worker default) a debug build of the
+/// whole pipeline still parses, plans and runs 4x this depth; real queries stay under 20.
+pub const MAX_NESTING_DEPTH: usize = 128;
+
+/// Where a text first nests deeper than [`MAX_NESTING_DEPTH`] (1-based line, column in characters).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct TooDeep {
+    pub(crate) line: usize,
+    pub(crate) column: usize,
+}
+
+/// Checks that brackets nest at most [`MAX_NESTING_DEPTH`] deep, outside strings, IRIs and comments.
+pub(crate) fn check_nesting(text: &str) -> Result<(), TooDeep> {
+    let bytes = text.as_bytes();
+    let mut depth = 0usize;
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'#' => {
+                while i < bytes.len() && bytes[i] != b'\n' {
+                    i += 1;
+                }
+                continue;
+            }
+            quote @ (b'"' | b'\'') => {
+                i = skip_string(bytes, i, quote);
+                continue;
+            }
+            b'<' => {
+                if let Some(end) = iri_end(bytes, i) {
+                    i = end;
+                    continue;
+                }
+            }
+            b'{' | b'(' | b'[' => {
+                depth += 1;
+                if depth > MAX_NESTING_DEPTH {
+                    return Err(position(text, i));
+                }
+            }
+            b'}' | b')' | b']' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        i += 1;
+    }
+    Ok(())
+}
+
+/// Most operators and pattern keywords (`UNION`, `OPTIONAL`, `{`, `/`, `+`, `&&`, …) one text
+/// may hold. Each can add a level to the parsed algebra, and the parser recurses over those
+/// levels, so this bounds what parsing can cost before the algebra is measured.
+pub const MAX_OPERATORS: usize = 100_000;
+
+/// Counts the operators and pattern keywords of `text` (outside strings, IRIs and comments) and
+/// refuses more than [`MAX_OPERATORS`]. With `count_signs` off, a `+` or `-` right before a
+/// digit (a signed number, as in bulk `INSERT DATA`) is not counted.
+pub(crate) fn check_operators(text: &str, count_signs: bool) -> Result<(), TooDeep> {
+    const KEYWORDS: [&str; 5] = ["UNION", "OPTIONAL", "MINUS", "BIND", "FILTER"];
+    let bytes = text.as_bytes();
+    let mut count = 0usize;
+    let mut i = 0;
+    while i < bytes.len() {
+        let byte = bytes[i];
+        match byte {
+            b'#' => {
+                while i < bytes.len() && bytes[i] != b'\n' {
+                    i += 1;
+                }
+                continue;
+            }
+            quote @ (b'"' | b'\'') => {
+                i = skip_string(bytes, i, quote);
+                continue;
+            }
+            b'<' => {
+                if let Some(end) = iri_end(bytes, i) {
+                    i = end;
+                    continue;
+                }
+                count += 1;
+            }
+            b'^' if bytes.get(i + 1) == Some(&b'^') => {
+                i += 2;
+                continue;
+            }
+            b'+' | b'-' if count_signs || !bytes.get(i + 1).is_some_and(u8::is_ascii_digit) => {
+                count += 1;
+            }
+            b'+' | b'-' => {}
+            b'{' | b'/' | b'|' | b'^' | b'&' | b'*' | b'=' | b'!' | b'>' => count += 1,
+            b'?' | b'$' => {
+                // Variable names hold no `-` or `.`: `?a-?b` is a subtraction.
+                i += 1;
+                while i < bytes.len()
+                    && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_' || bytes[i] >= 0x80)
+                {
+                    i += 1;
+                }
+                continue;
+            }
+            b'0'..=b'9' => {
+                i += 1;
+                while i < bytes.len() {
+                    let exponent_sign =
+                        matches!(bytes[i], b'+' | b'-') && matches!(bytes[i - 1], b'e' | b'E');
+                    if !(bytes[i].is_ascii_digit()
+                        || matches!(bytes[i], b'.' | b'e' | b'E')
+                        || exponent_sign)
+                    {
+                        break;
+                    }
+                    i += 1;
+                }
+                continue;
+            }
+            b'_' | b':' => {
+                i += 1;
+                while i < bytes.len() && is_name_byte(bytes[i]) {
+                    i += 1;
+                }
+                continue;
+            }
+            byte if byte.is_ascii_alphabetic() || byte >= 0x80 => {
+                let start = i;
+                while i < bytes.len() && is_name_byte(bytes[i]) {
+                    i += 1;
+                }
+                let word = &text[start..i];
+                if KEYWORDS.iter().any(|k| k.eq_ignore_ascii_case(word)) {
+                    count += 1;
+                }
+                if count > MAX_OPERATORS {
+                    return Err(position(text, start));
+                }
+                continue;
+            }
+            _ => {}
+        }
+        if count > MAX_OPERATORS {
+            return Err(position(text, i));
+        }
+        i += 1;
+    }
+    Ok(())
+}
+
+/// Bytes of names, prefixed names, variables and numbers (`-` and `.` included, as in
+/// `ex:has-part` or `1.5`).
+fn is_name_byte(byte: u8) -> bool {
+    byte.is_ascii_alphanumeric() || matches!(byte, b'_' | b'-' | b'.' | b':') || byte >= 0x80
+}
+
+/// The 1-based line and character column of byte `offset`.
+fn position(text: &str, offset: usize) -> TooDeep {
+    let before = &text[..offset];
+    let line_start = before.rfind('\n').map_or(0, |n| n + 1);
+    TooDeep {
+        line: before.matches('\n').count() + 1,
+        column: before[line_start..].chars().count() + 1,
+    }
+}
+
+/// The byte after the string literal opening at `start` with `quote`.
+fn skip_string(bytes: &[u8], start: usize, quote: u8) -> usize {
+    let long = bytes[start..].starts_with(&[quote; 3]);
+    let mut i = start + if long { 3 } else { 1 };
+    while i < bytes.len() {
+        if bytes[i] == b'\\' {
+            i += 2;
+            continue;
+        }
+        if long && bytes[i..].starts_with(&[quote; 3]) {
+            return i + 3;
+        }
+        if !long && bytes[i] == quote {
+            return i + 1;
+        }
+        i += 1;
+    }
+    i
+}
+
+/// The byte after the IRIREF opening at `start`, if `<` starts one.
+fn iri_end(bytes: &[u8], start: usize) -> Option<usize> {
+    let end = bytes[start + 1..]
+        .iter()
+        .position(|b| !is_iri_byte(*b))
+        .map(|offset| start + 1 + offset)?;
+    (bytes[end] == b'>').then_some(end + 1)
+}
 
 /// Byte ranges of the spans that tokenize as IRIREFs, outside strings and comments.
 fn iri_spans(query: &str) -> Vec<(usize, usize)> {
@@ -15,35 +214,13 @@ fn iri_spans(query: &str) -> Vec<(usize, usize)> {
                 }
             }
             quote @ (b'"' | b'\'') => {
-                let long = bytes[i..].starts_with(&[quote; 3]);
-                i += if long { 3 } else { 1 };
-                while i < bytes.len() {
-                    if bytes[i] == b'\\' {
-                        i += 2;
-                        continue;
-                    }
-                    if long && bytes[i..].starts_with(&[quote; 3]) {
-                        i += 3;
-                        break;
-                    }
-                    if !long && bytes[i] == quote {
-                        i += 1;
-                        break;
-                    }
-                    i += 1;
-                }
+                i = skip_string(bytes, i, quote);
                 continue;
             }
             b'<' => {
-                let end = bytes[i + 1..]
-                    .iter()
-                    .position(|b| !is_iri_byte(*b))
-                    .map(|offset| i + 1 + offset);
-                if let Some(end) = end
-                    && bytes[end] == b'>'
-                {
-                    spans.push((i, end + 1));
-                    i = end + 1;
+                if let Some(end) = iri_end(bytes, i) {
+                    spans.push((i, end));
+                    i = end;
                     continue;
                 }
             }

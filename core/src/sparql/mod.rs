@@ -26,14 +26,17 @@
 pub mod eval;
 pub mod plan;
 
+pub(crate) mod depth;
 mod error;
 mod format;
 pub(crate) mod lexical;
 mod results;
 
+pub use depth::MAX_ALGEBRA_DEPTH;
 pub use error::QueryError;
 pub use eval::CancellationToken;
 pub use format::{QueryResultsFormat, ResultsWriteError};
+pub use lexical::{MAX_NESTING_DEPTH, MAX_OPERATORS};
 pub use results::{QueryResults, QuerySolution, SolutionIter};
 
 use std::collections::HashMap;
@@ -85,6 +88,8 @@ pub struct QueryOptions {
     pub max_rows_in_memory: Option<usize>,
     /// Answers `SERVICE`; none by default.
     pub service_handler: Option<Arc<dyn ServiceHandler>>,
+    /// Match explicit quads only, leaving out what the reasoner inferred.
+    pub explicit_only: bool,
 }
 
 impl std::fmt::Debug for QueryOptions {
@@ -96,6 +101,8 @@ impl std::fmt::Debug for QueryOptions {
                 "custom_functions",
                 &self.custom_functions.keys().collect::<Vec<_>>(),
             )
+            .field("max_rows_in_memory", &self.max_rows_in_memory)
+            .field("explicit_only", &self.explicit_only)
             .finish()
     }
 }
@@ -126,8 +133,26 @@ impl PreparedQuery {
     /// Parses `query`, resolving relative IRIs against `base_iri`.
     ///
     /// # Errors
-    /// [`QueryError::Syntax`] with the parser's message and position.
+    /// [`QueryError::Syntax`] with the parser's message and position;
+    /// [`QueryError::TooDeep`] past [`MAX_NESTING_DEPTH`] levels of brackets;
+    /// [`QueryError::TooComplex`] past [`MAX_OPERATORS`] operators or [`MAX_ALGEBRA_DEPTH`]
+    /// levels of algebra.
     pub fn parse(query: &str, base_iri: Option<&str>) -> Result<Self, QueryError> {
+        lexical::check_nesting(query)?;
+        lexical::check_operators(query, true).map_err(|at| {
+            QueryError::TooComplex(format!(
+                "more than {} operators (line {}, column {})",
+                MAX_OPERATORS, at.line, at.column
+            ))
+        })?;
+        depth::on_large_stack(
+            query,
+            |query| Self::parse_unguarded(query, base_iri),
+            QueryError::Syntax,
+        )
+    }
+
+    fn parse_unguarded(query: &str, base_iri: Option<&str>) -> Result<Self, QueryError> {
         let mut parser = spargebra::SparqlParser::new();
         if let Some(base) = base_iri {
             parser = parser
@@ -138,6 +163,11 @@ impl PreparedQuery {
             .clone()
             .parse_query(query)
             .map_err(|e| QueryError::Syntax(e.to_string()))?;
+        if !depth::query_within_limit(&parsed) {
+            return Err(QueryError::TooComplex(format!(
+                "the query's algebra nests deeper than {MAX_ALGEBRA_DEPTH} levels"
+            )));
+        }
         // Spans that SPARQL's tokenizer reads as IRIs must parse as IRIs.
         if let Some(tokenized) = lexical::with_iris_as_tokens(query)
             && parser.parse_query(&tokenized).is_err()
@@ -262,6 +292,7 @@ impl PreparedQuery {
         ctx.set_custom_functions(options.custom_functions.clone());
         ctx.set_row_limit(options.max_rows_in_memory);
         ctx.set_service_handler(options.service_handler.clone());
+        ctx.set_explicit_only(options.explicit_only);
         let mut translator = Translator::new();
         let bound_slots: Vec<(usize, Term)> = bindings
             .iter()

@@ -196,7 +196,7 @@ fn describe(
             predicate: None,
             object: None,
             graph: crate::storage::GraphScope::Default,
-            explicit_only: false,
+            explicit_only: ctx.explicit_only(),
         };
         for quad in ctx.reader().scan(&pattern) {
             let quad = quad?;

@@ -21,6 +21,15 @@ pub enum StorageError {
     /// A term that Trine cannot store (an RDF 1.2 triple term).
     #[error("unsupported term: {0}")]
     UnsupportedTerm(String),
+    /// A [`CommitHook`](super::CommitHook) (the reasoner keeping its closure) refused the commit;
+    /// nothing of the transaction was written.
+    #[error("{message}")]
+    Hook {
+        /// The hook's stable code for the failure (`reasoning_limit`, …).
+        code: &'static str,
+        /// What went wrong.
+        message: String,
+    },
 }
 
 impl StorageError {
@@ -31,6 +40,7 @@ impl StorageError {
             Self::Corruption(_) => "storage_corruption",
             Self::UnsupportedFormat { .. } => "unsupported_format",
             Self::UnsupportedTerm(_) => "unsupported_term",
+            Self::Hook { code, .. } => code,
         }
     }
 }

@@ -13,6 +13,14 @@ pub(crate) enum MetaKey {
     NextId,
     /// Number of quads (explicit or inferred), a big-endian u64.
     QuadCount,
+    /// The reasoning profile kept up to date on every write (`rdfs`, `owl2rl`); absent for none.
+    ReasoningProfile,
+    /// The user rules of that profile, as text.
+    ReasoningRules,
+    /// Whether `eq-ref` is on (one byte).
+    ReasoningReflexive,
+    /// Number of default-graph quads flagged inferred, a big-endian u64.
+    InferredCount,
 }
 
 impl MetaKey {
@@ -21,6 +29,10 @@ impl MetaKey {
             Self::Format => b"format",
             Self::NextId => b"next_id",
             Self::QuadCount => b"quads",
+            Self::ReasoningProfile => b"reasoning.profile",
+            Self::ReasoningRules => b"reasoning.rules",
+            Self::ReasoningReflexive => b"reasoning.eq_ref",
+            Self::InferredCount => b"reasoning.inferred",
         }
     }
 }
@@ -44,4 +56,12 @@ pub(crate) fn read_u64(
 pub(crate) struct WriterState {
     /// Next dictionary id payload; only grows.
     pub(crate) next_id: u64,
+}
+
+/// Reads a `meta` counter through any reader.
+pub(crate) fn read_meta_u64<R: super::QuadRead>(
+    reader: &R,
+    key: MetaKey,
+) -> Result<u64, StorageError> {
+    read_u64(reader.kv(), Keyspace::Meta, key.key())
 }

@@ -15,14 +15,14 @@ mod validate;
 
 pub use bulk::{BulkLoader, LoadProgress};
 pub use error::StorageError;
-pub use pattern::{EncodedQuadIter, GraphScope, QuadIter, QuadPattern};
+pub use pattern::{EncodedQuadIter, FlaggedQuadIter, GraphScope, QuadIter, QuadPattern};
 pub use read::QuadRead;
 pub use snapshot::Snapshot;
-pub use transaction::{Transaction, TxnKv};
+pub use transaction::{CommitHook, Transaction, TxnKv};
 pub use validate::ValidationReport;
 
 pub(crate) use bulk::recount;
 #[cfg(not(target_family = "wasm"))]
 pub(crate) use bulk::write_indexes;
-pub(crate) use meta::{FORMAT_VERSION, MetaKey, WriterState};
+pub(crate) use meta::{FORMAT_VERSION, MetaKey, WriterState, read_meta_u64};
 pub(crate) use validate::validate as validate_reader;

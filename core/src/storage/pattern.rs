@@ -117,7 +117,12 @@ impl<'a, K: KvSnapshot + 'a> EncodedQuadIter<'a, K> {
         }
     }
 
-    fn step(&mut self) -> Result<Option<EncodedQuad>, StorageError> {
+    /// The quads with their flags (explicit, inferred).
+    pub fn with_flags(self) -> FlaggedQuadIter<'a, K> {
+        FlaggedQuadIter(self)
+    }
+
+    fn step(&mut self) -> Result<Option<(EncodedQuad, IndexFlags)>, StorageError> {
         loop {
             if self.current.is_none() {
                 let Some((order, prefix)) = self.scans.pop_front() else {
@@ -143,7 +148,7 @@ impl<'a, K: KvSnapshot + 'a> EncodedQuadIter<'a, K> {
             if self.explicit_only && !flags.contains(IndexFlags::EXPLICIT) {
                 continue;
             }
-            return Ok(Some(quad));
+            return Ok(Some((quad, flags)));
         }
     }
 }
@@ -158,6 +163,24 @@ impl<'a, K: KvSnapshot + 'a> Iterator for EncodedQuadIter<'a, K> {
         let result = self.step().transpose();
         if matches!(result, Some(Err(_))) {
             self.failed = true;
+        }
+        result.map(|item| item.map(|(quad, _)| quad))
+    }
+}
+
+/// Quads of ids with their flags: see [`EncodedQuadIter::with_flags`].
+pub struct FlaggedQuadIter<'a, K: KvSnapshot + 'a>(EncodedQuadIter<'a, K>);
+
+impl<'a, K: KvSnapshot + 'a> Iterator for FlaggedQuadIter<'a, K> {
+    type Item = Result<(EncodedQuad, IndexFlags), StorageError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.0.failed {
+            return None;
+        }
+        let result = self.0.step().transpose();
+        if matches!(result, Some(Err(_))) {
+            self.0.failed = true;
         }
         result
     }

@@ -1,4 +1,6 @@
-use std::sync::MutexGuard;
+use std::sync::{Arc, MutexGuard};
+
+use rustc_hash::FxHashSet;
 
 use oxrdf::{GraphNameRef, QuadRef, TermRef};
 
@@ -67,6 +69,22 @@ impl<S: KvSnapshot> KvSnapshot for TxnKv<S> {
     }
 }
 
+/// Sees the explicit default-graph quads a transaction changed, inside that transaction, just
+/// before it commits: where derived data (the reasoner's closure) is kept up to date, so that no
+/// write path can skip it.
+pub trait CommitHook<B: KvBackend>: Send + Sync {
+    /// Called once per commit with every default-graph quad whose explicit flag a write touched
+    /// (compare [`Transaction::flags_before`] with [`QuadRead::quad_flags`] to see how).
+    ///
+    /// # Errors
+    /// An error aborts the commit: nothing of the transaction is written.
+    fn before_commit(
+        &self,
+        transaction: &mut Transaction<'_, B>,
+        touched: Vec<EncodedQuad>,
+    ) -> Result<(), StorageError>;
+}
+
 /// An all-or-nothing write transaction that reads its own writes.
 ///
 /// Only one transaction writes at a time (it holds the store's writer lock), so transactions are
@@ -79,6 +97,8 @@ pub struct Transaction<'a, B: KvBackend + 'a> {
     writer: MutexGuard<'a, WriterState>,
     new_terms: Vec<(TermId, Box<[u8]>)>,
     durability: Durability,
+    hook: Option<Arc<dyn CommitHook<B> + 'a>>,
+    touched: FxHashSet<EncodedQuad>,
 }
 
 impl<'a, B: KvBackend + 'a> Transaction<'a, B> {
@@ -98,6 +118,50 @@ impl<'a, B: KvBackend + 'a> Transaction<'a, B> {
             writer,
             new_terms: Vec::new(),
             durability: Durability::Buffered,
+            hook: None,
+            touched: FxHashSet::default(),
+        }
+    }
+
+    /// Installs the hook that sees this transaction's changes before it commits.
+    pub(crate) fn set_hook(&mut self, hook: Option<Arc<dyn CommitHook<B> + 'a>>) {
+        self.hook = hook;
+    }
+
+    /// The flags `quad` had when the transaction began.
+    ///
+    /// # Errors
+    /// Fails if storage cannot be read.
+    pub fn flags_before(&self, quad: &EncodedQuad) -> Result<Option<IndexFlags>, StorageError> {
+        Ok(self
+            .kv
+            .base
+            .get(QuadOrder::Gspo.keyspace(), &QuadOrder::Gspo.key(quad))?
+            .map(|value| IndexFlags::from_value(&value)))
+    }
+
+    /// Reads a value of the `meta` keyspace (for the layers above storage that keep state there).
+    ///
+    /// # Errors
+    /// Fails if storage cannot be read.
+    pub(crate) fn meta(&self, key: &[u8]) -> Result<Option<Vec<u8>>, StorageError> {
+        Ok(self.kv.get(Keyspace::Meta, key)?)
+    }
+
+    /// Writes (or, with `None`, deletes) a value of the `meta` keyspace.
+    pub(crate) fn set_meta(&mut self, key: &[u8], value: Option<Vec<u8>>) {
+        match value {
+            Some(value) => self.kv.put(Keyspace::Meta, key.to_vec(), value),
+            None => self.kv.delete(Keyspace::Meta, key.to_vec()),
+        }
+    }
+
+    fn touch(&mut self, quad: &EncodedQuad, flags: IndexFlags) {
+        if self.hook.is_some()
+            && quad.graph == TermId::DEFAULT_GRAPH
+            && flags.contains(IndexFlags::EXPLICIT)
+        {
+            self.touched.insert(*quad);
         }
     }
 
@@ -187,6 +251,7 @@ impl<'a, B: KvBackend + 'a> Transaction<'a, B> {
         if existing == Some(merged) {
             return Ok(false);
         }
+        self.touch(quad, flags);
         self.write_entries(quad, merged);
         if existing.is_none() {
             self.kv
@@ -220,6 +285,7 @@ impl<'a, B: KvBackend + 'a> Transaction<'a, B> {
         if remaining == existing {
             return Ok(false);
         }
+        self.touch(quad, existing.without(remaining));
         if remaining.is_empty() {
             for order in QuadOrder::ALL {
                 if order.holds(quad) {
@@ -325,6 +391,14 @@ impl<'a, B: KvBackend + 'a> Transaction<'a, B> {
     /// # Errors
     /// Fails if the backend cannot write; then nothing of the transaction is visible.
     pub fn commit(mut self) -> Result<(), StorageError> {
+        if let Some(hook) = self.hook.take() {
+            let mut touched: Vec<EncodedQuad> =
+                std::mem::take(&mut self.touched).into_iter().collect();
+            if !touched.is_empty() {
+                touched.sort_unstable();
+                hook.before_commit(&mut self, touched)?;
+            }
+        }
         let mut batch = WriteBatch::new();
         if !self.new_terms.is_empty() {
             batch.put(

@@ -1,4 +1,4 @@
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Mutex, MutexGuard, RwLock};
 
 use oxrdf::{
     GraphNameRef, NamedNodeRef, NamedOrBlankNode, NamedOrBlankNodeRef, Quad, QuadRef, TermRef,
@@ -32,6 +32,7 @@ pub struct Store<B: KvBackend> {
     backend: B,
     dictionary: Dictionary,
     writer: Mutex<WriterState>,
+    pub(super) reasoning: RwLock<super::reasoning::ReasoningState<B>>,
 }
 
 impl<B: KvBackend> Store<B> {
@@ -76,11 +77,18 @@ impl<B: KvBackend> Store<B> {
                 backend.write(batch, Durability::Sync)?;
             }
         }
-        Ok(Self {
+        let store = Self {
             backend,
             dictionary: Dictionary::default(),
             writer: Mutex::new(WriterState { next_id }),
-        })
+            reasoning: RwLock::default(),
+        };
+        let snapshot = store.backend.snapshot()?;
+        let options =
+            super::reasoning::stored_options(|key| Ok(snapshot.get(Keyspace::Meta, key.key())?))?;
+        drop(snapshot);
+        store.install_reasoning(options);
+        Ok(store)
     }
 
     /// The backend.
@@ -120,6 +128,17 @@ impl<B: KvBackend> Store<B> {
     /// # Errors
     /// Fails if the backend cannot be read.
     pub fn transaction(&self) -> Result<Transaction<'_, B>, StorageError> {
+        let mut transaction = self.transaction_without_hook()?;
+        let hook = match self.reasoning.read() {
+            Ok(state) => state.hook.clone(),
+            Err(poisoned) => poisoned.into_inner().hook.clone(),
+        };
+        transaction.set_hook(hook);
+        Ok(transaction)
+    }
+
+    /// A transaction whose commit does not maintain the closure (the reasoner's own writes).
+    pub(crate) fn transaction_without_hook(&self) -> Result<Transaction<'_, B>, StorageError> {
         let writer = self.lock_writer();
         Ok(Transaction::new(
             &self.backend,

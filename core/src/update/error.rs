@@ -10,6 +10,21 @@ pub enum UpdateError {
     /// The request is not valid SPARQL Update; the message carries the position.
     #[error("SPARQL syntax error: {0}")]
     Syntax(String),
+    /// The request nests brackets too deeply (see [`QueryError::TooDeep`]); rejected before
+    /// parsing.
+    #[error("SPARQL nesting deeper than {limit} levels at line {line}, column {column}")]
+    TooDeep {
+        /// 1-based line of the bracket that went past the limit.
+        line: usize,
+        /// 1-based column (in characters) of that bracket.
+        column: usize,
+        /// The limit.
+        limit: usize,
+    },
+    /// The request has too many operators or a `WHERE` nests too deeply (see
+    /// [`QueryError::TooComplex`]).
+    #[error("SPARQL too complex: {0}")]
+    TooComplex(String),
     /// Evaluating a `WHERE` clause failed (timeout, limit, unsupported feature).
     #[error(transparent)]
     Query(#[from] QueryError),
@@ -45,6 +60,7 @@ impl UpdateError {
     pub fn code(&self) -> &'static str {
         match self {
             Self::Syntax(_) => "sparql_syntax",
+            Self::TooDeep { .. } | Self::TooComplex(_) => "sparql_too_deep",
             Self::Query(e) => e.code(),
             Self::Storage(e) => e.code(),
             Self::GraphExists(_) => "graph_exists",

@@ -66,6 +66,28 @@ impl PreparedUpdate {
     /// # Errors
     /// [`UpdateError::Syntax`] with the parser's message and position.
     pub fn parse(update: &str, base_iri: Option<&str>) -> Result<Self, UpdateError> {
+        crate::sparql::lexical::check_nesting(update).map_err(|at| UpdateError::TooDeep {
+            line: at.line,
+            column: at.column,
+            limit: crate::sparql::MAX_NESTING_DEPTH,
+        })?;
+        // Signed numbers are data here (bulk `INSERT DATA`), not subtractions.
+        crate::sparql::lexical::check_operators(update, false).map_err(|at| {
+            UpdateError::TooComplex(format!(
+                "more than {} operators (line {}, column {})",
+                crate::sparql::MAX_OPERATORS,
+                at.line,
+                at.column
+            ))
+        })?;
+        crate::sparql::depth::on_large_stack(
+            update,
+            |update| Self::parse_unguarded(update, base_iri),
+            UpdateError::Syntax,
+        )
+    }
+
+    fn parse_unguarded(update: &str, base_iri: Option<&str>) -> Result<Self, UpdateError> {
         let mut parser = SparqlParser::new();
         if let Some(base) = base_iri {
             parser = parser
@@ -76,6 +98,12 @@ impl PreparedUpdate {
             .clone()
             .parse_update(update)
             .map_err(|e| UpdateError::Syntax(e.to_string()))?;
+        if !crate::sparql::depth::update_within_limit(&parsed) {
+            return Err(UpdateError::TooComplex(format!(
+                "a WHERE clause nests deeper than {} levels",
+                crate::sparql::MAX_ALGEBRA_DEPTH
+            )));
+        }
         // As for queries: spans SPARQL's tokenizer reads as IRIs must parse as IRIs.
         if let Some(tokenized) = crate::sparql::lexical::with_iris_as_tokens(update)
             && parser.parse_update(&tokenized).is_err()

@@ -60,6 +60,10 @@ pub const ENV_VARS: &[(&str, &str)] = &[
         "most requests per second from one client IP (429 beyond); 0 for no limit",
     ),
     (
+        "TRINE_REASONING",
+        "reasoning profile kept materialized on every write: none, rdfs or owl2rl",
+    ),
+    (
         "TRINE_CONFIG",
         "TOML configuration file applied under these variables (--config wins)",
     ),
@@ -121,6 +125,13 @@ pub(super) fn from_vars(
     if let Some(value) = get("TRINE_BACKUP_KEEP") {
         let keep: usize = number("TRINE_BACKUP_KEEP", value)?;
         config.backup.keep = (keep > 0).then_some(keep);
+    }
+    if let Some(value) = get("TRINE_REASONING") {
+        config.reasoning = Some(
+            value
+                .parse()
+                .map_err(|e| HostError::Config(format!("TRINE_REASONING: {e}")))?,
+        );
     }
     config.limits.apply_vars(get)?;
     for (name, _) in &vars {

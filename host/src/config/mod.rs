@@ -54,6 +54,9 @@ pub struct Config {
     pub backup: BackupSettings,
     /// How much load the HTTP server admits (concurrent queries, request rate per client).
     pub limits: Limits,
+    /// The reasoning profile to keep materialized; `None` keeps whatever the store has (a
+    /// store remembers its profile). Opening with another profile recomputes the closure.
+    pub reasoning: Option<trine_core::reasoner::Profile>,
 }
 
 impl Default for Config {

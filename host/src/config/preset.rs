@@ -56,6 +56,7 @@ impl Preset {
             degraded_compaction_bytes: 64 * GIB,
             backup: crate::backup::BackupSettings::default(),
             limits: super::Limits::for_preset(self),
+            reasoning: None,
         };
         match self {
             Self::Development => {

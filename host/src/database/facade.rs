@@ -10,6 +10,7 @@ use trine_core::Store;
 use trine_core::io::{LoadOptions, RdfFormat};
 use trine_core::kv::{DynBackend, Keyspace, MemoryBackend};
 use trine_core::oxrdf::GraphNameRef;
+use trine_core::reasoner::{Inconsistency, MaterializeReport, Profile};
 use trine_core::sparql::{CancellationToken, QueryOptions, QueryResults};
 use trine_core::storage::{LoadProgress, ValidationReport};
 use trine_core::update::{LoadHandler, UpdateOptions, UpdateSummary};
@@ -17,7 +18,7 @@ use trine_core::update::{LoadHandler, UpdateOptions, UpdateSummary};
 use super::Location;
 use super::local_files::LocalFileLoader;
 use super::query::{OutputFormat, OutputFormats, Query};
-use super::report::{Health, HealthStatus, KeyspaceSize, Stats};
+use super::report::{Health, HealthStatus, KeyspaceSize, ReasoningReport, Stats};
 use super::update::prepare_update;
 use crate::backup::BackupState;
 use crate::{Config, HostError};
@@ -92,6 +93,20 @@ impl Database {
             }
         };
         let store = Store::open(backend)?;
+        if let Some(profile) = config.reasoning
+            && store.reasoning().profile != profile
+        {
+            if config.read_only {
+                return Err(HostError::Config(format!(
+                    "the store's reasoning profile is {}; a read-only database cannot switch it to {profile}",
+                    store.reasoning().profile
+                )));
+            }
+            let mut options = store.reasoning();
+            options.profile = profile;
+            let report = store.set_reasoning(options)?;
+            tracing::info!(%profile, inferred = report.inferred, rounds = report.rounds, "closure materialized");
+        }
         let loader = match &config.load_dir {
             Some(dir) => Some(Arc::new(LocalFileLoader::new(dir).map_err(|e| {
                 HostError::Config(format!("the LOAD directory cannot be used: {e}"))
@@ -151,9 +166,9 @@ impl Database {
     ) -> Result<R, HostError> {
         let _span = tracing::info_span!("query", form = query.form().name()).entered();
         let snapshot = self.store.snapshot()?;
-        let execution = query
-            .prepared()
-            .bind(&snapshot, &self.query_options(cancellation))?;
+        let mut options = self.query_options(cancellation);
+        options.explicit_only = query.is_explicit_only();
+        let execution = query.prepared().bind(&snapshot, &options)?;
         consume(execution.results()?)
     }
 
@@ -186,9 +201,9 @@ impl Database {
     /// Planning failures.
     pub fn explain(&self, query: &Query) -> Result<String, HostError> {
         let snapshot = self.store.snapshot()?;
-        let execution = query
-            .prepared()
-            .bind(&snapshot, &self.query_options(None))?;
+        let mut options = self.query_options(None);
+        options.explicit_only = query.is_explicit_only();
+        let execution = query.prepared().bind(&snapshot, &options)?;
         Ok(execution.explain()?.to_text())
     }
 
@@ -340,8 +355,15 @@ impl Database {
             .as_ref()
             .and_then(|backend| backend.pending_compaction_bytes());
         let last_backup = self.last_backup();
+        let reasoning = self.reasoning_report();
         let status = if !reasons.is_empty() {
             HealthStatus::Unhealthy
+        } else if let Some(inconsistent) = reasoning.as_ref().filter(|r| r.inconsistencies > 0) {
+            reasons.push(format!(
+                "inconsistent data ({} matches of rules with a false head; GET /reasoning/inconsistencies)",
+                inconsistent.inconsistencies
+            ));
+            HealthStatus::Degraded
         } else if pending_compaction_bytes
             .is_some_and(|b| b > self.config.degraded_compaction_bytes)
         {
@@ -365,7 +387,30 @@ impl Database {
             index_sizes: self.keyspace_sizes(),
             memory_estimate_bytes: self.memory_estimate(),
             last_backup,
+            reasoning,
         }
+    }
+
+    /// The reasoning part of health and stats; `None` when reasoning is off.
+    fn reasoning_report(&self) -> Option<ReasoningReport> {
+        let options = self.store.reasoning();
+        if !options.is_active() {
+            return None;
+        }
+        let status = self.store.reasoning_status().ok()?;
+        let inconsistencies = match self.store.inconsistencies() {
+            Ok(found) => found.len(),
+            Err(error) => {
+                tracing::error!(%error, "the consistency check failed");
+                0
+            }
+        };
+        Some(ReasoningReport {
+            profile: options.profile.name(),
+            user_rules: status.user_rules,
+            inferred_quads: status.inferred,
+            inconsistencies,
+        })
     }
 
     /// Bytes of each keyspace's table files (RocksDB only).
@@ -415,6 +460,7 @@ impl Database {
                 .as_ref()
                 .and_then(|backend| backend.pending_compaction_bytes()),
             keyspaces,
+            reasoning: self.reasoning_report(),
         })
     }
 
@@ -425,6 +471,42 @@ impl Database {
     pub fn verify(&self) -> Result<ValidationReport, HostError> {
         let _span = tracing::info_span!("verify").entered();
         Ok(self.store.validate()?)
+    }
+
+    /// Recomputes the closure from scratch: with `profile`, switching the store to it (kept on
+    /// every later write and across restarts); without, with the store's current profile.
+    ///
+    /// # Errors
+    /// [`HostError::ReadOnly`], a reasoning limit, or a storage failure; then nothing changes.
+    pub fn materialize(&self, profile: Option<Profile>) -> Result<MaterializeReport, HostError> {
+        self.check_writable()?;
+        let started = std::time::Instant::now();
+        let report = match profile {
+            Some(profile) => {
+                let mut options = self.store.reasoning();
+                options.profile = profile;
+                self.store.set_reasoning(options)?
+            }
+            None => self.store.materialize()?,
+        };
+        tracing::info!(
+            profile = %report.profile,
+            rounds = report.rounds,
+            inferred = report.inferred,
+            inconsistencies = report.inconsistencies.len(),
+            elapsed_ms = started.elapsed().as_millis(),
+            "materialized"
+        );
+        Ok(report)
+    }
+
+    /// Every match of the active reasoning profile's `=> false` rules (`cax-dw`, `prp-irp`, …),
+    /// with the triples involved; empty when reasoning is off.
+    ///
+    /// # Errors
+    /// A storage failure.
+    pub fn inconsistencies(&self) -> Result<Vec<Inconsistency>, HostError> {
+        Ok(self.store.inconsistencies()?)
     }
 
     /// Compacts the backend's storage.

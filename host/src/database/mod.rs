@@ -12,5 +12,5 @@ pub use facade::Database;
 pub use local_files::{LocalFileLoader, format_of_path};
 pub use location::Location;
 pub use query::{OutputFormat, OutputFormats, Query, QueryForm};
-pub use report::{Health, HealthStatus, KeyspaceSize, Stats};
+pub use report::{Health, HealthStatus, KeyspaceSize, ReasoningReport, Stats};
 pub use update::prepare_update;

@@ -46,6 +46,7 @@ impl QueryForm {
 pub struct Query {
     prepared: PreparedQuery,
     form: QueryForm,
+    explicit_only: bool,
 }
 
 impl Query {
@@ -89,7 +90,11 @@ impl Query {
             spargebra::Query::Describe { .. } => QueryForm::Describe,
         };
         if default_graphs.is_empty() && named_graphs.is_empty() {
-            return Ok(Self { prepared, form });
+            return Ok(Self {
+                prepared,
+                form,
+                explicit_only: false,
+            });
         }
         let dataset = protocol_dataset(default_graphs, named_graphs)?;
         match &mut parsed {
@@ -101,7 +106,23 @@ impl Query {
         // Core's prepared queries take text only, so the query with its new dataset goes back
         // through text; spargebra writes its algebra as equivalent SPARQL.
         let prepared = PreparedQuery::parse(&parsed.to_string(), None)?;
-        Ok(Self { prepared, form })
+        Ok(Self {
+            prepared,
+            form,
+            explicit_only: false,
+        })
+    }
+
+    /// Matches explicit quads only, leaving out what the reasoner inferred.
+    #[must_use]
+    pub fn explicit_only(mut self, explicit_only: bool) -> Self {
+        self.explicit_only = explicit_only;
+        self
+    }
+
+    /// Whether the query matches explicit quads only.
+    pub fn is_explicit_only(&self) -> bool {
+        self.explicit_only
     }
 
     /// The form.

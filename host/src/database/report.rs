@@ -42,6 +42,22 @@ pub struct Health {
     /// How the last backup since the database was opened went; `None` before the first.
     /// A failed last backup makes the status `degraded`.
     pub last_backup: Option<LastBackup>,
+    /// The reasoning profile kept materialized and what it found; `None` when reasoning is off.
+    /// Inconsistent data makes the status `degraded`.
+    pub reasoning: Option<ReasoningReport>,
+}
+
+/// What reasoning keeps in a store.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReasoningReport {
+    /// `rdfs` or `owl2rl` (or `none` with user rules only).
+    pub profile: &'static str,
+    /// Whether user rules are active.
+    pub user_rules: bool,
+    /// Default-graph quads flagged inferred.
+    pub inferred_quads: u64,
+    /// Matches of rules with a false head (the data contradicts the schema).
+    pub inconsistencies: usize,
 }
 
 /// Bytes of one keyspace.
@@ -68,4 +84,6 @@ pub struct Stats {
     pub pending_compaction_bytes: Option<u64>,
     /// Bytes per keyspace (RocksDB only).
     pub keyspaces: Vec<KeyspaceSize>,
+    /// Reasoning profile, inferred quads and inconsistencies; `None` when reasoning is off.
+    pub reasoning: Option<ReasoningReport>,
 }

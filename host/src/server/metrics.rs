@@ -202,6 +202,26 @@ impl Metrics {
             out.push_str("# TYPE trine_memory_estimate_bytes gauge\n");
             let _ = writeln!(out, "trine_memory_estimate_bytes {bytes}");
         }
+        if let Some(reasoning) = &health.reasoning {
+            out.push_str(
+                "# HELP trine_reasoning_inferred_quads Default-graph quads the reasoner inferred, by profile.\n",
+            );
+            out.push_str("# TYPE trine_reasoning_inferred_quads gauge\n");
+            let _ = writeln!(
+                out,
+                "trine_reasoning_inferred_quads{{profile=\"{}\"}} {}",
+                reasoning.profile, reasoning.inferred_quads
+            );
+            out.push_str(
+                "# HELP trine_reasoning_inconsistencies Matches of rules with a false head.\n",
+            );
+            out.push_str("# TYPE trine_reasoning_inconsistencies gauge\n");
+            let _ = writeln!(
+                out,
+                "trine_reasoning_inconsistencies {}",
+                reasoning.inconsistencies
+            );
+        }
         if let Some(bytes) = health.pending_compaction_bytes {
             out.push_str(
                 "# HELP trine_pending_compaction_bytes Bytes RocksDB compactions still have to rewrite.\n",
@@ -279,6 +299,7 @@ mod tests {
             index_sizes: Vec::new(),
             memory_estimate_bytes: None,
             last_backup: None,
+            reasoning: None,
         };
         let text = metrics.render(&health);
         assert!(

@@ -132,6 +132,7 @@ pub fn router(db: Arc<Database>, config: ServerConfig) -> Router {
         .route("/health/live", get(pages::live))
         .route("/health/ready", get(pages::ready))
         .route("/metrics", get(pages::metrics))
+        .route("/reasoning/inconsistencies", get(pages::inconsistencies))
         .route("/admin/backup", axum::routing::post(admin::backup))
         .fallback(|request: Request| async move {
             let error = HostError::NotFound(request.uri().path().to_owned());

@@ -77,6 +77,39 @@ pub(crate) async fn health(State(app): State<Arc<App>>) -> Response {
     }
 }
 
+/// `GET /reasoning/inconsistencies`: every match of the active profile's rules with a false
+/// head, as JSON (`[{"rule": "cax-dw", "triples": ["<s> <p> <o>", …]}, …]`); empty when the data
+/// is consistent or reasoning is off.
+pub(crate) async fn inconsistencies(State(app): State<Arc<App>>) -> Response {
+    let db = Arc::clone(&app.db);
+    let found = tokio::task::spawn_blocking(move || db.inconsistencies())
+        .await
+        .map_err(|e| HostError::Internal(format!("consistency worker failed: {e}")))
+        .and_then(|found| found);
+    match found {
+        Ok(found) => {
+            let list: Vec<serde_json::Value> = found
+                .iter()
+                .map(|inconsistency| {
+                    serde_json::json!({
+                        "rule": inconsistency.rule,
+                        "triples": inconsistency
+                            .triples
+                            .iter()
+                            .map(ToString::to_string)
+                            .collect::<Vec<_>>(),
+                    })
+                })
+                .collect();
+            ok_with(
+                "application/json",
+                serde_json::to_string(&list).unwrap_or_default(),
+            )
+        }
+        Err(error) => error_response(&error),
+    }
+}
+
 /// `GET /health/live`: the process answers.
 pub(crate) async fn live() -> Response {
     ok_with("text/plain; charset=utf-8", "ok\n")

@@ -135,7 +135,24 @@ async fn handle(
             )?;
             let default_graphs = values("default-graph-uri");
             let named_graphs = values("named-graph-uri");
-            run_query(app, text, base, default_graphs, named_graphs, formats).await
+            // Trine's own parameter: leave out what the reasoner inferred.
+            let explicit_only = match values("explicit-only").first().map(String::as_str) {
+                None | Some("false" | "0") => false,
+                Some("true" | "1") => true,
+                Some(other) => {
+                    return Err(HostError::BadRequest(format!(
+                        "explicit-only must be true or false, not {other:?}"
+                    )));
+                }
+            };
+            let query = QueryRequest {
+                text,
+                base,
+                default_graphs,
+                named_graphs,
+                explicit_only,
+            };
+            run_query(app, query, formats).await
         }
         (Operation::Update(text), _) => {
             super::guard::authorize_write(&app.config, &parts.headers)?;
@@ -146,14 +163,27 @@ async fn handle(
     }
 }
 
-async fn run_query(
-    app: &Arc<App>,
+/// A query as the protocol sends it: the text and its parameters.
+struct QueryRequest {
     text: String,
     base: Option<String>,
     default_graphs: Vec<String>,
     named_graphs: Vec<String>,
+    explicit_only: bool,
+}
+
+async fn run_query(
+    app: &Arc<App>,
+    request: QueryRequest,
     formats: crate::database::OutputFormats,
 ) -> Result<Response, HostError> {
+    let QueryRequest {
+        text,
+        base,
+        default_graphs,
+        named_graphs,
+        explicit_only,
+    } = request;
     let started = Instant::now();
     let permit = app.queries.try_acquire()?;
     let db = Arc::clone(&app.db);
@@ -163,7 +193,8 @@ async fn run_query(
         // Held until the worker ends, even after its client was answered with a timeout.
         let _permit = permit;
         let query =
-            Query::parse_with_dataset(&text, base.as_deref(), &default_graphs, &named_graphs)?;
+            Query::parse_with_dataset(&text, base.as_deref(), &default_graphs, &named_graphs)?
+                .explicit_only(explicit_only);
         let (body, format) = db.query_to_writer(&query, &formats, Vec::new(), Some(task_token))?;
         Ok::<_, HostError>((query.form(), body, format))
     });

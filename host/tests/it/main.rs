@@ -10,6 +10,7 @@ mod graph_store;
 mod limits;
 mod observability;
 mod protocol;
+mod reasoning;
 mod service_description;
 mod support;
 mod w3c_graph_store;

@@ -12,6 +12,7 @@
 mod cases;
 mod kv_cases;
 mod model;
+mod reasoning_cases;
 mod report;
 mod sparql_cases;
 mod update_cases;
@@ -85,6 +86,7 @@ pub fn run<B: KvBackend + 'static>(
         .chain(cases::cases())
         .chain(sparql_cases::cases())
         .chain(update_cases::cases())
+        .chain(reasoning_cases::cases())
         .collect();
     for (case, test) in all {
         let outcome = catch_unwind(AssertUnwindSafe(|| test(&harness)))

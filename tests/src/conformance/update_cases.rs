@@ -27,6 +27,10 @@ pub(crate) fn cases<B: KvBackend>() -> Vec<Case<B>> {
             readers_keep_their_snapshot,
         ),
         ("update: changes survive reopen", updates_survive_reopen),
+        (
+            "update: hostile nesting is an error, not a crash, and changes nothing",
+            hostile_nesting,
+        ),
     ]
 }
 
@@ -336,5 +340,149 @@ fn updates_survive_reopen<B: KvBackend>(h: &Harness<'_, B>) -> CaseResult {
     let before = dump(&store)?;
     let store = Store::open(h.reopen(store.into_backend())).context("reopen")?;
     ensure!(dump(&store)? == before, "the store changed across reopen");
+    Ok(())
+}
+
+/// Thousands of nested groups, parentheses or blank-node brackets once overflowed the stack and
+/// aborted the process; they must end in an error with a position and leave the store as it was.
+/// Long flat chains (UNION, OPTIONAL, `+`, `/`) of the same size must still work or fail cleanly.
+fn hostile_nesting<B: KvBackend>(h: &Harness<'_, B>) -> CaseResult {
+    let store = Store::open(h.create()).context("open store")?;
+    update(&store, "INSERT DATA { :a :p 1 . :b :p 2 }")?;
+    let before = dump(&store)?;
+    let deep = 5_000;
+    let queries = [
+        format!("SELECT * WHERE {}{}", "{ ".repeat(deep), "} ".repeat(deep)),
+        format!(
+            "SELECT * WHERE {{ FILTER({}1{}) }}",
+            "(".repeat(deep),
+            ")".repeat(deep)
+        ),
+        format!(
+            "SELECT * WHERE {{ ?s :p {} :x {} }}",
+            "[ :q ".repeat(deep),
+            "]".repeat(deep)
+        ),
+    ];
+    for query in &queries {
+        match PreparedQuery::parse(&format!("{PREFIX}{query}"), None) {
+            Err(trine_core::sparql::QueryError::TooDeep {
+                line,
+                column,
+                limit,
+            }) => {
+                ensure!(
+                    line == 2 && column > limit && limit == trine_core::sparql::MAX_NESTING_DEPTH,
+                    "position {line}:{column} for {}",
+                    &query[..40]
+                );
+            }
+            other => return Err(format!("{}…: {other:?}", &query[..40])),
+        }
+    }
+    let updates = [
+        format!(
+            "INSERT {{ :c :p 3 }} WHERE {}{}",
+            "{ ".repeat(deep),
+            "} ".repeat(deep)
+        ),
+        format!(
+            "INSERT DATA {{ :c :p 3 }} ; DELETE WHERE {{ :a :p ?x FILTER({}1{}) }}",
+            "(".repeat(deep),
+            ")".repeat(deep)
+        ),
+    ];
+    for request in &updates {
+        let outcome = store.update(&format!("{PREFIX}{request}"), &options());
+        ensure!(
+            matches!(outcome, Err(UpdateError::TooDeep { .. })),
+            "{}…: {outcome:?}",
+            &request[..40]
+        );
+        ensure!(
+            dump(&store)? == before,
+            "{}…: the store changed",
+            &request[..40]
+        );
+    }
+    // Exactly at the limit still runs (`count` adds the outermost group).
+    let limit = trine_core::sparql::MAX_NESTING_DEPTH;
+    let at_limit = format!(
+        "{}:a :p ?o {}",
+        "{ ".repeat(limit - 1),
+        "} ".repeat(limit - 1)
+    );
+    ensure!(
+        count(&store, &at_limit)? == 1,
+        "a query at the nesting limit"
+    );
+    // Long flat chains nest the algebra without nesting brackets: up to the algebra limit they
+    // run, past it they are refused with a clear error, and in neither case does the stack
+    // overflow (this runs on a test thread's 2 MiB stack).
+    let fits = trine_core::sparql::MAX_ALGEBRA_DEPTH / 2;
+    let unions = vec!["{ :a :p ?o }"; fits].join(" UNION ");
+    ensure!(count(&store, &unions)? == fits, "a chain of {fits} UNIONs");
+    // An alternative path is a union: each branch gives its own solution.
+    let path = vec![":p"; fits].join("|");
+    let found = count(&store, &format!(":a {path} ?o"))?;
+    ensure!(
+        found == fits,
+        "a path of {fits} alternatives: {found} solutions"
+    );
+    let sequence = vec![":p/^:p"; fits / 2].join("/");
+    let found = count(&store, &format!(":a {sequence} ?o"))?;
+    ensure!(
+        found == 1,
+        "a path sequence of {fits} steps: {found} solutions"
+    );
+    for long in [2_000, 20_000] {
+        let chains = [
+            format!(
+                "SELECT * WHERE {{ {} }}",
+                vec!["{ :a :p ?o }"; long].join(" UNION ")
+            ),
+            format!(
+                "SELECT * WHERE {{ :a :p ?o FILTER(?o < {}) }}",
+                vec!["1"; long].join(" + ")
+            ),
+            // `:p?` steps: a sequence of plain IRIs would be flattened into one BGP.
+            format!("SELECT * WHERE {{ :a {} ?o }}", vec![":p?"; long].join("/")),
+            format!(
+                "SELECT * WHERE {{ :a :p ?o {} }}",
+                vec!["OPTIONAL { :a :p ?o }"; long].join(" ")
+            ),
+            format!(
+                "SELECT * WHERE {{ {} }}",
+                (0..long)
+                    .map(|i| format!("BIND({i} AS ?v{i})"))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            ),
+        ];
+        for query in &chains {
+            match PreparedQuery::parse(&format!("{PREFIX}{query}"), None) {
+                Err(trine_core::sparql::QueryError::TooComplex(_)) => {}
+                other => return Err(format!("{}… ({long}): {other:?}", &query[..40])),
+            }
+        }
+    }
+    let many = format!(
+        "SELECT * WHERE {{ FILTER({}) }}",
+        vec!["1"; 60_000].join("+ ?x -")
+    );
+    ensure!(
+        matches!(
+            PreparedQuery::parse(&many, None),
+            Err(trine_core::sparql::QueryError::TooComplex(_))
+        ),
+        "more operators than the limit"
+    );
+    // Bulk data with signed numbers is not an expression: it loads.
+    let data: String = (0..3_000).map(|i| format!(":n :v -{i} . ")).collect();
+    update(&store, &format!("INSERT DATA {{ {data} }}"))?;
+    ensure!(
+        count(&store, ":n :v ?v")? == 3_000,
+        "bulk INSERT DATA with signed numbers"
+    );
     Ok(())
 }

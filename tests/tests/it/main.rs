@@ -3,6 +3,7 @@
 mod cross_backend;
 mod differential;
 mod rdf11;
+mod reasoning;
 mod sparql;
 mod sparql_engine;
 mod update;

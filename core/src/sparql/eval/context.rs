@@ -57,6 +57,7 @@ pub struct EvalContext<'a> {
     custom_functions: Vec<crate::sparql::CustomFunction>,
     custom_names: HashMap<oxrdf::NamedNode, usize>,
     row_limit: Option<usize>,
+    explicit_only: bool,
     service_handler: Option<Arc<dyn crate::sparql::ServiceHandler>>,
 }
 
@@ -137,6 +138,7 @@ impl<'a> EvalContext<'a> {
             custom_functions: Vec::new(),
             custom_names: HashMap::new(),
             row_limit: None,
+            explicit_only: false,
             service_handler: None,
         }
     }
@@ -164,6 +166,15 @@ impl<'a> EvalContext<'a> {
 
     pub(crate) fn base_iri_str(&self) -> Option<&str> {
         self.base_iri.as_ref().map(oxiri::Iri::as_str)
+    }
+
+    pub(crate) fn set_explicit_only(&mut self, explicit_only: bool) {
+        self.explicit_only = explicit_only;
+    }
+
+    /// Whether scans leave out quads that are only inferred.
+    pub(crate) fn explicit_only(&self) -> bool {
+        self.explicit_only
     }
 
     pub(crate) fn set_row_limit(&mut self, limit: Option<usize>) {

@@ -66,7 +66,7 @@ impl PathEval<'_> {
                 predicate: p,
                 object: o,
                 graph: *graph,
-                explicit_only: false,
+                explicit_only: self.ctx.explicit_only(),
             }) {
                 let quad = quad?;
                 out.push((quad.subject, quad.predicate, quad.object));

@@ -112,7 +112,7 @@ pub(crate) fn scan_pattern<'c>(
                     predicate,
                     object,
                     graph,
-                    explicit_only: false,
+                    explicit_only: ctx.explicit_only(),
                 })
             })
             .filter_map(move |quad| {

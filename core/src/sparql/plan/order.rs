@@ -44,7 +44,7 @@ fn base_estimate(
             predicate,
             object,
             graph: GraphScope::All,
-            explicit_only: false,
+            explicit_only: ctx.explicit_only(),
         });
         let mut count = 0_usize;
         for quad in scan.take(COUNT_CAP) {

@@ -70,6 +70,12 @@ pub enum Command {
     Restore(RestoreArgs),
     /// Compact the storage.
     Optimize(StoreArgs),
+    /// Materialize the reasoning closure of the default graph (RDFS or OWL 2 RL) into the
+    /// store, flagged inferred; every later write keeps it up to date, here and in `serve`.
+    ///
+    /// Prints the report as JSON; exits with 1 when the data is inconsistent (the report lists
+    /// each rule with a false head that matched, with its triples).
+    Materialize(MaterializeArgs),
 }
 
 impl Command {
@@ -135,6 +141,10 @@ pub struct ServeArgs {
     /// else none].
     #[arg(long, value_name = "DIR")]
     pub backup_dir: Option<PathBuf>,
+    /// Reasoning profile kept materialized on every write: none, rdfs or owl2rl (switching
+    /// recomputes the closure) [default: TRINE_REASONING, else the store's own].
+    #[arg(long, value_name = "PROFILE")]
+    pub reasoning: Option<String>,
     /// Seconds between two scheduled backups [default: TRINE_BACKUP_INTERVAL_S, else 3600].
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
     pub backup_interval_s: Option<u64>,
@@ -142,6 +152,15 @@ pub struct ServeArgs {
     /// else 7].
     #[arg(long, value_name = "N")]
     pub backup_keep: Option<usize>,
+}
+
+#[derive(Debug, Args)]
+pub struct MaterializeArgs {
+    #[command(flatten)]
+    pub store: StoreArgs,
+    /// Reasoning profile: none, rdfs or owl2rl [default: the store's current profile].
+    #[arg(long, value_name = "PROFILE")]
+    pub profile: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -253,6 +272,9 @@ pub struct QueryArgs {
     /// Print the query plan (with estimated rows) to standard error before the results.
     #[arg(long)]
     pub explain: bool,
+    /// Match explicit quads only, leaving out what the reasoner inferred.
+    #[arg(long)]
+    pub explicit_only: bool,
 }
 
 #[derive(Debug, Args)]

@@ -14,7 +14,9 @@ use trine_host::database::format_of_path;
 use trine_host::server::{Server, ServerConfig, shutdown_signal};
 use trine_host::{Config, Database, HostError, OutputFormats, Preset, Query};
 
-use crate::args::{Command, DumpArgs, LoadArgs, QueryArgs, ServeArgs, StoreArgs, UpdateArgs};
+use crate::args::{
+    Command, DumpArgs, LoadArgs, MaterializeArgs, QueryArgs, ServeArgs, StoreArgs, UpdateArgs,
+};
 
 /// The `--config` file, set once before the command runs.
 static CONFIG_FILE: OnceLock<Option<PathBuf>> = OnceLock::new();
@@ -57,6 +59,7 @@ pub fn run(command: Command) -> Result<ExitCode, HostError> {
         Command::Verify(args) => crate::backups::verify(args),
         Command::Backup(args) => crate::backups::backup(args),
         Command::Restore(args) => crate::backups::restore(args),
+        Command::Materialize(args) => materialize(args),
         Command::Optimize(args) => {
             let db = open(&args, Preset::Development, |_| {})?;
             let started = Instant::now();
@@ -91,6 +94,9 @@ fn serve(args: ServeArgs) -> Result<ExitCode, HostError> {
         config.load_dir = args.load_dir;
     }
     config.read_only |= args.read_only;
+    if let Some(profile) = &args.reasoning {
+        config.reasoning = Some(profile.parse()?);
+    }
     if let Some(n) = args.max_concurrent_queries {
         config.limits.max_concurrent_queries = (n > 0).then_some(n);
     }
@@ -283,7 +289,7 @@ fn query(args: QueryArgs) -> Result<ExitCode, HostError> {
         (None, None) => return Err(HostError::BadRequest("give --query or --query-file".into())),
     };
     let db = open(&args.store, Preset::Development, |_| {})?;
-    let query = Query::parse(&text, args.base.as_deref())?;
+    let query = Query::parse(&text, args.base.as_deref())?.explicit_only(args.explicit_only);
     if args.explain {
         eprintln!("{}", db.explain(&query)?);
     }
@@ -320,6 +326,52 @@ fn update(args: UpdateArgs) -> Result<ExitCode, HostError> {
         summary.inserted, summary.deleted
     );
     Ok(ExitCode::SUCCESS)
+}
+
+fn materialize(args: MaterializeArgs) -> Result<ExitCode, HostError> {
+    let profile = args.profile.as_deref().map(str::parse).transpose()?;
+    let db = open(&args.store, Preset::Development, |_| {})?;
+    let terminal = std::io::IsTerminal::is_terminal(&std::io::stderr());
+    let spinner = terminal.then(|| {
+        let bar = indicatif::ProgressBar::new_spinner()
+            .with_style(
+                indicatif::ProgressStyle::with_template("{spinner} {elapsed} materializing…")
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+            )
+            .with_finish(indicatif::ProgressFinish::AndClear);
+        bar.enable_steady_tick(Duration::from_millis(120));
+        bar
+    });
+    let started = Instant::now();
+    let report = db.materialize(profile);
+    if let Some(spinner) = spinner {
+        spinner.finish_and_clear();
+    }
+    let report = report?;
+    db.flush()?;
+    let elapsed = started.elapsed();
+    print_json(&serde_json::json!({
+        "profile": report.profile.name(),
+        "rounds": report.rounds,
+        "inferred_quads": report.inferred,
+        "added": report.added,
+        "removed": report.removed,
+        "seconds": elapsed.as_secs_f64(),
+        "inconsistencies": report
+            .inconsistencies
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>(),
+    }))?;
+    if report.inconsistencies.is_empty() {
+        Ok(ExitCode::SUCCESS)
+    } else {
+        eprintln!(
+            "error: the data is inconsistent ({} matches of rules with a false head)",
+            report.inconsistencies.len()
+        );
+        Ok(ExitCode::FAILURE)
+    }
 }
 
 fn print_json(value: &impl serde::Serialize) -> Result<(), HostError> {

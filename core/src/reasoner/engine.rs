@@ -1,0 +1,464 @@
+//! Semi-naive evaluation over ids, and the two halves of DRed (overdeletion and rederivation).
+//!
+//! Rules are compiled to atoms over variable slots and constant ids. For each rule and each body
+//! atom the join order of the other atoms is fixed once (most bound first), so a round binds the
+//! delta fact to one atom and looks the others up through the fact source's indexes.
+
+use std::sync::Arc;
+
+use rustc_hash::FxHashSet;
+
+use super::compile::Program;
+use super::facts::{FactSet, Facts, Layered, Pattern, Triple};
+use super::{ReasonerError, Violation};
+use crate::encoding::{TermId, TermTag};
+use crate::sparql::CancellationToken;
+
+/// A position of a compiled atom.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Slot {
+    Var(usize),
+    Const(TermId),
+}
+
+pub(crate) type Atom = [Slot; 3];
+
+/// A rule over ids, with its join orders.
+#[derive(Debug, Clone)]
+pub(crate) struct CompiledRule {
+    pub(crate) name: Arc<str>,
+    pub(crate) body: Vec<Atom>,
+    /// Empty for a constraint (`=> false`).
+    pub(crate) head: Vec<Atom>,
+    pub(crate) variables: usize,
+    /// For each body atom bound to the delta, the order of the others.
+    orders: Vec<Vec<usize>>,
+}
+
+impl CompiledRule {
+    pub(crate) fn new(name: Arc<str>, body: Vec<Atom>, head: Vec<Atom>, variables: usize) -> Self {
+        let orders = (0..body.len())
+            .map(|first| {
+                let mut bound = vec![false; variables];
+                mark_bound(&body[first], &mut bound);
+                join_order(&body, &[first], bound)
+            })
+            .collect();
+        Self {
+            name,
+            body,
+            head,
+            variables,
+            orders,
+        }
+    }
+}
+
+fn mark_bound(atom: &Atom, bound: &mut [bool]) {
+    for slot in atom {
+        if let Slot::Var(v) = slot {
+            bound[*v] = true;
+        }
+    }
+}
+
+/// Greedy order of the atoms not in `skip`: always the one with the most bound positions next.
+fn join_order(body: &[Atom], skip: &[usize], mut bound: Vec<bool>) -> Vec<usize> {
+    let mut left: Vec<usize> = (0..body.len()).filter(|i| !skip.contains(i)).collect();
+    let mut order = Vec::with_capacity(left.len());
+    while !left.is_empty() {
+        let score = |i: usize| {
+            body[i]
+                .iter()
+                .filter(|slot| match slot {
+                    Slot::Const(_) => true,
+                    Slot::Var(v) => bound[*v],
+                })
+                .count()
+        };
+        let (at, _) = left
+            .iter()
+            .enumerate()
+            .max_by_key(|(_, i)| (score(**i), std::cmp::Reverse(**i)))
+            .unwrap_or((0, &0));
+        let next = left.remove(at);
+        mark_bound(&body[next], &mut bound);
+        order.push(next);
+    }
+    order
+}
+
+/// Limits and controls for one run.
+pub(crate) struct Budget {
+    pub(crate) max_rounds: usize,
+    pub(crate) max_derived: usize,
+    pub(crate) cancellation: CancellationToken,
+    #[cfg(not(target_family = "wasm"))]
+    pub(crate) deadline: Option<std::time::Instant>,
+}
+
+impl Budget {
+    fn check(&self, rounds: usize, derived: usize) -> Result<(), ReasonerError> {
+        if self.cancellation.is_cancelled() {
+            return Err(ReasonerError::Cancelled);
+        }
+        #[cfg(not(target_family = "wasm"))]
+        if self
+            .deadline
+            .is_some_and(|deadline| std::time::Instant::now() > deadline)
+        {
+            return Err(ReasonerError::LimitExceeded(
+                "the time limit was reached".into(),
+            ));
+        }
+        if rounds > self.max_rounds {
+            return Err(ReasonerError::LimitExceeded(format!(
+                "more than {} rounds",
+                self.max_rounds
+            )));
+        }
+        if derived > self.max_derived {
+            return Err(ReasonerError::LimitExceeded(format!(
+                "more than {} derived facts",
+                self.max_derived
+            )));
+        }
+        Ok(())
+    }
+}
+
+/// What a saturation found.
+#[derive(Default)]
+pub(crate) struct Saturation {
+    /// Facts that were not in the base and now hold.
+    pub(crate) derived: FactSet,
+    /// Facts of the base that some rule derives too (they get the inferred flag).
+    pub(crate) rederived_base: FxHashSet<Triple>,
+    /// Matches of constraint rules.
+    pub(crate) violations: Vec<Violation>,
+    /// Rounds run.
+    pub(crate) rounds: usize,
+}
+
+/// Whether a derived triple can be stored: a subject that is not a literal, an IRI predicate.
+fn storable([s, p, _]: &Triple) -> bool {
+    !s.tag().is_literal() && p.tag() == TermTag::NamedNode
+}
+
+fn resolve(atom: &Atom, bindings: &[Option<TermId>]) -> Pattern {
+    atom.map(|slot| match slot {
+        Slot::Const(id) => Some(id),
+        Slot::Var(v) => bindings[v],
+    })
+}
+
+/// Binds the atom's variables to `triple`; returns the variables it bound, or `None` on a clash.
+fn unify(atom: &Atom, triple: &Triple, bindings: &mut [Option<TermId>]) -> Option<[usize; 3]> {
+    let mut newly = [usize::MAX; 3];
+    for (i, slot) in atom.iter().enumerate() {
+        match *slot {
+            Slot::Const(id) => {
+                if id != triple[i] {
+                    undo(&newly, bindings);
+                    return None;
+                }
+            }
+            Slot::Var(v) => match bindings[v] {
+                Some(id) if id != triple[i] => {
+                    undo(&newly, bindings);
+                    return None;
+                }
+                Some(_) => {}
+                None => {
+                    bindings[v] = Some(triple[i]);
+                    newly[i] = v;
+                }
+            },
+        }
+    }
+    Some(newly)
+}
+
+fn undo(newly: &[usize; 3], bindings: &mut [Option<TermId>]) {
+    for &v in newly {
+        if v != usize::MAX {
+            bindings[v] = None;
+        }
+    }
+}
+
+/// Receives each complete binding of a join; returns whether to go on.
+type Found<'f> = dyn FnMut(&[Option<TermId>]) -> Result<bool, ReasonerError> + 'f;
+
+/// Every extension of `bindings` that matches the atoms of `order` in `full`; `found` gets each
+/// complete binding and returns whether to go on.
+fn join(
+    body: &[Atom],
+    order: &[usize],
+    full: &dyn Facts,
+    bindings: &mut Vec<Option<TermId>>,
+    found: &mut Found<'_>,
+) -> Result<bool, ReasonerError> {
+    let Some((&first, rest)) = order.split_first() else {
+        return found(bindings);
+    };
+    let atom = &body[first];
+    let pattern = resolve(atom, bindings);
+    full.scan(
+        pattern,
+        &mut |triple| match unify(atom, &triple, bindings) {
+            None => Ok(true),
+            Some(newly) => {
+                let go_on = join(body, rest, full, bindings, found);
+                undo(&newly, bindings);
+                go_on
+            }
+        },
+    )
+}
+
+fn instantiate(atom: &Atom, bindings: &[Option<TermId>]) -> Option<Triple> {
+    let [s, p, o] = resolve(atom, bindings);
+    Some([s?, p?, o?])
+}
+
+/// Runs `rules` to a fixpoint from `delta` (facts new to the rules, already in `base`): every
+/// consequence not in `base` ends in [`Saturation::derived`].
+pub(crate) fn saturate(
+    program: &Program,
+    base: &dyn Facts,
+    first_delta: &FactSet,
+    budget: &Budget,
+) -> Result<Saturation, ReasonerError> {
+    let rules = &program.rules;
+    let keep = |triple: &Triple| storable(triple) && program.keeps(triple);
+    let mut out = Saturation::default();
+    let mut seen_violations = FxHashSet::default();
+    let mut owned_delta: Option<FactSet> = None;
+    // Facts (rules without body) hold from the start.
+    let mut next = FactSet::default();
+    for rule in rules.iter().filter(|rule| rule.body.is_empty()) {
+        for atom in &rule.head {
+            if let Some(triple) = instantiate(atom, &[]) {
+                if base.contains(&triple)? {
+                    out.rederived_base.insert(triple);
+                } else {
+                    next.insert(triple);
+                }
+            }
+        }
+    }
+    for triple in next.iter() {
+        out.derived.insert(*triple);
+    }
+    // Round one sees the given delta and the facts of bodiless rules.
+    let mut first = true;
+    loop {
+        let delta: &FactSet = match (&owned_delta, first) {
+            (_, true) => first_delta,
+            (Some(delta), false) => delta,
+            (None, false) => break,
+        };
+        let extra: &FactSet = if first { &next } else { &EMPTY };
+        if delta.is_empty() && extra.is_empty() {
+            break;
+        }
+        out.rounds += 1;
+        budget.check(out.rounds, out.derived.len())?;
+        let mut new = FactSet::default();
+        {
+            let full = Layered {
+                base,
+                added: &out.derived,
+                removed: None,
+            };
+            for rule in rules.iter().filter(|rule| !rule.body.is_empty()) {
+                let mut bindings = vec![None; rule.variables];
+                for (position, atom) in rule.body.iter().enumerate() {
+                    let order = &rule.orders[position];
+                    let pattern = resolve(atom, &bindings);
+                    let mut each = |triple: Triple| {
+                        let Some(newly) = unify(atom, &triple, &mut bindings) else {
+                            return Ok(true);
+                        };
+                        let go_on = join(&rule.body, order, &full, &mut bindings, &mut |b| {
+                            if rule.head.is_empty() {
+                                let facts: Vec<Triple> =
+                                    rule.body.iter().filter_map(|a| instantiate(a, b)).collect();
+                                if seen_violations.insert((rule.name.clone(), facts.clone())) {
+                                    out.violations.push(Violation {
+                                        rule: rule.name.to_string(),
+                                        facts,
+                                    });
+                                }
+                                return Ok(true);
+                            }
+                            for atom in &rule.head {
+                                let Some(triple) = instantiate(atom, b) else {
+                                    continue;
+                                };
+                                if !keep(&triple) || new.has(&triple) {
+                                    continue;
+                                }
+                                if out.derived.has(&triple) {
+                                    continue;
+                                }
+                                if base.contains(&triple)? {
+                                    out.rederived_base.insert(triple);
+                                } else {
+                                    new.insert(triple);
+                                }
+                            }
+                            Ok(true)
+                        });
+                        undo(&newly, &mut bindings);
+                        go_on
+                    };
+                    delta.scan(pattern, &mut each)?;
+                    extra.scan(pattern, &mut each)?;
+                }
+            }
+        }
+        for triple in new.iter() {
+            out.derived.insert(*triple);
+        }
+        budget.check(out.rounds, out.derived.len())?;
+        first = false;
+        owned_delta = Some(new);
+    }
+    Ok(out)
+}
+
+static EMPTY: std::sync::LazyLock<FactSet> = std::sync::LazyLock::new(FactSet::default);
+
+/// Every match of a constraint rule over `full`.
+pub(crate) fn violations(
+    program: &Program,
+    full: &dyn Facts,
+) -> Result<Vec<Violation>, ReasonerError> {
+    let mut out = Vec::new();
+    let mut seen = FxHashSet::default();
+    for rule in program
+        .rules
+        .iter()
+        .filter(|rule| rule.head.is_empty() && !rule.body.is_empty())
+    {
+        let mut bindings = vec![None; rule.variables];
+        let order = join_order(&rule.body, &[], vec![false; rule.variables]);
+        join(&rule.body, &order, full, &mut bindings, &mut |b| {
+            let facts: Vec<Triple> = rule.body.iter().filter_map(|a| instantiate(a, b)).collect();
+            if seen.insert((rule.name.clone(), facts.clone())) {
+                out.push(Violation {
+                    rule: rule.name.to_string(),
+                    facts,
+                });
+            }
+            Ok(true)
+        })?;
+    }
+    Ok(out)
+}
+
+/// DRed's first half: every fact of `full` (the state before the deletion) that has a derivation
+/// using a fact of `deleted` or, transitively, of what this overdeletes. `keeps(triple)` says a
+/// fact stays present whatever happens (it is still explicit): it is returned in the second set
+/// (it may lose its inferred flag) but its consequences are not followed.
+pub(crate) fn overdelete(
+    program: &Program,
+    full: &dyn Facts,
+    deleted: &FactSet,
+    keeps: &dyn Fn(&Triple) -> Result<bool, ReasonerError>,
+    budget: &Budget,
+) -> Result<(FactSet, FxHashSet<Triple>), ReasonerError> {
+    let rules = &program.rules;
+    let mut gone = FactSet::default();
+    let mut kept = FxHashSet::default();
+    let mut delta = FactSet::default();
+    for triple in deleted.iter() {
+        gone.insert(*triple);
+        delta.insert(*triple);
+    }
+    let mut rounds = 0;
+    while !delta.is_empty() {
+        rounds += 1;
+        budget.check(rounds, gone.len())?;
+        let mut new = FactSet::default();
+        for rule in rules
+            .iter()
+            .filter(|rule| !rule.body.is_empty() && !rule.head.is_empty())
+        {
+            let mut bindings = vec![None; rule.variables];
+            for (position, atom) in rule.body.iter().enumerate() {
+                let order = &rule.orders[position];
+                delta.scan(resolve(atom, &bindings), &mut |triple| {
+                    let Some(newly) = unify(atom, &triple, &mut bindings) else {
+                        return Ok(true);
+                    };
+                    let go_on = join(&rule.body, order, full, &mut bindings, &mut |b| {
+                        for atom in &rule.head {
+                            let Some(triple) = instantiate(atom, b) else {
+                                continue;
+                            };
+                            if gone.has(&triple) || new.has(&triple) || kept.contains(&triple) {
+                                continue;
+                            }
+                            if !full.contains(&triple)? {
+                                continue;
+                            }
+                            if keeps(&triple)? {
+                                kept.insert(triple);
+                            } else {
+                                new.insert(triple);
+                            }
+                        }
+                        Ok(true)
+                    });
+                    undo(&newly, &mut bindings);
+                    go_on
+                })?;
+            }
+        }
+        for triple in new.iter() {
+            gone.insert(*triple);
+        }
+        delta = new;
+    }
+    Ok((gone, kept))
+}
+
+/// DRed's second half: whether some rule derives `triple` in one step from `full`.
+pub(crate) fn derivable(
+    program: &Program,
+    full: &dyn Facts,
+    triple: &Triple,
+) -> Result<bool, ReasonerError> {
+    // What saturation never derives, rederivation must not either.
+    if !storable(triple) || !program.keeps(triple) {
+        return Ok(false);
+    }
+    for rule in &program.rules {
+        for head in &rule.head {
+            let mut bindings = vec![None; rule.variables];
+            if unify(head, triple, &mut bindings).is_none() {
+                continue;
+            }
+            if rule.body.is_empty() {
+                return Ok(true);
+            }
+            let mut bound = vec![false; rule.variables];
+            for (v, value) in bindings.iter().enumerate() {
+                bound[v] = value.is_some();
+            }
+            let order = join_order(&rule.body, &[], bound);
+            let mut found = false;
+            join(&rule.body, &order, full, &mut bindings, &mut |_| {
+                found = true;
+                Ok(false)
+            })?;
+            if found {
+                return Ok(true);
+            }
+        }
+    }
+    Ok(false)
+}

@@ -1,0 +1,426 @@
+//! The closure kept in a store: full materialization, and incremental maintenance of one
+//! transaction's changes (semi-naive insertion, DRed deletion).
+
+use oxrdf::Term;
+
+use super::compile::{self, Program, schema_structure_terms};
+use super::engine::{self, Budget};
+use super::facts::{FactSet, Facts, Layered, StoreFacts, Triple};
+use super::syntax::{RuleTerm, parse_rules};
+use super::{
+    Inconsistency, MaterializeReport, Profile, ReasonerError, ReasonerOptions, Violation, tables,
+};
+use crate::encoding::{EncodedQuad, IndexFlags, TermId};
+use crate::kv::KvBackend;
+use crate::storage::{GraphScope, MetaKey, QuadPattern, QuadRead, Transaction};
+
+fn quad([s, p, o]: Triple) -> EncodedQuad {
+    EncodedQuad::new(s, p, o, TermId::DEFAULT_GRAPH)
+}
+
+fn budget(options: &ReasonerOptions) -> Budget {
+    Budget {
+        max_rounds: options.max_rounds,
+        max_derived: options.max_derived,
+        cancellation: options.cancellation.clone(),
+        #[cfg(not(target_family = "wasm"))]
+        deadline: options
+            .timeout
+            .map(|timeout| std::time::Instant::now() + timeout),
+    }
+}
+
+/// Every constant the program may need, so it can be interned before the store is read.
+fn vocabulary(options: &ReasonerOptions) -> Result<Vec<Term>, ReasonerError> {
+    let mut texts = vec![
+        tables::OWL2RL_RULES,
+        tables::OWL2RL_AXIOMS,
+        tables::EQ_REF_RULE,
+    ];
+    if options.profile == Profile::Rdfs {
+        texts = vec![tables::RDFS_RULES, tables::RDFS_AXIOMS];
+    }
+    let mut rules = options.user_rules()?;
+    if options.profile != Profile::None {
+        for text in texts {
+            rules.extend(parse_rules(text)?);
+        }
+    }
+    let mut terms = schema_structure_terms();
+    for datatype in super::datatypes::SUPPORTED {
+        terms.push(datatype.into_owned().into());
+    }
+    for name in ["sameAs", "differentFrom", "Thing", "onProperty", "onClass"] {
+        terms.push(Term::NamedNode(oxrdf::NamedNode::new_unchecked(format!(
+            "http://www.w3.org/2002/07/owl#{name}"
+        ))));
+    }
+    for iri in [
+        oxrdf::vocab::rdf::TYPE,
+        oxrdf::vocab::rdf::NIL,
+        oxrdf::vocab::rdfs::SUB_CLASS_OF,
+    ] {
+        terms.push(iri.into_owned().into());
+    }
+    for rule in &rules {
+        for atom in rule.body.iter().chain(&rule.head) {
+            for term in [&atom.subject, &atom.predicate, &atom.object] {
+                if let RuleTerm::Constant(term) = term {
+                    terms.push(term.clone());
+                }
+            }
+        }
+    }
+    terms.sort_unstable_by_key(ToString::to_string);
+    terms.dedup();
+    Ok(terms)
+}
+
+/// Compiles the program inside a write transaction (its constants are interned first).
+fn program<B: KvBackend>(
+    transaction: &mut Transaction<'_, B>,
+    options: &ReasonerOptions,
+    facts_override: Option<&dyn Facts>,
+) -> Result<Program, ReasonerError> {
+    let mut known = rustc_hash::FxHashMap::default();
+    for term in vocabulary(options)? {
+        let id = transaction.intern(term.as_ref())?;
+        known.insert(term, id);
+    }
+    let reader: &Transaction<'_, B> = transaction;
+    let store = StoreFacts { reader };
+    let facts = facts_override.unwrap_or(&store);
+    compile::compile(
+        options.profile,
+        &options.user_rules()?,
+        options.reflexive_same_as,
+        facts,
+        &mut |term| match known.get(term) {
+            Some(id) => Ok(Some(*id)),
+            None => Ok(reader.term_id(term.as_ref())?),
+        },
+        &|id| Ok(reader.term(id)?),
+    )
+}
+
+/// Compiles the program over a read-only view: rules naming a term the store lacks are dropped.
+fn read_only_program<R: QuadRead>(
+    reader: &R,
+    options: &ReasonerOptions,
+) -> Result<Program, ReasonerError> {
+    compile::compile(
+        options.profile,
+        &options.user_rules()?,
+        options.reflexive_same_as,
+        &StoreFacts { reader },
+        &mut |term| Ok(reader.term_id(term.as_ref())?),
+        &|id| Ok(reader.term(id)?),
+    )
+}
+
+fn adjust_inferred<B: KvBackend>(
+    transaction: &mut Transaction<'_, B>,
+    added: u64,
+    removed: u64,
+) -> Result<u64, ReasonerError> {
+    let current = match transaction.meta(MetaKey::InferredCount.key())? {
+        Some(bytes) => u64::from_be_bytes(bytes.as_slice().try_into().unwrap_or_default()),
+        None => 0,
+    };
+    let next = (current + added).saturating_sub(removed);
+    transaction.set_meta(
+        MetaKey::InferredCount.key(),
+        Some(next.to_be_bytes().to_vec()),
+    );
+    Ok(next)
+}
+
+/// Recomputes the closure of the explicit default graph from scratch and writes the difference
+/// to the inferred flags.
+pub(crate) fn rematerialize<B: KvBackend>(
+    transaction: &mut Transaction<'_, B>,
+    options: &ReasonerOptions,
+) -> Result<MaterializeReport, ReasonerError> {
+    let budget = budget(options);
+    let mut explicit = FactSet::default();
+    let mut inferred_before = Vec::new();
+    let all = QuadPattern::any(GraphScope::Default);
+    for item in transaction.encoded_quads(&all).with_flags() {
+        let (quad, flags) = item?;
+        let triple = [quad.subject, quad.predicate, quad.object];
+        if flags.contains(IndexFlags::EXPLICIT) {
+            explicit.insert(triple);
+        }
+        if flags.contains(IndexFlags::INFERRED) {
+            inferred_before.push(triple);
+        }
+    }
+    let mut program = program(transaction, options, Some(&explicit))?;
+    let mut saturation;
+    let mut passes = 0;
+    loop {
+        passes += 1;
+        saturation = engine::saturate(&program, &explicit, &explicit, &budget)?;
+        // Lists and cardinalities can themselves be derived: recompile over the closure and run
+        // again if the specialised rules changed.
+        let closure = Layered {
+            base: &explicit,
+            added: &saturation.derived,
+            removed: None,
+        };
+        let again = self::program(transaction, options, Some(&closure))?;
+        if again.same_schema(&program) || passes >= 4 {
+            break;
+        }
+        program = again;
+    }
+    let mut now_inferred = FactSet::default();
+    for triple in saturation
+        .derived
+        .iter()
+        .chain(saturation.rederived_base.iter())
+    {
+        now_inferred.insert(*triple);
+    }
+    let (mut added, mut removed) = (0, 0);
+    for triple in inferred_before {
+        if !now_inferred.has(&triple)
+            && transaction.remove_encoded(&quad(triple), IndexFlags::INFERRED)?
+        {
+            removed += 1;
+        }
+    }
+    for triple in now_inferred.iter() {
+        if transaction.insert_encoded(&quad(*triple), IndexFlags::INFERRED)? {
+            added += 1;
+        }
+    }
+    let total = now_inferred.len() as u64;
+    transaction.set_meta(
+        MetaKey::InferredCount.key(),
+        Some(total.to_be_bytes().to_vec()),
+    );
+    let mut violations = saturation.violations;
+    if options.profile != Profile::None {
+        let reader: &Transaction<'_, B> = transaction;
+        violations.extend(range_violations(reader, &StoreFacts { reader })?);
+    }
+    let inconsistencies = decode_violations(transaction, violations)?;
+    Ok(MaterializeReport {
+        profile: options.profile,
+        rounds: saturation.rounds,
+        inferred: total,
+        added,
+        removed,
+        full_recompute: true,
+        inconsistencies,
+    })
+}
+
+/// Brings the closure up to date with the explicit default-graph quads a transaction touched.
+pub(crate) fn maintain<B: KvBackend>(
+    transaction: &mut Transaction<'_, B>,
+    options: &ReasonerOptions,
+    touched: Vec<EncodedQuad>,
+) -> Result<MaterializeReport, ReasonerError> {
+    let budget = budget(options);
+    // New facts (absent before, present now) and facts that lost their explicit flag.
+    let mut inserted = FactSet::default();
+    let mut deleted = FactSet::default();
+    for quad in &touched {
+        let before = transaction.flags_before(quad)?;
+        let after = transaction.quad_flags(quad)?;
+        let triple = [quad.subject, quad.predicate, quad.object];
+        let was_explicit = before.is_some_and(|f| f.contains(IndexFlags::EXPLICIT));
+        let is_explicit = after.is_some_and(|f| f.contains(IndexFlags::EXPLICIT));
+        if before.is_none() && after.is_some() {
+            inserted.insert(triple);
+        } else if was_explicit && !is_explicit {
+            deleted.insert(triple);
+        }
+    }
+    if inserted.is_empty() && deleted.is_empty() {
+        return Ok(MaterializeReport::unchanged(options.profile));
+    }
+    // A change to lists or cardinalities changes the specialised rules: recompute.
+    let structure: Vec<TermId> = schema_structure_terms()
+        .iter()
+        .filter_map(|term| transaction.term_id(term.as_ref()).ok().flatten())
+        .collect();
+    let rdf_type = transaction.term_id(oxrdf::vocab::rdf::TYPE.into())?;
+    let same_as = program_same_as(transaction)?;
+    if inserted
+        .iter()
+        .chain(deleted.iter())
+        .any(|t| compile::is_schema_structure(t, &structure, rdf_type, same_as))
+    {
+        return rematerialize(transaction, options);
+    }
+    let program = program(transaction, options, None)?;
+    let (mut added, mut removed) = (0, 0);
+    let mut propagate = inserted;
+    if !deleted.is_empty() {
+        // Deleted facts that are gone now must be seen as present while overdeleting.
+        let mut gone_now = FactSet::default();
+        for triple in deleted.iter() {
+            if transaction.quad_flags(&quad(*triple))?.is_none() {
+                gone_now.insert(*triple);
+            }
+        }
+        let (overdeleted, kept) = {
+            let reader: &Transaction<'_, B> = transaction;
+            let current = StoreFacts { reader };
+            let before = Layered {
+                base: &current,
+                added: &gone_now,
+                removed: None,
+            };
+            let keeps = |triple: &Triple| -> Result<bool, ReasonerError> {
+                Ok(reader
+                    .quad_flags(&quad(*triple))?
+                    .is_some_and(|f| f.contains(IndexFlags::EXPLICIT)))
+            };
+            engine::overdelete(&program, &before, &deleted, &keeps, &budget)?
+        };
+        for triple in overdeleted.iter().chain(kept.iter()) {
+            if transaction.remove_encoded(&quad(*triple), IndexFlags::INFERRED)? {
+                removed += 1;
+            }
+        }
+        // Rederive what still has a derivation from what is left.
+        let candidates: Vec<Triple> = overdeleted.iter().chain(kept.iter()).copied().collect();
+        let mut rederived = Vec::new();
+        {
+            let reader: &Transaction<'_, B> = transaction;
+            let current = StoreFacts { reader };
+            for triple in candidates {
+                if engine::derivable(&program, &current, &triple)? {
+                    rederived.push(triple);
+                }
+            }
+        }
+        for triple in rederived {
+            let present = transaction.quad_flags(&quad(triple))?.is_some();
+            if transaction.insert_encoded(&quad(triple), IndexFlags::INFERRED)? {
+                added += 1;
+            }
+            if !present {
+                propagate.insert(triple);
+            }
+        }
+    }
+    let saturation = {
+        let reader: &Transaction<'_, B> = transaction;
+        engine::saturate(&program, &StoreFacts { reader }, &propagate, &budget)?
+    };
+    for triple in saturation
+        .derived
+        .iter()
+        .chain(saturation.rederived_base.iter())
+    {
+        if transaction.insert_encoded(&quad(*triple), IndexFlags::INFERRED)? {
+            added += 1;
+        }
+    }
+    let total = adjust_inferred(transaction, added, removed)?;
+    Ok(MaterializeReport {
+        profile: options.profile,
+        rounds: saturation.rounds,
+        inferred: total,
+        added,
+        removed,
+        full_recompute: false,
+        inconsistencies: decode_violations(transaction, saturation.violations)?,
+    })
+}
+
+/// Every match of a constraint rule (`=> false`) in the closure a reader sees.
+pub(crate) fn inconsistencies<R: QuadRead>(
+    reader: &R,
+    options: &ReasonerOptions,
+) -> Result<Vec<Inconsistency>, ReasonerError> {
+    let program = read_only_program(reader, options)?;
+    let facts = StoreFacts { reader };
+    let mut violations = engine::violations(&program, &facts)?;
+    if options.profile != Profile::None {
+        violations.extend(range_violations(reader, &facts)?);
+    }
+    decode_violations(reader, violations)
+}
+
+/// `dt-not-type` through `rdfs:range`: a literal value of a property whose range is a datatype
+/// the literal is not in (`prp-rng` would type the literal, which a store cannot hold).
+fn range_violations<R: QuadRead>(
+    reader: &R,
+    facts: &dyn Facts,
+) -> Result<Vec<Violation>, ReasonerError> {
+    let Some(range) = reader.term_id(oxrdf::vocab::rdfs::RANGE.into())? else {
+        return Ok(Vec::new());
+    };
+    let mut ranges = Vec::new();
+    facts.scan([None, Some(range), None], &mut |triple| {
+        ranges.push(triple);
+        Ok(true)
+    })?;
+    let mut out = Vec::new();
+    for [property, _, datatype_id] in ranges {
+        let Term::NamedNode(datatype) = reader.term(datatype_id)? else {
+            continue;
+        };
+        if !super::datatypes::is_checkable_range(datatype.as_ref()) {
+            continue;
+        }
+        let mut values = Vec::new();
+        facts.scan([None, Some(property), None], &mut |triple| {
+            if triple[2].tag().is_literal() {
+                values.push(triple);
+            }
+            Ok(true)
+        })?;
+        for value in values {
+            let Term::Literal(literal) = reader.term(value[2])? else {
+                continue;
+            };
+            if !super::datatypes::is_supported(&literal) {
+                continue;
+            }
+            let fits = super::datatypes::value(&literal)
+                .is_some_and(|v| super::datatypes::datatypes_of(&v).contains(&datatype.as_ref()));
+            if !fits {
+                out.push(Violation {
+                    rule: "dt-not-type".into(),
+                    facts: vec![value, [property, range, datatype_id]],
+                });
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn decode_violations<R: QuadRead>(
+    reader: &R,
+    violations: Vec<Violation>,
+) -> Result<Vec<Inconsistency>, ReasonerError> {
+    let mut out = Vec::with_capacity(violations.len());
+    for violation in violations {
+        let mut triples = Vec::new();
+        for [s, p, o] in violation.facts {
+            let decoded = reader.decode_quad(&EncodedQuad::new(s, p, o, TermId::DEFAULT_GRAPH))?;
+            triples.push(oxrdf::Triple::new(
+                decoded.subject,
+                decoded.predicate,
+                decoded.object,
+            ));
+        }
+        out.push(Inconsistency {
+            rule: violation.rule,
+            triples,
+        });
+    }
+    Ok(out)
+}
+
+fn program_same_as<R: QuadRead>(reader: &R) -> Result<Option<TermId>, ReasonerError> {
+    let same_as = oxrdf::NamedNode::new_unchecked("http://www.w3.org/2002/07/owl#sameAs");
+    Ok(reader.term_id(same_as.as_ref().into())?)
+}

@@ -1,0 +1,189 @@
+//! The reasoner wired into the store: the profile is kept in the store's metadata, and a
+//! [`CommitHook`] maintains the closure inside every transaction that changes the default graph.
+
+use std::sync::Arc;
+
+use super::Store;
+use crate::encoding::EncodedQuad;
+use crate::kv::KvBackend;
+use crate::reasoner::{
+    self, Inconsistency, MaterializeReport, Profile, ReasonerError, ReasonerOptions,
+};
+use crate::storage::{CommitHook, MetaKey, StorageError, Transaction};
+
+/// Keeps the closure of one set of options up to date.
+pub(crate) struct Maintainer {
+    pub(crate) options: ReasonerOptions,
+}
+
+impl<B: KvBackend> CommitHook<B> for Maintainer {
+    fn before_commit(
+        &self,
+        transaction: &mut Transaction<'_, B>,
+        touched: Vec<EncodedQuad>,
+    ) -> Result<(), StorageError> {
+        reasoner::maintain(transaction, &self.options, touched)
+            .map(|_| ())
+            .map_err(into_storage)
+    }
+}
+
+/// A reasoner failure inside a write path that reports storage errors.
+pub(crate) fn into_storage(error: ReasonerError) -> StorageError {
+    match error {
+        ReasonerError::Storage(error) => error,
+        other => StorageError::Hook {
+            code: other.code(),
+            message: other.to_string(),
+        },
+    }
+}
+
+/// What the store's metadata says about reasoning.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReasoningStatus {
+    /// The profile kept materialized (`None` when reasoning is off).
+    pub profile: Profile,
+    /// Whether user rules are active too.
+    pub user_rules: bool,
+    /// Default-graph quads flagged inferred.
+    pub inferred: u64,
+}
+
+/// Reads the reasoning options kept in a store's metadata.
+pub(crate) fn stored_options(
+    meta: impl Fn(MetaKey) -> Result<Option<Vec<u8>>, StorageError>,
+) -> Result<ReasonerOptions, StorageError> {
+    let text = |key| -> Result<String, StorageError> {
+        Ok(meta(key)?
+            .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
+            .unwrap_or_default())
+    };
+    let profile_name = text(MetaKey::ReasoningProfile)?;
+    let profile = if profile_name.is_empty() {
+        Profile::None
+    } else {
+        profile_name.parse().map_err(|_| {
+            StorageError::Corruption(format!("unknown reasoning profile {profile_name:?}"))
+        })?
+    };
+    let mut options = ReasonerOptions::new(profile);
+    options.rules = text(MetaKey::ReasoningRules)?;
+    options.reflexive_same_as = meta(MetaKey::ReasoningReflexive)?.is_some_and(|v| v == [1]);
+    Ok(options)
+}
+
+impl<B: KvBackend> Store<B> {
+    /// Turns reasoning on (or, with [`Profile::None`] and no user rules, off) and materializes
+    /// the closure of the default graph in one transaction. From then on every write keeps it up
+    /// to date, and the choice is kept in the store (reopening restores it).
+    ///
+    /// # Errors
+    /// A limit of `options`, a user rule that does not compile, or storage; then nothing changes.
+    pub fn set_reasoning(
+        &self,
+        options: ReasonerOptions,
+    ) -> Result<MaterializeReport, ReasonerError> {
+        let mut transaction = self.transaction_without_hook()?;
+        transaction.set_meta(
+            MetaKey::ReasoningProfile.key(),
+            (options.profile != Profile::None).then(|| options.profile.name().as_bytes().to_vec()),
+        );
+        transaction.set_meta(
+            MetaKey::ReasoningRules.key(),
+            (!options.rules.is_empty()).then(|| options.rules.as_bytes().to_vec()),
+        );
+        transaction.set_meta(
+            MetaKey::ReasoningReflexive.key(),
+            options.reflexive_same_as.then(|| vec![1]),
+        );
+        let report = reasoner::rematerialize(&mut transaction, &options)?;
+        transaction.commit()?;
+        self.install_reasoning(options);
+        Ok(report)
+    }
+
+    /// Recomputes the closure from scratch with the store's current reasoning options.
+    ///
+    /// # Errors
+    /// As [`set_reasoning`](Self::set_reasoning).
+    pub fn materialize(&self) -> Result<MaterializeReport, ReasonerError> {
+        let options = self.reasoning();
+        let mut transaction = self.transaction_without_hook()?;
+        let report = reasoner::rematerialize(&mut transaction, &options)?;
+        transaction.commit()?;
+        Ok(report)
+    }
+
+    /// The reasoning options in force.
+    pub fn reasoning(&self) -> ReasonerOptions {
+        match self.reasoning.read() {
+            Ok(guard) => guard.options.clone(),
+            Err(poisoned) => poisoned.into_inner().options.clone(),
+        }
+    }
+
+    /// The profile in force and how many quads are inferred.
+    ///
+    /// # Errors
+    /// Fails if storage cannot be read.
+    pub fn reasoning_status(&self) -> Result<ReasoningStatus, StorageError> {
+        let options = self.reasoning();
+        let snapshot = self.snapshot()?;
+        let inferred = crate::storage::read_meta_u64(&snapshot, MetaKey::InferredCount)?;
+        Ok(ReasoningStatus {
+            profile: options.profile,
+            user_rules: !options.rules.trim().is_empty(),
+            inferred,
+        })
+    }
+
+    /// Every match of the active rules whose head is `false` (`cax-dw`, `prp-irp`, …), with the
+    /// triples involved; empty when the data is consistent or reasoning is off.
+    ///
+    /// # Errors
+    /// Fails if storage cannot be read.
+    pub fn inconsistencies(&self) -> Result<Vec<Inconsistency>, ReasonerError> {
+        let options = self.reasoning();
+        if !options.is_active() {
+            return Ok(Vec::new());
+        }
+        reasoner::inconsistencies(&self.snapshot()?, &options)
+    }
+
+    /// Runs a full materialization after a bulk load, which writes past transactions.
+    pub(crate) fn after_bulk_load(&self) -> Result<(), StorageError> {
+        if self.reasoning().is_active() {
+            self.materialize().map_err(into_storage)?;
+        }
+        Ok(())
+    }
+
+    pub(crate) fn install_reasoning(&self, options: ReasonerOptions) {
+        let hook: Option<Arc<dyn CommitHook<B>>> = options.is_active().then(|| {
+            Arc::new(Maintainer {
+                options: options.clone(),
+            }) as Arc<dyn CommitHook<B>>
+        });
+        let state = ReasoningState { options, hook };
+        match self.reasoning.write() {
+            Ok(mut guard) => *guard = state,
+            Err(poisoned) => *poisoned.into_inner() = state,
+        }
+    }
+}
+
+/// The options in force and the hook that keeps them.
+pub(crate) struct ReasoningState<B: KvBackend> {
+    pub(crate) options: ReasonerOptions,
+    pub(crate) hook: Option<Arc<dyn CommitHook<B>>>,
+}
+
+impl<B: KvBackend> Default for ReasoningState<B> {
+    fn default() -> Self {
+        Self {
+            options: ReasonerOptions::new(Profile::None),
+            hook: None,
+        }
+    }
+}
