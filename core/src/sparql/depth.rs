@@ -179,7 +179,7 @@ pub(crate) fn on_large_stack<T: Send, E: Send>(
             }
         });
     }
-    let _ = INLINE_BYTES;
-    let _ = STACK_BYTES;
+    // Used on native targets only.
+    let _ = (INLINE_BYTES, STACK_BYTES, &spawn_failed);
     parse(text)
 }
