@@ -2,8 +2,9 @@
 //!
 //! Steps: formatting, clippy, the native test suites (cross-backend, W3C, host), one pass of every
 //! criterion bench, the WebAssembly builds of the core and the redb backend, and small runs of the
-//! bulk-load benchmark and of the comparison against Oxigraph (which fails on any answer that
-//! differs), so none of them can rot.
+//! bulk-load benchmark, of the reasoning benchmark (whose LUBM answers must agree with the
+//! `reasonable` reasoner's closure) and of the comparison against Oxigraph (which fails on any
+//! answer that differs), so none of them can rot.
 
 use std::process::{Command, ExitCode};
 use std::time::Instant;
@@ -72,6 +73,20 @@ const STEPS: &[Step] = &[
             "--",
             "--triples",
             "20000",
+        ],
+    },
+    Step {
+        name: "reasoning benchmark (LUBM(1), answers checked against reasonable's closure)",
+        args: &[
+            "run",
+            "-p",
+            "trine-benches",
+            "--bin",
+            "reasoning",
+            "--",
+            "--lubm",
+            "1",
+            "--reasonable",
         ],
     },
     Step {

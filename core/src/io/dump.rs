@@ -4,7 +4,7 @@ use oxrdf::GraphNameRef;
 use oxrdfio::{RdfFormat, RdfSerializer};
 
 use crate::kv::KvBackend;
-use crate::storage::{QuadRead, StorageError};
+use crate::storage::{GraphScope, QuadPattern, QuadRead, StorageError};
 use crate::store::Store;
 
 /// A failure while writing RDF.
@@ -34,6 +34,22 @@ impl<B: KvBackend> Store<B> {
         writer: W,
         graph: Option<GraphNameRef<'_>>,
     ) -> Result<W, DumpError> {
+        self.dump_to_writer_with(format, writer, graph, false)
+    }
+
+    /// As [`dump_to_writer`](Self::dump_to_writer); with `explicit_only`, the quads the reasoner
+    /// inferred (and that are not also explicit) are left out, so the dump reloads into the same
+    /// explicit data.
+    ///
+    /// # Errors
+    /// Fails if writing or reading fails.
+    pub fn dump_to_writer_with<W: Write>(
+        &self,
+        format: RdfFormat,
+        writer: W,
+        graph: Option<GraphNameRef<'_>>,
+        explicit_only: bool,
+    ) -> Result<W, DumpError> {
         let snapshot = self.snapshot()?;
         let mut serializer = RdfSerializer::from_format(format).for_writer(writer);
         let graph = match graph {
@@ -41,8 +57,21 @@ impl<B: KvBackend> Store<B> {
             None if format.supports_datasets() => None,
             None => Some(GraphNameRef::DefaultGraph),
         };
-        for quad in snapshot.quads_for_pattern(None, None, None, graph)? {
-            let quad = quad?;
+        let scope = match graph {
+            None => Some(GraphScope::All),
+            Some(graph) => snapshot.graph_id(graph)?.map(GraphScope::Graph),
+        };
+        let pattern = QuadPattern {
+            explicit_only,
+            ..QuadPattern::any(scope.unwrap_or(GraphScope::All))
+        };
+        let quads = scope
+            .is_some()
+            .then(|| snapshot.encoded_quads(&pattern))
+            .into_iter()
+            .flatten();
+        for quad in quads {
+            let quad = snapshot.decode_quad(&quad?)?;
             if format.supports_datasets() {
                 serializer.serialize_quad(&quad)?;
             } else {

@@ -13,6 +13,7 @@ use oxrdf::{NamedNodeRef, Term};
 
 use super::engine::{Atom, CompiledRule, Slot};
 use super::facts::{Facts, Triple};
+use super::specialise::{SCHEMA_CLASSES, SCHEMA_PREDICATES, SchemaVocabulary, specialise};
 use super::syntax::{Rule, RuleTerm, parse_rules};
 use super::{Profile, ReasonerError, datatypes, tables};
 use crate::encoding::TermId;
@@ -34,9 +35,36 @@ pub(crate) struct Program {
     pub(crate) reflexive_same_as: bool,
     /// Names of the rules compiled against the data, to notice a schema change.
     signature: Vec<(Arc<str>, usize)>,
+    /// Which atoms and facts are schema.
+    pub(crate) schema: SchemaVocabulary,
 }
 
 impl Program {
+    /// The rules that read only the schema (and the facts), which complete the schema before
+    /// the others are specialised on it.
+    pub(crate) fn schema_only(&self) -> Self {
+        Self {
+            rules: self
+                .rules
+                .iter()
+                .filter(|rule| self.schema.reads_only_schema(rule))
+                .cloned()
+                .collect(),
+            ..self.clone()
+        }
+    }
+
+    /// This program with its rules specialised on the schema facts of `facts`.
+    ///
+    /// # Errors
+    /// Storage failures.
+    pub(crate) fn specialised(&self, facts: &dyn Facts) -> Result<Self, ReasonerError> {
+        Ok(Self {
+            rules: specialise(self.rules.clone(), &self.schema, facts)?,
+            ..self.clone()
+        })
+    }
+
     /// Whether a derived triple is kept: reflexive `owl:sameAs` only with `eq-ref` on.
     pub(crate) fn keeps(&self, [s, p, o]: &super::facts::Triple) -> bool {
         self.reflexive_same_as || Some(*p) != self.same_as || s != o
@@ -199,11 +227,26 @@ pub(crate) fn compile(
     if profile == Profile::Owl2Rl {
         specialise_owl2rl(&mut builder, facts, decode)?;
     }
+    let mut schema = SchemaVocabulary {
+        rdf_type: builder.id(&node(rdf::TYPE))?,
+        ..SchemaVocabulary::default()
+    };
+    for iri in SCHEMA_PREDICATES {
+        if let Some(id) = builder.id(&Term::NamedNode(oxrdf::NamedNode::new_unchecked(*iri)))? {
+            schema.predicates.push(id);
+        }
+    }
+    for iri in SCHEMA_CLASSES {
+        if let Some(id) = builder.id(&Term::NamedNode(oxrdf::NamedNode::new_unchecked(*iri)))? {
+            schema.classes.push(id);
+        }
+    }
     Ok(Program {
         rules: builder.rules,
         same_as,
         reflexive_same_as,
         signature: builder.signature,
+        schema,
     })
 }
 

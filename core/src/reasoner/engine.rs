@@ -15,7 +15,7 @@ use crate::encoding::{TermId, TermTag};
 use crate::sparql::CancellationToken;
 
 /// A position of a compiled atom.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(crate) enum Slot {
     Var(usize),
     Const(TermId),
@@ -31,6 +31,8 @@ pub(crate) struct CompiledRule {
     /// Empty for a constraint (`=> false`).
     pub(crate) head: Vec<Atom>,
     pub(crate) variables: usize,
+    /// Schema facts this rule was specialised on, reported with its violations.
+    pub(crate) premises: Vec<Triple>,
     /// For each body atom bound to the delta, the order of the others.
     orders: Vec<Vec<usize>>,
 }
@@ -49,6 +51,7 @@ impl CompiledRule {
             body,
             head,
             variables,
+            premises: Vec::new(),
             orders,
         }
     }
@@ -190,6 +193,18 @@ fn undo(newly: &[usize; 3], bindings: &mut [Option<TermId>]) {
 /// Receives each complete binding of a join; returns whether to go on.
 type Found<'f> = dyn FnMut(&[Option<TermId>]) -> Result<bool, ReasonerError> + 'f;
 
+/// Every binding of `body` over `full`, most bound atoms first.
+pub(crate) fn join_all(
+    body: &[Atom],
+    full: &dyn Facts,
+    bindings: &mut Vec<Option<TermId>>,
+    found: &mut Found<'_>,
+) -> Result<bool, ReasonerError> {
+    let bound = bindings.iter().map(Option::is_some).collect();
+    let order = join_order(body, &[], bound);
+    join(body, &order, full, bindings, found)
+}
+
 /// Every extension of `bindings` that matches the atoms of `order` in `full`; `found` gets each
 /// complete binding and returns whether to go on.
 fn join(
@@ -283,8 +298,12 @@ pub(crate) fn saturate(
                         };
                         let go_on = join(&rule.body, order, &full, &mut bindings, &mut |b| {
                             if rule.head.is_empty() {
-                                let facts: Vec<Triple> =
-                                    rule.body.iter().filter_map(|a| instantiate(a, b)).collect();
+                                let facts: Vec<Triple> = rule
+                                    .body
+                                    .iter()
+                                    .filter_map(|a| instantiate(a, b))
+                                    .chain(rule.premises.iter().copied())
+                                    .collect();
                                 if seen_violations.insert((rule.name.clone(), facts.clone())) {
                                     out.violations.push(Violation {
                                         rule: rule.name.to_string(),
@@ -346,7 +365,12 @@ pub(crate) fn violations(
         let mut bindings = vec![None; rule.variables];
         let order = join_order(&rule.body, &[], vec![false; rule.variables]);
         join(&rule.body, &order, full, &mut bindings, &mut |b| {
-            let facts: Vec<Triple> = rule.body.iter().filter_map(|a| instantiate(a, b)).collect();
+            let facts: Vec<Triple> = rule
+                .body
+                .iter()
+                .filter_map(|a| instantiate(a, b))
+                .chain(rule.premises.iter().copied())
+                .collect();
             if seen.insert((rule.name.clone(), facts.clone())) {
                 out.push(Violation {
                     rule: rule.name.to_string(),

@@ -47,6 +47,12 @@ fn vocabulary(options: &ReasonerOptions) -> Result<Vec<Term>, ReasonerError> {
         }
     }
     let mut terms = schema_structure_terms();
+    for iri in super::specialise::SCHEMA_PREDICATES
+        .iter()
+        .chain(super::specialise::SCHEMA_CLASSES)
+    {
+        terms.push(Term::NamedNode(oxrdf::NamedNode::new_unchecked(*iri)));
+    }
     for datatype in super::datatypes::SUPPORTED {
         terms.push(datatype.into_owned().into());
     }
@@ -155,26 +161,38 @@ pub(crate) fn rematerialize<B: KvBackend>(
             inferred_before.push(triple);
         }
     }
-    let mut program = program(transaction, options, Some(&explicit))?;
+    let mut generic = program(transaction, options, Some(&explicit))?;
+    // The schema's own closure first, so the other rules can be specialised on all of it.
+    let schema_closure = engine::saturate(&generic.schema_only(), &explicit, &explicit, &budget)?;
+    let basis = Layered {
+        base: &explicit,
+        added: &schema_closure.derived,
+        removed: None,
+    };
+    let mut schema = generic.schema.schema_facts(&basis)?;
+    let mut program = generic.specialised(&basis)?;
     let mut saturation;
     let mut passes = 0;
     loop {
         passes += 1;
         saturation = engine::saturate(&program, &explicit, &explicit, &budget)?;
-        // Lists and cardinalities can themselves be derived: recompile over the closure and run
-        // again if the specialised rules changed.
+        // Rules derived from data can extend the schema, lists and cardinalities the rules are
+        // specialised on: specialise again over the closure and rerun if anything changed.
         let closure = Layered {
             base: &explicit,
             added: &saturation.derived,
             removed: None,
         };
         let again = self::program(transaction, options, Some(&closure))?;
-        if again.same_schema(&program) || passes >= 4 {
+        let schema_now = again.schema.schema_facts(&closure)?;
+        if (again.same_schema(&generic) && schema_now == schema) || passes >= 4 {
             break;
         }
-        program = again;
+        program = again.specialised(&closure)?;
+        generic = again;
+        schema = schema_now;
     }
-    let mut now_inferred = FactSet::default();
+    let mut now_inferred = rustc_hash::FxHashSet::default();
     for triple in saturation
         .derived
         .iter()
@@ -182,19 +200,45 @@ pub(crate) fn rematerialize<B: KvBackend>(
     {
         now_inferred.insert(*triple);
     }
+    // Every default-graph quad's flags were read above: write the difference without reading
+    // any of them back.
+    let inferred_before: rustc_hash::FxHashSet<Triple> = inferred_before.into_iter().collect();
+    let flags_of = |triple: &Triple, inferred: bool| {
+        let mut flags = IndexFlags::default();
+        if explicit.has(triple) {
+            flags = flags.union(IndexFlags::EXPLICIT);
+        }
+        if inferred {
+            flags = flags.union(IndexFlags::INFERRED);
+        }
+        flags
+    };
+    let mut changes = Vec::new();
     let (mut added, mut removed) = (0, 0);
-    for triple in inferred_before {
-        if !now_inferred.has(&triple)
-            && transaction.remove_encoded(&quad(triple), IndexFlags::INFERRED)?
-        {
+    for triple in &inferred_before {
+        if !now_inferred.contains(triple) {
             removed += 1;
+            changes.push((
+                quad(*triple),
+                Some(flags_of(triple, true)),
+                flags_of(triple, false),
+            ));
         }
     }
-    for triple in now_inferred.iter() {
-        if transaction.insert_encoded(&quad(*triple), IndexFlags::INFERRED)? {
+    for triple in &now_inferred {
+        if !inferred_before.contains(triple) {
             added += 1;
+            let before = flags_of(triple, false);
+            changes.push((
+                quad(*triple),
+                (!before.is_empty()).then_some(before),
+                flags_of(triple, true),
+            ));
         }
     }
+    // Index writes in key order are cheaper for every backend.
+    changes.sort_unstable_by_key(|(quad, _, _)| *quad);
+    transaction.set_known_flags(changes)?;
     let total = now_inferred.len() as u64;
     transaction.set_meta(
         MetaKey::InferredCount.key(),
@@ -256,7 +300,20 @@ pub(crate) fn maintain<B: KvBackend>(
     {
         return rematerialize(transaction, options);
     }
-    let program = program(transaction, options, None)?;
+    let generic = program(transaction, options, None)?;
+    // The rules are specialised on the schema: a change to it (a TBox insert or delete)
+    // specialises them again and recomputes the closure, as the report says.
+    if inserted
+        .iter()
+        .chain(deleted.iter())
+        .any(|t| generic.schema.is_schema_fact(t))
+    {
+        return rematerialize(transaction, options);
+    }
+    let program = {
+        let reader: &Transaction<'_, B> = transaction;
+        generic.specialised(&StoreFacts { reader })?
+    };
     let (mut added, mut removed) = (0, 0);
     let mut propagate = inserted;
     if !deleted.is_empty() {

@@ -1,9 +1,11 @@
 //! RDFS and OWL 2 RL reasoning, materialized into the store and kept up to date on every write.
 //!
 //! - **Rules**: the OWL 2 RL/RDF rule tables and the RDFS rules are written in Trine's rule
-//!   language ([`parse_rules`]) and compiled to rules over ids; rules over RDF lists and
-//!   cardinalities are specialised against the data's schema. Users add their own rules in the
-//!   same language.
+//!   language ([`parse_rules`]) and compiled to rules over ids. They are then specialised
+//!   against the schema: rules over RDF lists and cardinalities become one rule per list found,
+//!   and a rule that joins schema atoms with data atoms (`prp-dom`, `cax-sco`, …) becomes one
+//!   rule per match of its schema atoms, so evaluation reads only the facts each rule can use.
+//!   Users add their own rules in the same language.
 //! - **Evaluation**: semi-naive, over ids, through hash indexes for a first materialization and
 //!   through the store's sorted indexes for maintenance.
 //! - **Where inferences go**: the reasoner reads the *default graph* and writes what it derives to
@@ -12,9 +14,9 @@
 //! - **Maintenance**: with a profile set on the store ([`Store::set_reasoning`](crate::Store::set_reasoning)),
 //!   every transaction's commit extends the closure from its inserted quads (semi-naive) and
 //!   retracts with DRed for its deleted ones (overdelete, rederive, propagate), never a full
-//!   recompute; a change to the lists or cardinalities the rules are specialised on
-//!   (`owl:intersectionOf`, `rdf:first`, …) recompiles the rules and recomputes the closure, and
-//!   the report says so ([`MaterializeReport::full_recompute`]).
+//!   recompute for data (ABox) changes; a change to the schema the rules are specialised on (a
+//!   TBox triple such as `rdfs:subClassOf`, a list, a cardinality) specialises them again and
+//!   recomputes the closure, and the report says so ([`MaterializeReport::full_recompute`]).
 //! - **Inconsistencies**: rules whose head is `false` (`cax-dw`, `prp-irp`, `eq-diff1`, …) are
 //!   reported with the triples that matched ([`Store::inconsistencies`](crate::Store::inconsistencies)).
 //! - **Not covered**: rules that only derive triples with a literal subject (`dt-type2`, `dt-eq`,
@@ -45,6 +47,7 @@ mod engine;
 mod error;
 mod facts;
 mod maintain;
+mod specialise;
 mod syntax;
 mod tables;
 
@@ -195,7 +198,7 @@ pub struct MaterializeReport {
     /// Quads that lost it.
     pub removed: u64,
     /// Whether the closure was recomputed from scratch (a first materialization, or a change to
-    /// the schema lists the rules are specialised on).
+    /// the schema the rules are specialised on).
     pub full_recompute: bool,
     /// Inconsistencies found by the rules that ran (a full materialization finds all of them;
     /// maintenance finds those its changes caused).

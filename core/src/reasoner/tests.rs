@@ -134,3 +134,30 @@ fn user_rules_and_reopen() -> TestResult {
     );
     Ok(())
 }
+
+#[test]
+fn limits_stop_with_an_error_and_change_nothing() -> TestResult {
+    let store = Store::open(MemoryBackend::new())?;
+    update(
+        &store,
+        "INSERT DATA { :p a owl:TransitiveProperty . :a :p :b . :b :p :c . :c :p :d . :d :p :e }",
+    )?;
+    let before = flagged_dump(&store)?;
+    let mut options = ReasonerOptions::new(Profile::Owl2Rl);
+    options.max_derived = 3;
+    let outcome = store.set_reasoning(options.clone());
+    assert!(
+        matches!(outcome, Err(super::ReasonerError::LimitExceeded(_))),
+        "{outcome:?}"
+    );
+    assert_eq!(before, flagged_dump(&store)?);
+    assert!(!store.reasoning().is_active());
+    options.max_derived = 100_000_000;
+    options.cancellation.cancel();
+    assert!(matches!(
+        store.set_reasoning(options),
+        Err(super::ReasonerError::Cancelled)
+    ));
+    assert_eq!(before, flagged_dump(&store)?);
+    Ok(())
+}

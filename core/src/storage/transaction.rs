@@ -302,6 +302,59 @@ impl<'a, B: KvBackend + 'a> Transaction<'a, B> {
         Ok(true)
     }
 
+    /// Rewrites the flags of many quads whose current flags the caller already knows (the
+    /// reasoner, which has just read them all), without reading each quad back, and adjusts the
+    /// counts once at the end. `changes` holds each quad with its flags before and after; empty
+    /// flags after remove the quad. Only for flags a [`CommitHook`] need not see (inferred).
+    ///
+    /// # Errors
+    /// Fails if storage cannot be read.
+    pub(crate) fn set_known_flags(
+        &mut self,
+        changes: impl IntoIterator<Item = (EncodedQuad, Option<IndexFlags>, IndexFlags)>,
+    ) -> Result<(), StorageError> {
+        let mut quads: i64 = 0;
+        let mut per_predicate: rustc_hash::FxHashMap<TermId, i64> = Default::default();
+        for (quad, before, after) in changes {
+            if before == Some(after) || (before.is_none() && after.is_empty()) {
+                continue;
+            }
+            if after.is_empty() {
+                for order in QuadOrder::ALL {
+                    if order.holds(&quad) {
+                        self.kv.delete(order.keyspace(), order.key(&quad).to_vec());
+                    }
+                }
+                quads -= 1;
+                *per_predicate.entry(quad.predicate).or_default() -= 1;
+                continue;
+            }
+            self.write_entries(&quad, after);
+            if before.is_none() {
+                quads += 1;
+                *per_predicate.entry(quad.predicate).or_default() += 1;
+                if quad.graph != TermId::DEFAULT_GRAPH {
+                    self.kv.put(
+                        Keyspace::Graphs,
+                        quad.graph.to_be_bytes().to_vec(),
+                        Vec::new(),
+                    );
+                }
+            }
+        }
+        if quads != 0 {
+            self.kv
+                .add_counter(Keyspace::Meta, MetaKey::QuadCount.key(), quads)?;
+        }
+        for (predicate, delta) in per_predicate {
+            if delta != 0 {
+                self.kv
+                    .add_counter(Keyspace::Stats, &predicate.to_be_bytes(), delta)?;
+            }
+        }
+        Ok(())
+    }
+
     fn write_entries(&mut self, quad: &EncodedQuad, flags: IndexFlags) {
         let value = flags.to_value();
         for order in QuadOrder::ALL {

@@ -319,8 +319,24 @@ impl Database {
         writer: W,
         graph: Option<GraphNameRef<'_>>,
     ) -> Result<W, HostError> {
-        let _span = tracing::info_span!("dump", format = format.name()).entered();
-        Ok(self.store.dump_to_writer(format, writer, graph)?)
+        self.dump_with(format, writer, graph, false)
+    }
+
+    /// As [`dump`](Self::dump); with `explicit_only`, quads that are only inferred are left out.
+    ///
+    /// # Errors
+    /// As [`dump`](Self::dump).
+    pub fn dump_with<W: Write>(
+        &self,
+        format: RdfFormat,
+        writer: W,
+        graph: Option<GraphNameRef<'_>>,
+        explicit_only: bool,
+    ) -> Result<W, HostError> {
+        let _span = tracing::info_span!("dump", format = format.name(), explicit_only).entered();
+        Ok(self
+            .store
+            .dump_to_writer_with(format, writer, graph, explicit_only)?)
     }
 
     /// Quads in the store.
@@ -480,6 +496,11 @@ impl Database {
     /// [`HostError::ReadOnly`], a reasoning limit, or a storage failure; then nothing changes.
     pub fn materialize(&self, profile: Option<Profile>) -> Result<MaterializeReport, HostError> {
         self.check_writable()?;
+        let _span = tracing::info_span!(
+            "materialize",
+            profile = profile.map_or("current", Profile::name)
+        )
+        .entered();
         let started = std::time::Instant::now();
         let report = match profile {
             Some(profile) => {

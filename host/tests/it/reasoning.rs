@@ -87,6 +87,17 @@ fn materialize_then_query_on_rocksdb() {
     let felix = "ASK { <http://example.com/felix> a <http://example.com/LivingThing> }";
     let answer = trine(&["query", "--location", path(&db), "--query", felix]);
     assert!(String::from_utf8_lossy(&answer.stdout).contains("true"));
+    let all = trine(&["dump", "--location", path(&db), "--format", "nt"]);
+    let explicit = trine(&[
+        "dump",
+        "--location",
+        path(&db),
+        "--format",
+        "nt",
+        "--explicit-only",
+    ]);
+    assert_eq!(String::from_utf8_lossy(&explicit.stdout).lines().count(), 4);
+    assert!(String::from_utf8_lossy(&all.stdout).lines().count() > 4);
     let stats = trine(&["stats", "--location", path(&db)]);
     let stats: serde_json::Value = serde_json::from_slice(&stats.stdout).expect("stats JSON");
     assert_eq!(stats["reasoning"]["profile"], "owl2rl", "{stats}");

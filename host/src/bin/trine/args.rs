@@ -244,6 +244,9 @@ pub struct DumpArgs {
     /// Dump only this graph: an IRI, or `default` for the default graph.
     #[arg(long, value_name = "IRI")]
     pub graph: Option<String>,
+    /// Leave out what the reasoner inferred, so the dump reloads into the same explicit data.
+    #[arg(long)]
+    pub explicit_only: bool,
 }
 
 #[derive(Debug, Args)]

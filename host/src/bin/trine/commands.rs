@@ -268,8 +268,18 @@ fn dump(args: DumpArgs) -> Result<ExitCode, HostError> {
     };
     let graph_ref: Option<GraphNameRef<'_>> = graph.as_ref().map(GraphName::as_ref);
     match &args.file {
-        Some(path) => finish(db.dump(format, BufWriter::new(create(path)?), graph_ref)?)?,
-        None => finish(db.dump(format, BufWriter::new(io::stdout().lock()), graph_ref)?)?,
+        Some(path) => finish(db.dump_with(
+            format,
+            BufWriter::new(create(path)?),
+            graph_ref,
+            args.explicit_only,
+        )?)?,
+        None => finish(db.dump_with(
+            format,
+            BufWriter::new(io::stdout().lock()),
+            graph_ref,
+            args.explicit_only,
+        )?)?,
     }
     Ok(ExitCode::SUCCESS)
 }
