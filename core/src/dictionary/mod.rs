@@ -4,9 +4,11 @@
 //! atomic batch as the terms it numbers, so an id is never handed out twice, even after a crash or
 //! after [`Store::compact_dictionary`](crate::Store::compact_dictionary) removed the term it named.
 
+mod allocator;
 mod cache;
 mod lookup;
 
+pub(crate) use allocator::IdAllocator;
 pub use cache::TermCache;
 pub(crate) use lookup::decode_id;
 pub use lookup::{CacheStats, Dictionary};

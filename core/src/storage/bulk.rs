@@ -6,7 +6,7 @@ use oxrdf::{GraphNameRef, Quad, TermRef};
 
 use super::{MetaKey, QuadRead, StorageError, WriterState};
 use crate::encoding::{
-    EncodedQuad, IndexFlags, QuadOrder, TermId, dictionary_tag, encode_inline, encode_term_bytes,
+    EncodedQuad, IndexFlags, QuadOrder, TermId, encode_inline, encode_term_bytes,
 };
 use crate::kv::{
     Durability, KeyRange, Keyspace, KvBackend, KvCursor, KvSnapshot, SortedRun, WriteBatch,
@@ -165,7 +165,7 @@ impl<'a, B: KvBackend> BulkLoader<'a, B> {
         let chunk = std::mem::take(&mut self.chunk);
         let backend = self.store.backend();
         let snapshot = self.store.snapshot()?;
-        let first_new = self.writer.next_id;
+        let first_new = self.writer.ids.next();
         let mut quads = Vec::with_capacity(chunk.len());
         let mut graphs = HashSet::new();
         let mut buffer = Vec::new();
@@ -207,7 +207,7 @@ impl<'a, B: KvBackend> BulkLoader<'a, B> {
         batch.put(
             Keyspace::Meta,
             MetaKey::NextId.key(),
-            self.writer.next_id.to_be_bytes(),
+            self.writer.ids.next().to_be_bytes(),
         );
         for graph in &graphs {
             batch.put(Keyspace::Graphs, graph.to_be_bytes(), Vec::new());
@@ -289,15 +289,7 @@ impl<'a, B: KvBackend> BulkLoader<'a, B> {
             self.term_cache.insert(buffer.as_slice().into(), id);
             return Ok(id);
         }
-        let tag = dictionary_tag(buffer)
-            .ok_or_else(|| StorageError::UnsupportedTerm(term.to_string()))?;
-        if self.writer.next_id > TermId::MAX_PAYLOAD {
-            return Err(StorageError::Corruption(
-                "dictionary id space exhausted".into(),
-            ));
-        }
-        let id = TermId::new(tag, self.writer.next_id);
-        self.writer.next_id += 1;
+        let id = self.writer.ids.allocate(buffer, || term.to_string())?;
         self.term_cache.insert(buffer.as_slice().into(), id);
         Ok(id)
     }

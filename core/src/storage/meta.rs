@@ -54,8 +54,8 @@ pub(crate) fn read_u64(
 /// State only the single writer touches, behind the store's writer lock.
 #[derive(Debug)]
 pub(crate) struct WriterState {
-    /// Next dictionary id payload; only grows.
-    pub(crate) next_id: u64,
+    /// Dictionary ids: the only allocator, shared by transactions and the bulk loader.
+    pub(crate) ids: crate::dictionary::IdAllocator,
 }
 
 /// Reads a `meta` counter through any reader.

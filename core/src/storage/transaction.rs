@@ -9,7 +9,7 @@ use super::pattern::{GraphScope, QuadPattern};
 use super::{MetaKey, QuadRead, StorageError, WriterState};
 use crate::dictionary::Dictionary;
 use crate::encoding::{
-    EncodedQuad, IndexFlags, QuadOrder, TermId, dictionary_tag, encode_inline, encode_term_bytes,
+    EncodedQuad, IndexFlags, QuadOrder, TermId, encode_inline, encode_term_bytes,
 };
 use crate::kv::merge::Overlay;
 use crate::kv::{
@@ -185,15 +185,7 @@ impl<'a, B: KvBackend + 'a> Transaction<'a, B> {
         if let Some(id) = self.term_id_for_bytes(&bytes)? {
             return Ok(id);
         }
-        let tag = dictionary_tag(&bytes)
-            .ok_or_else(|| StorageError::UnsupportedTerm(term.to_string()))?;
-        if self.writer.next_id > TermId::MAX_PAYLOAD {
-            return Err(StorageError::Corruption(
-                "dictionary id space exhausted".into(),
-            ));
-        }
-        let id = TermId::new(tag, self.writer.next_id);
-        self.writer.next_id += 1;
+        let id = self.writer.ids.allocate(&bytes, || term.to_string())?;
         self.kv
             .put(Keyspace::IdToTerm, id.to_be_bytes().to_vec(), bytes.clone());
         self.kv
@@ -457,7 +449,7 @@ impl<'a, B: KvBackend + 'a> Transaction<'a, B> {
             batch.put(
                 Keyspace::Meta,
                 MetaKey::NextId.key(),
-                self.writer.next_id.to_be_bytes(),
+                self.writer.ids.next().to_be_bytes(),
             );
         }
         for keyspace in Keyspace::ALL {

@@ -80,7 +80,9 @@ impl<B: KvBackend> Store<B> {
         let store = Self {
             backend,
             dictionary: Dictionary::default(),
-            writer: Mutex::new(WriterState { next_id }),
+            writer: Mutex::new(WriterState {
+                ids: crate::dictionary::IdAllocator::new(next_id),
+            }),
             reasoning: RwLock::default(),
         };
         let snapshot = store.backend.snapshot()?;
