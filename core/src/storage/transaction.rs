@@ -99,6 +99,9 @@ pub struct Transaction<'a, B: KvBackend + 'a> {
     durability: Durability,
     hook: Option<Arc<dyn CommitHook<B> + 'a>>,
     touched: FxHashSet<EncodedQuad>,
+    /// Index writes that go straight to the commit's batch, after the overlay's: see
+    /// [`set_known_flags`](Self::set_known_flags).
+    blind: Vec<(Keyspace, Vec<u8>, Option<Vec<u8>>)>,
 }
 
 impl<'a, B: KvBackend + 'a> Transaction<'a, B> {
@@ -120,6 +123,7 @@ impl<'a, B: KvBackend + 'a> Transaction<'a, B> {
             durability: Durability::Buffered,
             hook: None,
             touched: FxHashSet::default(),
+            blind: Vec::new(),
         }
     }
 
@@ -299,6 +303,11 @@ impl<'a, B: KvBackend + 'a> Transaction<'a, B> {
     /// counts once at the end. `changes` holds each quad with its flags before and after; empty
     /// flags after remove the quad. Only for flags a [`CommitHook`] need not see (inferred).
     ///
+    /// The index entries skip the transaction's overlay and go straight into the commit's batch,
+    /// after everything else the transaction wrote: millions of them would cost more in the
+    /// overlay than the backend's own write. So this must be a transaction's last index write,
+    /// and its entries are not visible to the transaction's own later reads (the counts are).
+    ///
     /// # Errors
     /// Fails if storage cannot be read.
     pub(crate) fn set_known_flags(
@@ -311,17 +320,18 @@ impl<'a, B: KvBackend + 'a> Transaction<'a, B> {
             if before == Some(after) || (before.is_none() && after.is_empty()) {
                 continue;
             }
-            if after.is_empty() {
-                for order in QuadOrder::ALL {
-                    if order.holds(&quad) {
-                        self.kv.delete(order.keyspace(), order.key(&quad).to_vec());
-                    }
+            let value = (!after.is_empty()).then(|| after.to_value());
+            for order in QuadOrder::ALL {
+                if order.holds(&quad) {
+                    self.blind
+                        .push((order.keyspace(), order.key(&quad).to_vec(), value.clone()));
                 }
+            }
+            if after.is_empty() {
                 quads -= 1;
                 *per_predicate.entry(quad.predicate).or_default() -= 1;
                 continue;
             }
-            self.write_entries(&quad, after);
             if before.is_none() {
                 quads += 1;
                 *per_predicate.entry(quad.predicate).or_default() += 1;
@@ -458,6 +468,12 @@ impl<'a, B: KvBackend + 'a> Transaction<'a, B> {
                     Some(value) => batch.put(keyspace, key, value),
                     None => batch.delete(keyspace, key),
                 }
+            }
+        }
+        for (keyspace, key, value) in std::mem::take(&mut self.blind) {
+            match value {
+                Some(value) => batch.put(keyspace, key, value),
+                None => batch.delete(keyspace, key),
             }
         }
         if batch.is_empty() {
