@@ -290,6 +290,10 @@ pub(crate) fn saturate(
             for rule in rules.iter().filter(|rule| !rule.body.is_empty()) {
                 let mut bindings = vec![None; rule.variables];
                 for (position, atom) in rule.body.iter().enumerate() {
+                    // An atom nothing in the closure matches yet stops the rule for this round.
+                    if !others_can_match(rule, position, &full)? {
+                        continue;
+                    }
                     let order = &rule.orders[position];
                     let pattern = resolve(atom, &bindings);
                     let mut each = |triple: Triple| {
@@ -346,6 +350,32 @@ pub(crate) fn saturate(
         owned_delta = Some(new);
     }
     Ok(out)
+}
+
+/// Whether every body atom but `position` matches some fact of `full` (by its constants alone):
+/// if one matches nothing, no delta fact bound at `position` can complete the rule.
+fn others_can_match(
+    rule: &CompiledRule,
+    position: usize,
+    full: &dyn Facts,
+) -> Result<bool, ReasonerError> {
+    for (other, atom) in rule.body.iter().enumerate() {
+        if other == position {
+            continue;
+        }
+        let pattern = atom.map(|slot| match slot {
+            Slot::Const(id) => Some(id),
+            Slot::Var(_) => None,
+        });
+        if pattern.iter().all(Option::is_none) {
+            continue;
+        }
+        // `scan` answers false when the callback stopped it, that is, when something matched.
+        if full.scan(pattern, &mut |_| Ok(false))? {
+            return Ok(false);
+        }
+    }
+    Ok(true)
 }
 
 static EMPTY: std::sync::LazyLock<FactSet> = std::sync::LazyLock::new(FactSet::default);
