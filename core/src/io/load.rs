@@ -173,7 +173,7 @@ where
     P: Iterator<Item = Result<Quad, oxrdfio::RdfParseError>> + Send,
 {
     const BATCH: usize = 16_384;
-    let store = loader.store();
+    let backend = loader.backend();
     let parallel = loader.is_parallel();
     std::thread::scope(|scope| {
         let capacity = loader.chunk_size() / BATCH + 1;
@@ -205,7 +205,7 @@ where
         let (jobs, pending) = std::sync::mpsc::sync_channel(1);
         let writer = scope.spawn(move || {
             for chunk in pending {
-                crate::storage::write_indexes(store.backend(), &chunk, parallel)?;
+                crate::storage::write_indexes(backend, &chunk, parallel)?;
             }
             Ok::<_, crate::storage::StorageError>(())
         });

@@ -5,13 +5,13 @@ use rustc_hash::FxHashMap;
 use oxrdf::{GraphNameRef, Quad, TermRef};
 
 use super::{MetaKey, QuadRead, StorageError, WriterState};
+use crate::dictionary::Dictionary;
 use crate::encoding::{
     EncodedQuad, IndexFlags, QuadOrder, TermId, encode_inline, encode_term_bytes,
 };
 use crate::kv::{
     Durability, KeyRange, Keyspace, KvBackend, KvCursor, KvSnapshot, SortedRun, WriteBatch,
 };
-use crate::store::Store;
 
 /// Progress of a bulk load, reported after each chunk.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -29,7 +29,8 @@ pub struct LoadProgress {
 /// the chunks written so far stay (each chunk is whole in every index, and counts are recounted at
 /// the end). It holds the writer lock throughout, so no transaction interleaves with it.
 pub struct BulkLoader<'a, B: KvBackend> {
-    store: &'a Store<B>,
+    backend: &'a B,
+    dictionary: &'a Dictionary,
     writer: std::sync::MutexGuard<'a, WriterState>,
     chunk_size: usize,
     term_cache_capacity: usize,
@@ -46,12 +47,14 @@ pub struct BulkLoader<'a, B: KvBackend> {
 
 impl<'a, B: KvBackend> BulkLoader<'a, B> {
     pub(crate) fn new(
-        store: &'a Store<B>,
+        backend: &'a B,
+        dictionary: &'a Dictionary,
         writer: std::sync::MutexGuard<'a, WriterState>,
         merge_existing: bool,
     ) -> Self {
         Self {
-            store,
+            backend,
+            dictionary,
             writer,
             chunk_size: 500_000,
             term_cache_capacity: 2_000_000,
@@ -123,7 +126,7 @@ impl<'a, B: KvBackend> BulkLoader<'a, B> {
     /// Fails if writing fails.
     pub fn finish(mut self) -> Result<u64, StorageError> {
         self.flush_chunk()?;
-        recount(self.store.backend(), self.store)?;
+        recount(self.backend, self.dictionary)?;
         Ok(self.done.quads)
     }
 
@@ -140,8 +143,15 @@ impl<'a, B: KvBackend> BulkLoader<'a, B> {
     }
 
     #[cfg(not(target_family = "wasm"))]
-    pub(crate) fn store(&self) -> &'a Store<B> {
-        self.store
+    pub(crate) fn backend(&self) -> &'a B {
+        self.backend
+    }
+
+    fn snapshot(&self) -> Result<super::Snapshot<'a, B>, StorageError> {
+        Ok(super::Snapshot::new(
+            self.backend.snapshot()?,
+            self.dictionary,
+        ))
     }
 
     #[cfg(not(target_family = "wasm"))]
@@ -151,7 +161,7 @@ impl<'a, B: KvBackend> BulkLoader<'a, B> {
 
     fn flush_chunk(&mut self) -> Result<(), StorageError> {
         if let Some(encoded) = self.encode_chunk()? {
-            write_indexes(self.store.backend(), &encoded, self.parallel)?;
+            write_indexes(self.backend, &encoded, self.parallel)?;
         }
         Ok(())
     }
@@ -163,8 +173,8 @@ impl<'a, B: KvBackend> BulkLoader<'a, B> {
             return Ok(None);
         }
         let chunk = std::mem::take(&mut self.chunk);
-        let backend = self.store.backend();
-        let snapshot = self.store.snapshot()?;
+        let backend = self.backend;
+        let snapshot = self.snapshot()?;
         let first_new = self.writer.ids.next();
         let mut quads = Vec::with_capacity(chunk.len());
         let mut graphs = HashSet::new();
@@ -380,8 +390,11 @@ where
 }
 
 /// Recomputes the quad count and the per-predicate counts from one scan of GSPO.
-pub(crate) fn recount<B: KvBackend>(backend: &B, store: &Store<B>) -> Result<(), StorageError> {
-    let snapshot = store.snapshot()?;
+pub(crate) fn recount<B: KvBackend>(
+    backend: &B,
+    dictionary: &Dictionary,
+) -> Result<(), StorageError> {
+    let snapshot: super::Snapshot<'_, B> = super::Snapshot::new(backend.snapshot()?, dictionary);
     let kv = snapshot.kv();
     let mut total = 0_u64;
     let mut per_predicate = FxHashMap::<TermId, u64>::default();

@@ -22,7 +22,7 @@ impl<B: KvBackend> Store<B> {
     /// Fails if the backend fails.
     pub fn recount(&self) -> Result<(), StorageError> {
         let _writer = self.lock_writer();
-        crate::storage::recount(self.backend(), self)
+        crate::storage::recount(self.backend(), self.dictionary())
     }
 
     /// Removes dictionary entries that no quad and no named graph uses any more; returns how many.

@@ -170,7 +170,12 @@ impl<B: KvBackend> Store<B> {
     /// Fails if the backend cannot be read.
     pub fn bulk_loader(&self) -> Result<BulkLoader<'_, B>, StorageError> {
         let merge_existing = !self.snapshot()?.is_empty()?;
-        Ok(BulkLoader::new(self, self.lock_writer(), merge_existing))
+        Ok(BulkLoader::new(
+            &self.backend,
+            &self.dictionary,
+            self.lock_writer(),
+            merge_existing,
+        ))
     }
 
     /// Inserts a quad; returns whether it was new.
