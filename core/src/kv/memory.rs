@@ -72,6 +72,9 @@ impl KvBackend for MemoryBackend {
         // or none of it.
         let _writer = self.lock_writer();
         let mut tables = self.read();
+        // Index values are a flags byte or nothing: share one allocation per distinct short
+        // value instead of one per entry (a materialization writes millions of them).
+        let mut short_values: Vec<Arc<[u8]>> = Vec::new();
         for op in batch.into_ops() {
             match op {
                 WriteOp::Put {
@@ -79,7 +82,19 @@ impl KvBackend for MemoryBackend {
                     key,
                     value,
                 } => {
-                    tables[keyspace.index()].insert(key.into(), value.into());
+                    let value: Arc<[u8]> = if value.len() <= 1 {
+                        match short_values.iter().find(|v| v[..] == value[..]) {
+                            Some(shared) => Arc::clone(shared),
+                            None => {
+                                let shared: Arc<[u8]> = value.into();
+                                short_values.push(Arc::clone(&shared));
+                                shared
+                            }
+                        }
+                    } else {
+                        value.into()
+                    };
+                    tables[keyspace.index()].insert(key.into(), value);
                 }
                 WriteOp::Delete { keyspace, key } => {
                     tables[keyspace.index()].remove(key.as_slice());
