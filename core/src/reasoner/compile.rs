@@ -223,6 +223,9 @@ pub(crate) fn compile(
     for rule in user_rules {
         builder.add(rule)?;
     }
+    if profile == Profile::Rdfs {
+        container_axioms(&mut builder, facts, decode)?;
+    }
     let same_as = builder.id(&owl("sameAs"))?;
     if profile == Profile::Owl2Rl {
         specialise_owl2rl(&mut builder, facts, decode)?;
@@ -248,6 +251,55 @@ pub(crate) fn compile(
         signature: builder.signature,
         schema,
     })
+}
+
+/// The RDFS axiomatic triples of the container membership properties `rdf:_n` the data uses
+/// (there are infinitely many; the others are left out).
+fn container_axioms(
+    builder: &mut Builder<'_, '_>,
+    facts: &dyn Facts,
+    decode: &Decode<'_>,
+) -> Result<(), ReasonerError> {
+    let rdfs = |name: &str| {
+        Term::NamedNode(oxrdf::NamedNode::new_unchecked(format!(
+            "http://www.w3.org/2000/01/rdf-schema#{name}"
+        )))
+    };
+    let (Some(ty), Some(membership), Some(domain), Some(range), Some(resource)) = (
+        builder.id(&node(rdf::TYPE))?,
+        builder.id(&rdfs("ContainerMembershipProperty"))?,
+        builder.id(&rdfs("domain"))?,
+        builder.id(&rdfs("range"))?,
+        builder.id(&rdfs("Resource"))?,
+    ) else {
+        return Ok(());
+    };
+    for predicate in facts.predicates()? {
+        let Term::NamedNode(iri) = decode(predicate)? else {
+            continue;
+        };
+        let is_member = iri
+            .as_str()
+            .strip_prefix("http://www.w3.org/1999/02/22-rdf-syntax-ns#_")
+            .is_some_and(|n| {
+                !n.is_empty() && !n.starts_with('0') && n.bytes().all(|b| b.is_ascii_digit())
+            });
+        if is_member {
+            let p = c(predicate);
+            let heads = vec![
+                [p, c(ty), c(membership)],
+                [p, c(domain), c(resource)],
+                [p, c(range), c(resource)],
+            ];
+            builder.specialised(CompiledRule::new(
+                "rdfs-axioms".into(),
+                Vec::new(),
+                heads,
+                0,
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// The members of the RDF list starting at `head`, or `None` for a malformed or cyclic list.

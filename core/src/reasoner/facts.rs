@@ -5,6 +5,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::ReasonerError;
 use crate::encoding::{EncodedQuad, TermId};
+use crate::kv::{KeyRange, Keyspace, KvCursor, KvSnapshot};
 use crate::storage::{GraphScope, QuadPattern, QuadRead};
 
 /// A triple of ids: subject, predicate, object.
@@ -24,6 +25,9 @@ pub(crate) trait Facts {
 
     /// Whether `triple` is a fact.
     fn contains(&self, triple: &Triple) -> Result<bool, ReasonerError>;
+
+    /// The predicates facts use (a superset is fine).
+    fn predicates(&self) -> Result<Vec<TermId>, ReasonerError>;
 }
 
 /// An in-memory set of facts with hash indexes for every pattern shape.
@@ -143,6 +147,10 @@ impl Facts for FactSet {
     fn contains(&self, triple: &Triple) -> Result<bool, ReasonerError> {
         Ok(self.all.contains(triple))
     }
+
+    fn predicates(&self) -> Result<Vec<TermId>, ReasonerError> {
+        Ok(self.p.keys().copied().collect())
+    }
 }
 
 /// The default graph of a store view (snapshot or transaction), read through its sorted indexes.
@@ -176,6 +184,22 @@ impl<R: QuadRead> Facts for StoreFacts<'_, R> {
         let quad = EncodedQuad::new(*s, *p, *o, TermId::DEFAULT_GRAPH);
         Ok(self.reader.quad_flags(&quad)?.is_some())
     }
+
+    fn predicates(&self) -> Result<Vec<TermId>, ReasonerError> {
+        // The maintained per-predicate counts name every predicate of every graph.
+        let mut cursor = self.reader.kv().cursor(Keyspace::Stats, KeyRange::all())?;
+        let mut out = Vec::new();
+        while let Some(key) = cursor.key() {
+            if let Some(id) = <[u8; 8]>::try_from(key)
+                .ok()
+                .and_then(TermId::from_be_bytes)
+            {
+                out.push(id);
+            }
+            cursor.advance()?;
+        }
+        Ok(out)
+    }
 }
 
 /// `base` with `removed` taken out and `added` laid over it.
@@ -205,6 +229,14 @@ impl Facts for Layered<'_> {
             return Ok(false);
         }
         self.added.scan(pattern, f)
+    }
+
+    fn predicates(&self) -> Result<Vec<TermId>, ReasonerError> {
+        let mut out = self.base.predicates()?;
+        out.extend(self.added.predicates()?);
+        out.sort_unstable();
+        out.dedup();
+        Ok(out)
     }
 
     fn contains(&self, triple: &Triple) -> Result<bool, ReasonerError> {

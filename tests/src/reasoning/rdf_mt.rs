@@ -66,9 +66,6 @@ const FLOAT_VALUE_EQUALITY: &str = "needs xsd:float recognized, which Trine's rd
      and D-entailment by value: the two literals have different lexical forms but round to the \
      same xsd:float, so the premise entails the conclusion; Trine compares literals as terms \
      (its reasoner has no `dt-eq`, whose triples have a literal subject)";
-const CONTAINER_AXIOM: &str = "needs the RDFS axiomatic triple `rdf:_1 rdf:type rdfs:ContainerMembershipProperty` (and, by \
-     `rdfs12`, `rdf:_1 rdfs:subPropertyOf rdfs:member`); Trine materializes none of the axioms of \
-     the container membership properties `rdf:_n`, not even for one the premise uses";
 
 /// Tests not run as passing, each with the reason: they need what Trine does not do. They are
 /// still run, and one that passes is reported as a stale skip.
@@ -114,9 +111,6 @@ pub const SKIPS: &[(&str, &str)] = &[
         "needs `rdfD1`: a blank node standing for the literal `\"42\"^^xsd:integer`, typed \
          `xsd:integer`; Trine does not allocate a blank node for every literal",
     ),
-    ("rdfms-seq-representation-test002", CONTAINER_AXIOM),
-    ("rdfms-seq-representation-test003", CONTAINER_AXIOM),
-    ("rdfms-seq-representation-test004", CONTAINER_AXIOM),
 ];
 
 /// Negative tests whose configuration is weaker than Trine's (a regime weaker than RDFS, or a

@@ -46,5 +46,5 @@ fn rdf_mt_rdfs_entailment() {
     );
     assert!(report.failed.is_empty(), "{report}");
     assert!(report.stale_skips.is_empty(), "{report}");
-    assert_eq!(report.passed.len(), 33, "{report}");
+    assert_eq!(report.passed.len(), 36, "{report}");
 }
