@@ -207,7 +207,7 @@ impl Database {
         Ok(execution.explain()?.to_text())
     }
 
-    fn check_writable(&self) -> Result<(), HostError> {
+    pub(crate) fn check_writable(&self) -> Result<(), HostError> {
         if self.config.read_only {
             Err(HostError::ReadOnly)
         } else {

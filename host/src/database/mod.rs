@@ -2,6 +2,7 @@
 //! [`Config`](crate::Config) applied, and what it reports about itself.
 
 mod facade;
+mod graph_store;
 mod local_files;
 mod location;
 mod query;
@@ -9,6 +10,7 @@ mod report;
 mod update;
 
 pub use facade::Database;
+pub use graph_store::{GraphDocument, GraphTarget, WriteMode};
 pub use local_files::{LocalFileLoader, format_of_path};
 pub use location::Location;
 pub use query::{OutputFormat, OutputFormats, Query, QueryForm};

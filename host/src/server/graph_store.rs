@@ -19,59 +19,21 @@
 //! and are refused on a read-only server, as `/update` is. Reads stream (see `graph_read`).
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{Instant, SystemTime, UNIX_EPOCH};
+use std::time::Instant;
 
 use axum::extract::Request;
 use axum::http::{HeaderValue, Method, StatusCode, header, request::Parts};
 use axum::response::{IntoResponse, Response};
-use trine_core::io::{LoadError, RdfParser};
-use trine_core::oxrdf::{GraphName, GraphNameRef, NamedNode, NamedNodeRef};
-use trine_core::storage::QuadRead;
+use trine_core::oxrdf::NamedNode;
 
 use super::App;
 use super::protocol::{header_str, read_body};
 use super::respond::error_response;
 use super::upload::{Document, documents};
-use crate::{Database, HostError};
+use crate::HostError;
 
-/// What a request is about.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum Target {
-    /// `/store` alone: every graph.
-    Dataset,
-    /// `?default`.
-    Default,
-    /// `?graph=<IRI>` or a path under `/store/`.
-    Named(NamedNode),
-}
-
-impl Target {
-    pub(crate) fn graph_name(&self) -> Option<GraphNameRef<'_>> {
-        match self {
-            Self::Dataset => None,
-            Self::Default => Some(GraphNameRef::DefaultGraph),
-            Self::Named(node) => Some(node.into()),
-        }
-    }
-
-    pub(crate) fn label(&self) -> String {
-        match self {
-            Self::Dataset => "dataset".into(),
-            Self::Default => "default".into(),
-            Self::Named(node) => node.to_string(),
-        }
-    }
-}
-
-/// How a write treats what the target held.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Mode {
-    /// PUT: the body becomes the content.
-    Replace,
-    /// POST: the body is added.
-    Merge,
-}
+pub(crate) use crate::database::GraphTarget as Target;
+use crate::database::{GraphDocument, WriteMode as Mode};
 
 /// The handler of `/store` and every path below it.
 pub(crate) async fn graph_store(app: Arc<App>, request: Request) -> Response {
@@ -111,9 +73,6 @@ async fn handle(app: &Arc<App>, request: Request) -> Result<Response, HostError>
         }
     };
     super::guard::authorize_write(&app.config, &parts.headers)?;
-    if app.db.config().read_only {
-        return Err(HostError::ReadOnly);
-    }
     let db = Arc::clone(&app.db);
     let Some(mode) = mode else {
         if target == Target::Dataset {
@@ -122,7 +81,7 @@ async fn handle(app: &Arc<App>, request: Request) -> Result<Response, HostError>
                     .into(),
             ));
         }
-        let existed = blocking(move || delete(&db, &target)).await?;
+        let existed = blocking(move || db.graph_store_delete(&target)).await?;
         return if existed {
             Ok(StatusCode::NO_CONTENT.into_response())
         } else {
@@ -139,7 +98,7 @@ async fn handle(app: &Arc<App>, request: Request) -> Result<Response, HostError>
                 HostError::BadRequest("a Host header is needed to name a new graph".into())
             })?;
             let (location, quads) =
-                blocking(move || create(&db, &host, &bytes, &documents)).await?;
+                blocking(move || db.graph_store_create(&host, &slices(&bytes, &documents))).await?;
             app.metrics.observe_graph_store_quads(quads);
             let mut response = StatusCode::CREATED.into_response();
             if let Ok(value) = HeaderValue::from_str(&location) {
@@ -161,8 +120,10 @@ async fn handle(app: &Arc<App>, request: Request) -> Result<Response, HostError>
         Target::Named(node) => Some(node.as_str().to_owned()),
         _ => request_host(&parts).map(|host| format!("http://{host}/store")),
     };
-    let (created, quads) =
-        blocking(move || write(&db, mode, &target, base.as_deref(), &bytes, &documents)).await?;
+    let (created, quads) = blocking(move || {
+        db.graph_store_write(mode, &target, base.as_deref(), &slices(&bytes, &documents))
+    })
+    .await?;
     app.metrics.observe_graph_store_quads(quads);
     Ok(if created {
         StatusCode::CREATED
@@ -230,119 +191,15 @@ fn request_host(parts: &Parts) -> Option<String> {
     valid.then(|| host.to_owned())
 }
 
-/// DELETE: drops a named graph or empties the default graph; returns whether it existed.
-fn delete(db: &Database, target: &Target) -> Result<bool, HostError> {
-    let _span = tracing::info_span!("graph_store_delete", target = %target.label()).entered();
-    db.store().transact(|transaction| match target {
-        Target::Named(node) => Ok(transaction.drop_named_graph(node.into())?),
-        _ => {
-            transaction.clear_graph(GraphNameRef::DefaultGraph)?;
-            Ok(true)
-        }
-    })
-}
-
-/// PUT and POST on a graph or the dataset, in one transaction; returns whether a graph was
-/// created and how many quads were read.
-fn write(
-    db: &Database,
-    mode: Mode,
-    target: &Target,
-    base: Option<&str>,
-    bytes: &[u8],
-    documents: &[Document],
-) -> Result<(bool, u64), HostError> {
-    let _span =
-        tracing::info_span!("graph_store_write", mode = ?mode, target = %target.label()).entered();
-    let started = Instant::now();
-    let (created, quads) = db.store().transact(|transaction| {
-        let existed = match target.graph_name() {
-            Some(graph) => transaction.contains_named_graph(graph)?,
-            None => true,
-        };
-        if mode == Mode::Replace {
-            match target {
-                Target::Dataset => transaction.clear()?,
-                Target::Default => {
-                    transaction.clear_graph(GraphNameRef::DefaultGraph)?;
-                }
-                Target::Named(node) => {
-                    transaction.clear_graph(node.into())?;
-                }
-            }
-        }
-        if let Target::Named(node) = target {
-            transaction.create_named_graph(node.into())?;
-        }
-        let mut quads = 0_u64;
-        for document in documents {
-            let body = bytes.get(document.body.clone()).unwrap_or_default();
-            let graph = match target {
-                Target::Dataset => None,
-                Target::Default => Some(GraphName::DefaultGraph),
-                Target::Named(node) => Some(GraphName::NamedNode(node.clone())),
-            };
-            let mut parser = RdfParser::from_format(document.format).rename_blank_nodes();
-            if let Some(base) = base {
-                parser = parser
-                    .with_base_iri(base)
-                    .map_err(|e| LoadError::InvalidBaseIri(e.to_string()))?;
-            }
-            if let Some(graph) = &graph {
-                parser = parser.with_default_graph(graph.clone());
-            }
-            for quad in parser.for_reader(body) {
-                let quad = quad.map_err(LoadError::from)?;
-                if graph.as_ref().is_some_and(|g| *g != quad.graph_name) {
-                    return Err(HostError::BadRequest(
-                        "the body has quads in other named graphs than the target graph".into(),
-                    ));
-                }
-                transaction.insert(quad.as_ref())?;
-                quads += 1;
-            }
-        }
-        Ok::<_, HostError>((!existed, quads))
-    })?;
-    tracing::debug!(
-        quads,
-        elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
-        "graph store write applied"
-    );
-    Ok((created, quads))
-}
-
-/// POST to `/store` with a graph syntax: the body goes into a new graph named under
-/// `http://<host>/store/`; returns its IRI and the quads read.
-fn create(
-    db: &Database,
-    host: &str,
-    bytes: &[u8],
-    documents: &[Document],
-) -> Result<(String, u64), HostError> {
-    static SEQUENCE: AtomicU64 = AtomicU64::new(0);
-    for _ in 0..16 {
-        let nanos = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map_or(0, |d| d.as_nanos());
-        let sequence = SEQUENCE.fetch_add(1, Ordering::Relaxed);
-        let iri = format!("http://{host}/store/graph-{nanos:x}-{sequence:x}");
-        let node = NamedNode::new(iri.as_str())
-            .map_err(|e| HostError::BadRequest(format!("cannot name a graph {iri:?}: {e}")))?;
-        let exists = db
-            .store()
-            .snapshot()?
-            .contains_named_graph(NamedNodeRef::from(&node).into())?;
-        if exists {
-            continue;
-        }
-        let target = Target::Named(node);
-        // Another request could create the same IRI in between only with the same nanosecond
-        // and sequence number, which the atomic counter rules out within this process.
-        let (_, quads) = write(db, Mode::Merge, &target, Some(&iri), bytes, documents)?;
-        return Ok((iri, quads));
-    }
-    Err(HostError::Internal("no fresh graph name found".into()))
+/// The body's documents as slices of it.
+fn slices<'a>(bytes: &'a [u8], documents: &[Document]) -> Vec<GraphDocument<'a>> {
+    documents
+        .iter()
+        .map(|document| GraphDocument {
+            format: document.format,
+            body: bytes.get(document.body.clone()).unwrap_or_default(),
+        })
+        .collect()
 }
 
 #[cfg(test)]

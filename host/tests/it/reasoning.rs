@@ -155,6 +155,17 @@ fn server_keeps_the_closure_on_every_update() {
         "the deletion retracts the inferred type"
     );
 
+    // Graph Store writes pass the same door.
+    let response = server.post_with(
+        "/store?default",
+        &[("Content-Type", "application/n-triples")],
+        b"<http://example.com/felix> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <http://example.com/Cat> .\n",
+    );
+    assert_eq!(response.status, 204, "{}", response.body);
+    assert!(ask(
+        &server,
+        "ASK { <http://example.com/felix> a <http://example.com/Animal> }"
+    ));
     let health = server.get("/health", &[]).json();
     assert_eq!(health["reasoning"]["profile"], "owl2rl", "{health}");
     assert_eq!(health["status"], "healthy");
