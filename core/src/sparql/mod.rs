@@ -120,6 +120,19 @@ impl QueryOptions {
     }
 }
 
+/// The four query forms.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum QueryKind {
+    /// `SELECT`: solutions.
+    Select,
+    /// `ASK`: a boolean.
+    Ask,
+    /// `CONSTRUCT`: a graph.
+    Construct,
+    /// `DESCRIBE`: a graph.
+    Describe,
+}
+
 /// A parsed query, ready to run many times.
 #[derive(Debug, Clone)]
 pub struct PreparedQuery {
@@ -181,6 +194,38 @@ impl PreparedQuery {
             query: parsed,
             all_named_when_unlisted: false,
         })
+    }
+
+    /// The query's form.
+    pub fn kind(&self) -> QueryKind {
+        match &self.query {
+            Query::Select { .. } => QueryKind::Select,
+            Query::Ask { .. } => QueryKind::Ask,
+            Query::Construct { .. } => QueryKind::Construct,
+            Query::Describe { .. } => QueryKind::Describe,
+        }
+    }
+
+    /// The query with its dataset (`FROM`, `FROM NAMED`) replaced: the default graph is the
+    /// merge of `default_graphs` and the named graphs are exactly `named_graphs`, as the SPARQL
+    /// protocol's `default-graph-uri` and `named-graph-uri` parameters say.
+    #[must_use]
+    pub fn with_dataset(
+        mut self,
+        default_graphs: Vec<NamedNode>,
+        named_graphs: Vec<NamedNode>,
+    ) -> Self {
+        let dataset = spargebra::algebra::QueryDataset {
+            default: default_graphs,
+            named: Some(named_graphs),
+        };
+        match &mut self.query {
+            Query::Select { dataset: d, .. }
+            | Query::Construct { dataset: d, .. }
+            | Query::Describe { dataset: d, .. }
+            | Query::Ask { dataset: d, .. } => *d = Some(dataset),
+        }
+        self
     }
 
     /// A SELECT of every in-scope variable of `pattern`: what a [`ServiceHandler`] that answers

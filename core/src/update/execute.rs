@@ -116,6 +116,31 @@ impl PreparedUpdate {
         Ok(Self { update: parsed })
     }
 
+    /// The request with `USING` graphs for every `DELETE`/`INSERT … WHERE` operation, as the
+    /// SPARQL protocol's `using-graph-uri` and `using-named-graph-uri` parameters say; `None`
+    /// when an operation has `USING`, `USING NAMED` or `WITH` of its own (which the protocol
+    /// makes a client error).
+    #[must_use]
+    pub fn with_using(
+        mut self,
+        default_graphs: Vec<oxrdf::NamedNode>,
+        named_graphs: Vec<oxrdf::NamedNode>,
+    ) -> Option<Self> {
+        let dataset = spargebra::algebra::QueryDataset {
+            default: default_graphs,
+            named: Some(named_graphs),
+        };
+        for operation in &mut self.update.operations {
+            if let GraphUpdateOperation::DeleteInsert { using, .. } = operation {
+                if using.is_some() {
+                    return None;
+                }
+                *using = Some(dataset.clone());
+            }
+        }
+        Some(self)
+    }
+
     /// Number of operations, after `ADD`, `MOVE` and `COPY` are rewritten into the operations the
     /// standard defines them by.
     pub fn len(&self) -> usize {

@@ -3,7 +3,7 @@
 
 use trine_core::io::RdfFormat;
 use trine_core::oxrdf::NamedNode;
-use trine_core::sparql::{PreparedQuery, QueryResultsFormat};
+use trine_core::sparql::{PreparedQuery, QueryKind, QueryResultsFormat};
 
 use crate::HostError;
 
@@ -71,41 +71,18 @@ impl Query {
         default_graphs: &[String],
         named_graphs: &[String],
     ) -> Result<Self, HostError> {
-        // Core's parser first: its errors (with positions and its extra lexical checks) are the
-        // ones clients see.
-        let prepared = PreparedQuery::parse(text, base_iri)?;
-        let mut parser = spargebra::SparqlParser::new();
-        if let Some(base) = base_iri {
-            parser = parser
-                .with_base_iri(base)
-                .map_err(|e| trine_core::sparql::QueryError::Syntax(e.to_string()))?;
-        }
-        let mut parsed = parser
-            .parse_query(text)
-            .map_err(|e| trine_core::sparql::QueryError::Syntax(e.to_string()))?;
-        let form = match &parsed {
-            spargebra::Query::Select { .. } => QueryForm::Select,
-            spargebra::Query::Ask { .. } => QueryForm::Ask,
-            spargebra::Query::Construct { .. } => QueryForm::Construct,
-            spargebra::Query::Describe { .. } => QueryForm::Describe,
+        // One parse, by core (its errors carry positions and its extra lexical checks); the
+        // protocol's graphs replace the dataset on the parsed query.
+        let mut prepared = PreparedQuery::parse(text, base_iri)?;
+        let form = match prepared.kind() {
+            QueryKind::Select => QueryForm::Select,
+            QueryKind::Ask => QueryForm::Ask,
+            QueryKind::Construct => QueryForm::Construct,
+            QueryKind::Describe => QueryForm::Describe,
         };
-        if default_graphs.is_empty() && named_graphs.is_empty() {
-            return Ok(Self {
-                prepared,
-                form,
-                explicit_only: false,
-            });
+        if !default_graphs.is_empty() || !named_graphs.is_empty() {
+            prepared = prepared.with_dataset(iris(default_graphs)?, iris(named_graphs)?);
         }
-        let dataset = protocol_dataset(default_graphs, named_graphs)?;
-        match &mut parsed {
-            spargebra::Query::Select { dataset: d, .. }
-            | spargebra::Query::Ask { dataset: d, .. }
-            | spargebra::Query::Construct { dataset: d, .. }
-            | spargebra::Query::Describe { dataset: d, .. } => *d = Some(dataset),
-        }
-        // Core's prepared queries take text only, so the query with its new dataset goes back
-        // through text; spargebra writes its algebra as equivalent SPARQL.
-        let prepared = PreparedQuery::parse(&parsed.to_string(), None)?;
         Ok(Self {
             prepared,
             form,
@@ -136,26 +113,19 @@ impl Query {
     }
 }
 
-/// The dataset the protocol's graph parameters describe: the default graph is the merge of
-/// `default_graphs`, the named graphs are exactly `named_graphs`.
-pub(crate) fn protocol_dataset(
-    default_graphs: &[String],
-    named_graphs: &[String],
-) -> Result<spargebra::algebra::QueryDataset, HostError> {
-    let iris = |names: &[String]| -> Result<Vec<NamedNode>, HostError> {
-        names
-            .iter()
-            .map(|name| {
-                NamedNode::new(name.as_str()).map_err(|e| {
-                    HostError::BadRequest(format!("graph name {name:?} is not an IRI: {e}"))
-                })
+/// The graph names the protocol's parameters give, as IRIs.
+///
+/// # Errors
+/// [`HostError::BadRequest`] for a name that is not an IRI.
+pub(crate) fn iris(names: &[String]) -> Result<Vec<NamedNode>, HostError> {
+    names
+        .iter()
+        .map(|name| {
+            NamedNode::new(name.as_str()).map_err(|e| {
+                HostError::BadRequest(format!("graph name {name:?} is not an IRI: {e}"))
             })
-            .collect()
-    };
-    Ok(spargebra::algebra::QueryDataset {
-        default: iris(default_graphs)?,
-        named: Some(iris(named_graphs)?),
-    })
+        })
+        .collect()
 }
 
 /// The formats a caller accepts: one for solutions and booleans, one for graphs. `None` means no

@@ -1,8 +1,8 @@
 //! Update requests with the protocol's `using-graph-uri` and `using-named-graph-uri`.
 
-use trine_core::update::{PreparedUpdate, UpdateError};
+use trine_core::update::PreparedUpdate;
 
-use super::query::protocol_dataset;
+use super::query::iris;
 use crate::HostError;
 
 /// Parses `text` and, when either list is not empty, gives every `DELETE`/`INSERT … WHERE`
@@ -23,31 +23,15 @@ pub fn prepare_update(
     if using_graphs.is_empty() && using_named_graphs.is_empty() {
         return Ok(prepared);
     }
-    let dataset = protocol_dataset(using_graphs, using_named_graphs)?;
-    let mut parser = spargebra::SparqlParser::new();
-    if let Some(base) = base_iri {
-        parser = parser
-            .with_base_iri(base)
-            .map_err(|e| UpdateError::Syntax(e.to_string()))?;
-    }
-    let mut parsed = parser
-        .parse_update(text)
-        .map_err(|e| UpdateError::Syntax(e.to_string()))?;
-    for operation in &mut parsed.operations {
-        if let spargebra::GraphUpdateOperation::DeleteInsert { using, .. } = operation {
-            if using.is_some() {
-                return Err(HostError::BadRequest(
-                    "using-graph-uri and using-named-graph-uri cannot be combined with USING, \
-                     USING NAMED or WITH in the request"
-                        .into(),
-                ));
-            }
-            *using = Some(dataset.clone());
-        }
-    }
-    // As for queries, the rewritten request goes back through text (spargebra writes its
-    // algebra as equivalent SPARQL).
-    Ok(PreparedUpdate::parse(&parsed.to_string(), None)?)
+    prepared
+        .with_using(iris(using_graphs)?, iris(using_named_graphs)?)
+        .ok_or_else(|| {
+            HostError::BadRequest(
+                "using-graph-uri and using-named-graph-uri cannot be combined with USING, \
+                 USING NAMED or WITH in the request"
+                    .into(),
+            )
+        })
 }
 
 #[cfg(test)]
