@@ -73,6 +73,15 @@ const QUERIES: &[(&str, usize)] = &[
         "CONSTRUCT { ?y <http://example.com/knownBy> ?x } WHERE { ?x <http://example.com/knows> ?y }",
         4,
     ),
+    // Casts to xsd:string give the canonical XPath form; STR keeps the lexical form.
+    (
+        "PREFIX xsd: <http://www.w3.org/2001/XMLSchema#> ASK { FILTER(\
+         xsd:string(\"1000000\"^^xsd:float) = \"1.0E6\" && \
+         xsd:string(\"0.0000001\"^^xsd:double) = \"1.0E-7\" && \
+         xsd:string(\"2009-12-31T24:00:00-00:00\"^^xsd:dateTime) = \"2010-01-01T00:00:00Z\" && \
+         STR(\"1000000\"^^xsd:float) = \"1000000\") }",
+        1,
+    ),
 ];
 
 fn queries<B: KvBackend>(h: &Harness<'_, B>) -> CaseResult {

@@ -518,15 +518,22 @@ fn cast(term: &Term, target: CastTarget) -> Option<Term> {
         .and_then(|_| Boolean::from_str(value).ok())
         .map(bool::from);
     Some(match target {
-        // Numbers and booleans take their canonical form ("1.0"^^xsd:decimal gives "1"); other
-        // values keep their lexical form ("+33.3300" stays as written).
+        // Numbers, booleans and date-times take their canonical XPath form ("1.0"^^xsd:decimal
+        // gives "1", "1000000"^^xsd:float "1.0E6"); other values keep their lexical form.
         CastTarget::String => Literal::new_simple_literal(match (number, from_bool) {
+            (Some(Numeric::Float(v)), _) => xpath_float_string(f32::from(v)),
+            (Some(Numeric::Double(v)), _) => xpath_float_string(f64::from(v)),
             (Some(n), _) => match numeric_term(n) {
                 Term::Literal(canonical) => canonical.value().to_owned(),
                 _ => value.to_owned(),
             },
             (None, Some(b)) => b.to_string(),
-            (None, None) => value.to_owned(),
+            (None, None) => match datatype {
+                Some(d) if d == xsd::DATE_TIME => {
+                    DateTime::from_str(value).map_or_else(|_| value.to_owned(), |v| v.to_string())
+                }
+                _ => value.to_owned(),
+            },
         })
         .into(),
         CastTarget::Boolean => Literal::from(match (number, from_bool) {
@@ -587,4 +594,63 @@ fn cast(term: &Term, target: CastTarget) -> Option<Term> {
             }
         }
     })
+}
+
+/// The XPath canonical string of a float or double: decimal notation between 1e-6 and 1e6
+/// (`"1.5"`, `"100"`), scientific notation with a one-digit mantissa outside (`"1.0E6"`,
+/// `"1.0E-7"`), and `"NaN"`, `"INF"`, `"-INF"`, `"0"`, `"-0"`.
+fn xpath_float_string<F>(value: F) -> String
+where
+    F: Copy + Into<f64> + std::fmt::Display + std::fmt::UpperExp,
+{
+    let wide: f64 = value.into();
+    if wide.is_nan() {
+        return "NaN".into();
+    }
+    if wide.is_infinite() {
+        return if wide > 0.0 { "INF" } else { "-INF" }.into();
+    }
+    if wide == 0.0 {
+        return if wide.is_sign_negative() { "-0" } else { "0" }.into();
+    }
+    if (1e-6..1e6).contains(&wide.abs()) {
+        return value.to_string();
+    }
+    let scientific = format!("{value:E}");
+    match scientific.split_once('E') {
+        Some((mantissa, exponent)) if !mantissa.contains('.') => {
+            format!("{mantissa}.0E{exponent}")
+        }
+        _ => scientific,
+    }
+}
+
+#[cfg(test)]
+mod cast_tests {
+    use super::*;
+
+    #[test]
+    fn strings_of_floats_and_date_times_are_canonical() {
+        let cast_string = |lexical: &str, datatype| {
+            let term = Term::Literal(Literal::new_typed_literal(lexical, datatype));
+            match cast(&term, CastTarget::String) {
+                Some(Term::Literal(literal)) => literal.value().to_owned(),
+                other => panic!("{other:?}"),
+            }
+        };
+        assert_eq!(cast_string("1000000", xsd::FLOAT), "1.0E6");
+        assert_eq!(cast_string("0.0000001", xsd::DOUBLE), "1.0E-7");
+        assert_eq!(cast_string("1.5", xsd::DOUBLE), "1.5");
+        assert_eq!(cast_string("100", xsd::FLOAT), "100");
+        assert_eq!(cast_string("-0", xsd::DOUBLE), "-0");
+        assert_eq!(cast_string("INF", xsd::DOUBLE), "INF");
+        assert_eq!(cast_string("1.25e10", xsd::DOUBLE), "1.25E10");
+        assert_eq!(cast_string("+33.3300", xsd::DECIMAL), "33.33");
+        assert_eq!(
+            cast_string("2009-12-31T24:00:00-00:00", xsd::DATE_TIME),
+            "2010-01-01T00:00:00Z"
+        );
+        // STR keeps the lexical form; only the cast is canonical.
+        assert_eq!(cast_string("text", xsd::STRING), "text");
+    }
 }
