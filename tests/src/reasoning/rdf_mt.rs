@@ -32,7 +32,7 @@ use std::fmt;
 use std::path::Path;
 
 use oxrdf::vocab::{rdf, rdfs, xsd};
-use oxrdf::{Graph, GraphNameRef, NamedNodeRef, NamedOrBlankNodeRef, QuadRef, Term, TermRef};
+use oxrdf::{Graph, GraphNameRef, NamedNodeRef, NamedOrBlankNode, QuadRef, Term, TermRef};
 use oxrdfio::{RdfFormat, RdfParser};
 use trine_core::Store;
 use trine_core::kv::MemoryBackend;
@@ -318,26 +318,13 @@ fn read_case(manifest: &Manifest, entry: &TestEntry) -> Result<Case, String> {
 
 /// The IRIs of the RDF list starting at `head`.
 fn iri_list(graph: &Graph, head: TermRef<'_>) -> Result<Vec<String>, String> {
-    let mut members = Vec::new();
-    let mut node = head;
-    loop {
-        let cell: NamedOrBlankNodeRef<'_> = match node {
-            TermRef::NamedNode(n) if n == rdf::NIL => return Ok(members),
-            TermRef::NamedNode(n) => n.into(),
-            TermRef::BlankNode(b) => b.into(),
-            TermRef::Literal(l) => return Err(format!("list cell {l} is a literal")),
-        };
-        match graph.object_for_subject_predicate(cell, rdf::FIRST) {
-            Some(TermRef::NamedNode(member)) => members.push(member.as_str().to_owned()),
-            other => return Err(format!("list member {other:?} is not an IRI")),
-        }
-        node = graph
-            .object_for_subject_predicate(cell, rdf::REST)
-            .ok_or_else(|| format!("list cell {cell} has no rdf:rest"))?;
-        if members.len() > graph.len() {
-            return Err("the datatype list loops".into());
-        }
-    }
+    crate::w3c::manifest::read_list(graph, head)?
+        .into_iter()
+        .map(|member| match member {
+            NamedOrBlankNode::NamedNode(iri) => Ok(iri.into_string()),
+            NamedOrBlankNode::BlankNode(node) => Err(format!("list member {node} is not an IRI")),
+        })
+        .collect()
 }
 
 /// The datatypes the `rdfs` profile recognizes: those it states `rdf:type rdfs:Datatype` of on an

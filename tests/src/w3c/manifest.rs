@@ -385,7 +385,7 @@ fn manifest_node(graph: &Graph, iri: &str) -> Result<NamedOrBlankNode, String> {
 }
 
 /// The members of the RDF list starting at `head`, checking it is well formed and acyclic.
-fn read_list(graph: &Graph, head: TermRef<'_>) -> Result<Vec<NamedOrBlankNode>, String> {
+pub(crate) fn read_list(graph: &Graph, head: TermRef<'_>) -> Result<Vec<NamedOrBlankNode>, String> {
     let mut members = Vec::new();
     let mut seen = HashSet::new();
     let mut node = head;
