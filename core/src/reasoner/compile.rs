@@ -2,8 +2,9 @@
 //!
 //! The fixed tables are compiled once per run by interning their constants. Rules over RDF lists
 //! and cardinalities are specialised against the data: one rule per `owl:intersectionOf`,
-//! `owl:propertyChainAxiom`, `owl:hasKey`, … found, with the list's members as constants. A
-//! change to that schema vocabulary ([`is_schema_structure`]) therefore recompiles the program.
+//! `owl:propertyChainAxiom`, `owl:hasKey`, … found, with the list's members as constants. Lists
+//! and cardinalities are schema facts (see [`SchemaVocabulary`]), so a change to them compiles
+//! the program again.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -33,8 +34,6 @@ pub(crate) struct Program {
     /// `owl:sameAs`, whose reflexive triples are dropped unless `eq-ref` is on.
     pub(crate) same_as: Option<TermId>,
     pub(crate) reflexive_same_as: bool,
-    /// Names of the rules compiled against the data, to notice a schema change.
-    signature: Vec<(Arc<str>, usize)>,
     /// Which atoms and facts are schema.
     pub(crate) schema: SchemaVocabulary,
 }
@@ -70,9 +69,17 @@ impl Program {
         self.reflexive_same_as || Some(*p) != self.same_as || s != o
     }
 
-    /// Whether two programs hold the same data-specialised rules.
-    pub(crate) fn same_schema(&self, other: &Self) -> bool {
-        self.signature == other.signature
+    /// Whether two programs hold the same rules (by name and shape): the compiled tables are
+    /// fixed, so a difference is in the rules compiled from the data's lists, cardinalities and
+    /// literals.
+    pub(crate) fn same_rules(&self, other: &Self) -> bool {
+        let shape = |rule: &CompiledRule| (rule.name.clone(), rule.body.len() + rule.head.len());
+        self.rules.len() == other.rules.len()
+            && self
+                .rules
+                .iter()
+                .map(shape)
+                .eq(other.rules.iter().map(shape))
     }
 }
 
@@ -84,45 +91,9 @@ fn node(iri: NamedNodeRef<'_>) -> Term {
     Term::NamedNode(iri.into_owned())
 }
 
-/// The predicates and classes whose triples shape the data-specialised rules.
-pub(crate) fn schema_structure_terms() -> Vec<Term> {
-    let mut terms = vec![node(rdf::FIRST), node(rdf::REST)];
-    for name in [
-        "propertyChainAxiom",
-        "hasKey",
-        "members",
-        "distinctMembers",
-        "intersectionOf",
-        "unionOf",
-        "oneOf",
-        "maxCardinality",
-        "maxQualifiedCardinality",
-        "AllDisjointProperties",
-        "AllDisjointClasses",
-        "AllDifferent",
-    ] {
-        terms.push(owl(name));
-    }
-    terms
-}
-
-/// Whether a changed triple can change the data-specialised rules: list and cardinality
-/// vocabulary, and `owl:sameAs` to a literal (the `dt-*` rules are specialised per literal).
-pub(crate) fn is_schema_structure(
-    triple: &Triple,
-    structure: &[TermId],
-    rdf_type: Option<TermId>,
-    same_as: Option<TermId>,
-) -> bool {
-    structure.contains(&triple[1])
-        || (Some(triple[1]) == rdf_type && structure.contains(&triple[2]))
-        || (Some(triple[1]) == same_as && triple[2].tag().is_literal())
-}
-
 struct Builder<'i, 'a> {
     intern: &'i mut Intern<'a>,
     rules: Vec<CompiledRule>,
-    signature: Vec<(Arc<str>, usize)>,
 }
 
 impl Builder<'_, '_> {
@@ -178,12 +149,6 @@ impl Builder<'_, '_> {
     fn push(&mut self, rule: CompiledRule) {
         self.rules.push(rule);
     }
-
-    fn specialised(&mut self, rule: CompiledRule) {
-        self.signature
-            .push((rule.name.clone(), rule.body.len() + rule.head.len()));
-        self.rules.push(rule);
-    }
 }
 
 /// Compiles the rules of `profile` plus `user_rules`, specialising the list and cardinality
@@ -202,7 +167,6 @@ pub(crate) fn compile(
     let mut builder = Builder {
         intern,
         rules: Vec::new(),
-        signature: Vec::new(),
     };
     let mut texts: Vec<&str> = Vec::new();
     match profile {
@@ -232,6 +196,7 @@ pub(crate) fn compile(
     }
     let mut schema = SchemaVocabulary {
         rdf_type: builder.id(&node(rdf::TYPE))?,
+        same_as,
         ..SchemaVocabulary::default()
     };
     for iri in SCHEMA_PREDICATES {
@@ -248,7 +213,6 @@ pub(crate) fn compile(
         rules: builder.rules,
         same_as,
         reflexive_same_as,
-        signature: builder.signature,
         schema,
     })
 }
@@ -291,7 +255,7 @@ fn container_axioms(
                 [p, c(domain), c(resource)],
                 [p, c(range), c(resource)],
             ];
-            builder.specialised(CompiledRule::new(
+            builder.push(CompiledRule::new(
                 "rdfs-axioms".into(),
                 Vec::new(),
                 heads,
@@ -407,7 +371,7 @@ fn specialise_owl2rl(
             .map(|(i, pi)| [v(i), c(*pi), v(i + 1)])
             .collect();
         let n = chain.len();
-        builder.specialised(CompiledRule::new(
+        builder.push(CompiledRule::new(
             name("prp-spo2"),
             body,
             vec![[v(0), c(p), v(n)]],
@@ -422,7 +386,7 @@ fn specialise_owl2rl(
             body.push([v(x), c(*key), v(2 + i)]);
             body.push([v(y), c(*key), v(2 + i)]);
         }
-        builder.specialised(CompiledRule::new(
+        builder.push(CompiledRule::new(
             name("prp-key"),
             body,
             vec![[v(x), c(same_as), v(y)]],
@@ -469,7 +433,7 @@ fn specialise_owl2rl(
                         _ => vec![[c(*a), c(same_as), c(*b)]],
                     };
                     let count = if rule == "eq-diff2" { 0 } else { 2 };
-                    builder.specialised(CompiledRule::new(name(rule), body, Vec::new(), count));
+                    builder.push(CompiledRule::new(name(rule), body, Vec::new(), count));
                 }
             }
         }
@@ -477,14 +441,14 @@ fn specialise_owl2rl(
     // cls-int1, cls-int2, scm-int.
     for (class, parts) in lists(owl_id("intersectionOf", builder)?)? {
         let body = parts.iter().map(|part| [v(0), c(ty), c(*part)]).collect();
-        builder.specialised(CompiledRule::new(
+        builder.push(CompiledRule::new(
             name("cls-int1"),
             body,
             vec![[v(0), c(ty), c(class)]],
             1,
         ));
         let heads = parts.iter().map(|part| [v(0), c(ty), c(*part)]).collect();
-        builder.specialised(CompiledRule::new(
+        builder.push(CompiledRule::new(
             name("cls-int2"),
             vec![[v(0), c(ty), c(class)]],
             heads,
@@ -494,12 +458,12 @@ fn specialise_owl2rl(
             .iter()
             .map(|part| [c(class), c(sub_class), c(*part)])
             .collect();
-        builder.specialised(CompiledRule::new(name("scm-int"), Vec::new(), facts_, 0));
+        builder.push(CompiledRule::new(name("scm-int"), Vec::new(), facts_, 0));
     }
     // cls-uni, scm-uni.
     for (class, parts) in lists(owl_id("unionOf", builder)?)? {
         for part in &parts {
-            builder.specialised(CompiledRule::new(
+            builder.push(CompiledRule::new(
                 name("cls-uni"),
                 vec![[v(0), c(ty), c(*part)]],
                 vec![[v(0), c(ty), c(class)]],
@@ -510,7 +474,7 @@ fn specialise_owl2rl(
             .iter()
             .map(|part| [c(*part), c(sub_class), c(class)])
             .collect();
-        builder.specialised(CompiledRule::new(name("scm-uni"), Vec::new(), facts_, 0));
+        builder.push(CompiledRule::new(name("scm-uni"), Vec::new(), facts_, 0));
     }
     // cls-oo: the members of an enumeration are instances of it.
     for (class, items) in lists(owl_id("oneOf", builder)?)? {
@@ -518,7 +482,7 @@ fn specialise_owl2rl(
             .iter()
             .map(|item| [c(*item), c(ty), c(class)])
             .collect();
-        builder.specialised(CompiledRule::new(name("cls-oo"), Vec::new(), facts_, 0));
+        builder.push(CompiledRule::new(name("cls-oo"), Vec::new(), facts_, 0));
     }
     // Cardinalities 0 and 1, compared by value whatever the integer datatype.
     let on_property = owl_id("onProperty", builder)?;
@@ -552,11 +516,11 @@ fn specialise_owl2rl(
                 (true, _) => "cls-maxqc3",
             };
             if value == 0 {
-                builder.specialised(CompiledRule::new(name(rule_name), body, Vec::new(), 5));
+                builder.push(CompiledRule::new(name(rule_name), body, Vec::new(), 5));
             } else {
                 body.push([u, p, y2]);
                 class_of(y2, &mut body);
-                builder.specialised(CompiledRule::new(
+                builder.push(CompiledRule::new(
                     name(rule_name),
                     body,
                     vec![[y1, c(same_as), y2]],
@@ -572,10 +536,10 @@ fn specialise_owl2rl(
                     [u, p, y1],
                 ];
                 if value == 0 {
-                    builder.specialised(CompiledRule::new(name("cls-maxqc2"), body, Vec::new(), 5));
+                    builder.push(CompiledRule::new(name("cls-maxqc2"), body, Vec::new(), 5));
                 } else {
                     body.push([u, p, y2]);
-                    builder.specialised(CompiledRule::new(
+                    builder.push(CompiledRule::new(
                         name("cls-maxqc4"),
                         body,
                         vec![[y1, c(same_as), y2]],
@@ -636,7 +600,7 @@ fn specialise_datatypes(
             .map(|(_, dt)| [v(0), c(ty), c(*dt)])
             .collect();
         if !heads.is_empty() {
-            builder.specialised(CompiledRule::new(
+            builder.push(CompiledRule::new(
                 name("dt-type2"),
                 vec![[v(0), c(same_as), c(id)]],
                 heads,
@@ -646,7 +610,7 @@ fn specialise_datatypes(
         for (datatype, dt) in &supported {
             if !types.contains(datatype) {
                 let body = vec![[v(0), c(same_as), c(id)], [v(0), c(ty), c(*dt)]];
-                builder.specialised(CompiledRule::new(name("dt-not-type"), body, Vec::new(), 1));
+                builder.push(CompiledRule::new(name("dt-not-type"), body, Vec::new(), 1));
             }
         }
         if let Some(value) = value {
@@ -660,14 +624,14 @@ fn specialise_datatypes(
         for (b, value_b) in &valued[i + 1..] {
             let body = vec![[v(0), c(same_as), c(*a)], [v(1), c(same_as), c(*b)]];
             if value_a == value_b {
-                builder.specialised(CompiledRule::new(
+                builder.push(CompiledRule::new(
                     name("dt-eq"),
                     body,
                     vec![[v(0), c(same_as), v(1)]],
                     2,
                 ));
             } else if let Some(different_from) = different_from {
-                builder.specialised(CompiledRule::new(
+                builder.push(CompiledRule::new(
                     name("dt-diff"),
                     body,
                     // owl:differentFrom has no symmetry rule: derive both directions.

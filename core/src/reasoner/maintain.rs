@@ -3,7 +3,7 @@
 
 use oxrdf::Term;
 
-use super::compile::{self, Program, schema_structure_terms};
+use super::compile::{self, Program};
 use super::engine::{self, Budget};
 use super::facts::{FactSet, Facts, Layered, StoreFacts, Triple};
 use super::syntax::{RuleTerm, parse_rules};
@@ -46,7 +46,7 @@ fn vocabulary(options: &ReasonerOptions) -> Result<Vec<Term>, ReasonerError> {
             rules.extend(parse_rules(text)?);
         }
     }
-    let mut terms = schema_structure_terms();
+    let mut terms = Vec::new();
     for iri in super::specialise::SCHEMA_PREDICATES
         .iter()
         .chain(super::specialise::SCHEMA_CLASSES)
@@ -185,7 +185,7 @@ pub(crate) fn rematerialize<B: KvBackend>(
         };
         let again = self::program(transaction, options, Some(&closure))?;
         let schema_now = again.schema.schema_facts(&closure)?;
-        if (again.same_schema(&generic) && schema_now == schema) || passes >= 4 {
+        if (again.same_rules(&generic) && schema_now == schema) || passes >= 4 {
             break;
         }
         program = again.specialised(&closure)?;
@@ -286,23 +286,9 @@ pub(crate) fn maintain<B: KvBackend>(
     if inserted.is_empty() && deleted.is_empty() {
         return Ok(MaterializeReport::unchanged(options.profile));
     }
-    // A change to lists or cardinalities changes the specialised rules: recompute.
-    let structure: Vec<TermId> = schema_structure_terms()
-        .iter()
-        .filter_map(|term| transaction.term_id(term.as_ref()).ok().flatten())
-        .collect();
-    let rdf_type = transaction.term_id(oxrdf::vocab::rdf::TYPE.into())?;
-    let same_as = program_same_as(transaction)?;
-    if inserted
-        .iter()
-        .chain(deleted.iter())
-        .any(|t| compile::is_schema_structure(t, &structure, rdf_type, same_as))
-    {
-        return rematerialize(transaction, options);
-    }
     let generic = program(transaction, options, None)?;
-    // The rules are specialised on the schema: a change to it (a TBox insert or delete)
-    // specialises them again and recomputes the closure, as the report says.
+    // The rules are specialised on the schema (TBox axioms, lists, cardinalities): a change to
+    // it compiles them again and recomputes the closure, as the report says.
     if inserted
         .iter()
         .chain(deleted.iter())
@@ -475,9 +461,4 @@ fn decode_violations<R: QuadRead>(
         });
     }
     Ok(out)
-}
-
-fn program_same_as<R: QuadRead>(reader: &R) -> Result<Option<TermId>, ReasonerError> {
-    let same_as = oxrdf::NamedNode::new_unchecked("http://www.w3.org/2002/07/owl#sameAs");
-    Ok(reader.term_id(same_as.as_ref().into())?)
 }

@@ -14,13 +14,17 @@ use super::engine::{Atom, CompiledRule, Slot};
 use super::facts::{Facts, Triple};
 use crate::encoding::TermId;
 
-/// Which atoms read the schema: those with a schema predicate, and `rdf:type` atoms whose class
-/// is a schema class (property characteristics, `owl:Class`, …).
+/// What the compiled rules depend on beyond their tables: atoms with a schema predicate and
+/// `rdf:type` atoms whose class is a schema class (property characteristics, `owl:Class`, …) are
+/// specialised on its facts; RDF lists, cardinalities and `owl:sameAs` to a literal are compiled
+/// into rules. A change to any of these facts compiles the program again.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct SchemaVocabulary {
     pub(crate) predicates: Vec<TermId>,
     pub(crate) rdf_type: Option<TermId>,
     pub(crate) classes: Vec<TermId>,
+    /// `owl:sameAs`: the `dt-*` rules are compiled per literal an individual is the same as.
+    pub(crate) same_as: Option<TermId>,
 }
 
 /// Schema predicates, in the OWL and RDFS namespaces.
@@ -40,6 +44,18 @@ pub(crate) const SCHEMA_PREDICATES: &[&str] = &[
     "http://www.w3.org/2002/07/owl#disjointWith",
     "http://www.w3.org/2002/07/owl#propertyDisjointWith",
     "http://www.w3.org/2002/07/owl#complementOf",
+    // Lists and cardinalities, compiled into rules.
+    "http://www.w3.org/1999/02/22-rdf-syntax-ns#first",
+    "http://www.w3.org/1999/02/22-rdf-syntax-ns#rest",
+    "http://www.w3.org/2002/07/owl#propertyChainAxiom",
+    "http://www.w3.org/2002/07/owl#hasKey",
+    "http://www.w3.org/2002/07/owl#members",
+    "http://www.w3.org/2002/07/owl#distinctMembers",
+    "http://www.w3.org/2002/07/owl#intersectionOf",
+    "http://www.w3.org/2002/07/owl#unionOf",
+    "http://www.w3.org/2002/07/owl#oneOf",
+    "http://www.w3.org/2002/07/owl#maxCardinality",
+    "http://www.w3.org/2002/07/owl#maxQualifiedCardinality",
 ];
 
 /// Schema classes: an `rdf:type` atom with one of these as its class reads the schema.
@@ -57,6 +73,9 @@ pub(crate) const SCHEMA_CLASSES: &[&str] = &[
     "http://www.w3.org/2000/01/rdf-schema#Datatype",
     "http://www.w3.org/2000/01/rdf-schema#ContainerMembershipProperty",
     "http://www.w3.org/1999/02/22-rdf-syntax-ns#Property",
+    "http://www.w3.org/2002/07/owl#AllDisjointProperties",
+    "http://www.w3.org/2002/07/owl#AllDisjointClasses",
+    "http://www.w3.org/2002/07/owl#AllDifferent",
 ];
 
 impl SchemaVocabulary {
@@ -72,7 +91,9 @@ impl SchemaVocabulary {
 
     /// Whether `triple` is a schema fact: one a schema atom can match.
     pub(crate) fn is_schema_fact(&self, [_, p, o]: &Triple) -> bool {
-        self.predicates.contains(p) || (Some(*p) == self.rdf_type && self.classes.contains(o))
+        self.predicates.contains(p)
+            || (Some(*p) == self.rdf_type && self.classes.contains(o))
+            || (Some(*p) == self.same_as && o.tag().is_literal())
     }
 
     /// Every schema fact of `facts`.
@@ -95,6 +116,14 @@ impl SchemaVocabulary {
             for class in &self.classes {
                 facts.scan([None, Some(rdf_type), Some(*class)], &mut keep)?;
             }
+        }
+        if let Some(same_as) = self.same_as {
+            facts.scan([None, Some(same_as), None], &mut |triple| {
+                if triple[2].tag().is_literal() {
+                    out.insert(triple);
+                }
+                Ok(true)
+            })?;
         }
         Ok(out)
     }
