@@ -23,37 +23,18 @@ pub(crate) struct TooDeep {
 
 /// Checks that brackets nest at most [`MAX_NESTING_DEPTH`] deep, outside strings, IRIs and comments.
 pub(crate) fn check_nesting(text: &str) -> Result<(), TooDeep> {
-    let bytes = text.as_bytes();
     let mut depth = 0usize;
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'#' => {
-                while i < bytes.len() && bytes[i] != b'\n' {
-                    i += 1;
-                }
-                continue;
-            }
-            quote @ (b'"' | b'\'') => {
-                i = skip_string(bytes, i, quote);
-                continue;
-            }
-            b'<' => {
-                if let Some(end) = iri_end(bytes, i) {
-                    i = end;
-                    continue;
-                }
-            }
-            b'{' | b'(' | b'[' => {
+    for (offset, token) in tokens(text) {
+        match token {
+            Token::Punct(b'{' | b'(' | b'[') => {
                 depth += 1;
                 if depth > MAX_NESTING_DEPTH {
-                    return Err(position(text, i));
+                    return Err(position(text, offset));
                 }
             }
-            b'}' | b')' | b']' => depth = depth.saturating_sub(1),
+            Token::Punct(b'}' | b')' | b']') => depth = depth.saturating_sub(1),
             _ => {}
         }
-        i += 1;
     }
     Ok(())
 }
@@ -68,92 +49,122 @@ pub const MAX_OPERATORS: usize = 100_000;
 /// digit (a signed number, as in bulk `INSERT DATA`) is not counted.
 pub(crate) fn check_operators(text: &str, count_signs: bool) -> Result<(), TooDeep> {
     const KEYWORDS: [&str; 5] = ["UNION", "OPTIONAL", "MINUS", "BIND", "FILTER"];
-    let bytes = text.as_bytes();
     let mut count = 0usize;
-    let mut i = 0;
-    while i < bytes.len() {
-        let byte = bytes[i];
-        match byte {
-            b'#' => {
-                while i < bytes.len() && bytes[i] != b'\n' {
-                    i += 1;
-                }
-                continue;
+    for (offset, token) in tokens(text) {
+        let counts = match token {
+            Token::Punct(b'+' | b'-') => {
+                count_signs
+                    || !text
+                        .as_bytes()
+                        .get(offset + 1)
+                        .is_some_and(u8::is_ascii_digit)
             }
-            quote @ (b'"' | b'\'') => {
-                i = skip_string(bytes, i, quote);
-                continue;
+            Token::Punct(byte) => b"{/|^&*=!<>".contains(&byte),
+            Token::Word(word) => KEYWORDS.iter().any(|k| k.eq_ignore_ascii_case(word)),
+            Token::Iri(_) | Token::Skipped => false,
+        };
+        if counts {
+            count += 1;
+            if count > MAX_OPERATORS {
+                return Err(position(text, offset));
             }
-            b'<' => {
-                if let Some(end) = iri_end(bytes, i) {
-                    i = end;
-                    continue;
-                }
-                count += 1;
-            }
-            b'^' if bytes.get(i + 1) == Some(&b'^') => {
-                i += 2;
-                continue;
-            }
-            b'+' | b'-' if count_signs || !bytes.get(i + 1).is_some_and(u8::is_ascii_digit) => {
-                count += 1;
-            }
-            b'+' | b'-' => {}
-            b'{' | b'/' | b'|' | b'^' | b'&' | b'*' | b'=' | b'!' | b'>' => count += 1,
-            b'?' | b'$' => {
-                // Variable names hold no `-` or `.`: `?a-?b` is a subtraction.
-                i += 1;
-                while i < bytes.len()
-                    && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_' || bytes[i] >= 0x80)
-                {
-                    i += 1;
-                }
-                continue;
-            }
-            b'0'..=b'9' => {
-                i += 1;
-                while i < bytes.len() {
-                    let exponent_sign =
-                        matches!(bytes[i], b'+' | b'-') && matches!(bytes[i - 1], b'e' | b'E');
-                    if !(bytes[i].is_ascii_digit()
-                        || matches!(bytes[i], b'.' | b'e' | b'E')
-                        || exponent_sign)
-                    {
-                        break;
-                    }
-                    i += 1;
-                }
-                continue;
-            }
-            b'_' | b':' => {
-                i += 1;
-                while i < bytes.len() && is_name_byte(bytes[i]) {
-                    i += 1;
-                }
-                continue;
-            }
-            byte if byte.is_ascii_alphabetic() || byte >= 0x80 => {
-                let start = i;
-                while i < bytes.len() && is_name_byte(bytes[i]) {
-                    i += 1;
-                }
-                let word = &text[start..i];
-                if KEYWORDS.iter().any(|k| k.eq_ignore_ascii_case(word)) {
-                    count += 1;
-                }
-                if count > MAX_OPERATORS {
-                    return Err(position(text, start));
-                }
-                continue;
-            }
-            _ => {}
         }
-        if count > MAX_OPERATORS {
-            return Err(position(text, i));
-        }
-        i += 1;
     }
     Ok(())
+}
+
+/// What the scan of a query's text sees, outside comments and strings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Token<'a> {
+    /// An IRIREF, `<` to `>`, with the byte after it.
+    Iri(usize),
+    /// A name, prefixed name or keyword.
+    Word(&'a str),
+    /// A single punctuation byte (a bracket, an operator character).
+    Punct(u8),
+    /// A variable, a number or the `^^` of a typed literal: nothing the checks count.
+    Skipped,
+}
+
+/// The tokens of `text` with their byte offsets; comments and strings are skipped. Not a full
+/// SPARQL tokenizer: just enough to tell brackets, operators, keywords and IRIs apart.
+fn tokens(text: &str) -> impl Iterator<Item = (usize, Token<'_>)> + '_ {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        loop {
+            let start = i;
+            let byte = *bytes.get(i)?;
+            let token = match byte {
+                b'#' => {
+                    while i < bytes.len() && bytes[i] != b'\n' {
+                        i += 1;
+                    }
+                    continue;
+                }
+                quote @ (b'"' | b'\'') => {
+                    i = skip_string(bytes, i, quote);
+                    continue;
+                }
+                b'<' => match iri_end(bytes, i) {
+                    Some(end) => {
+                        i = end;
+                        Token::Iri(end)
+                    }
+                    None => {
+                        i += 1;
+                        Token::Punct(byte)
+                    }
+                },
+                b'^' if bytes.get(i + 1) == Some(&b'^') => {
+                    i += 2;
+                    Token::Skipped
+                }
+                b'?' | b'$' => {
+                    // Variable names hold no `-` or `.`: `?a-?b` is a subtraction.
+                    i += 1;
+                    while i < bytes.len()
+                        && (bytes[i].is_ascii_alphanumeric()
+                            || bytes[i] == b'_'
+                            || bytes[i] >= 0x80)
+                    {
+                        i += 1;
+                    }
+                    Token::Skipped
+                }
+                b'0'..=b'9' => {
+                    i += 1;
+                    while i < bytes.len() {
+                        let exponent_sign =
+                            matches!(bytes[i], b'+' | b'-') && matches!(bytes[i - 1], b'e' | b'E');
+                        if !(bytes[i].is_ascii_digit()
+                            || matches!(bytes[i], b'.' | b'e' | b'E')
+                            || exponent_sign)
+                        {
+                            break;
+                        }
+                        i += 1;
+                    }
+                    Token::Skipped
+                }
+                byte if byte.is_ascii_alphabetic()
+                    || byte >= 0x80
+                    || matches!(byte, b'_' | b':') =>
+                {
+                    i += 1;
+                    while i < bytes.len() && is_name_byte(bytes[i]) {
+                        i += 1;
+                    }
+                    Token::Word(&text[start..i])
+                }
+                _ => {
+                    i += 1;
+                    Token::Punct(byte)
+                }
+            };
+            return Some((start, token));
+        }
+    })
 }
 
 /// Bytes of names, prefixed names, variables and numbers (`-` and `.` included, as in
@@ -203,32 +214,12 @@ fn iri_end(bytes: &[u8], start: usize) -> Option<usize> {
 
 /// Byte ranges of the spans that tokenize as IRIREFs, outside strings and comments.
 fn iri_spans(query: &str) -> Vec<(usize, usize)> {
-    let bytes = query.as_bytes();
-    let mut spans = Vec::new();
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'#' => {
-                while i < bytes.len() && bytes[i] != b'\n' {
-                    i += 1;
-                }
-            }
-            quote @ (b'"' | b'\'') => {
-                i = skip_string(bytes, i, quote);
-                continue;
-            }
-            b'<' => {
-                if let Some(end) = iri_end(bytes, i) {
-                    spans.push((i, end));
-                    i = end;
-                    continue;
-                }
-            }
-            _ => {}
-        }
-        i += 1;
-    }
-    spans
+    tokens(query)
+        .filter_map(|(start, token)| match token {
+            Token::Iri(end) => Some((start, end)),
+            _ => None,
+        })
+        .collect()
 }
 
 /// Characters IRIREF allows: anything but `<>"{}|^`\` and controls or spaces.
