@@ -248,7 +248,7 @@ pub(crate) fn saturate(
     let rules = &program.rules;
     let keep = |triple: &Triple| storable(triple) && program.keeps(triple);
     let mut out = Saturation::default();
-    let mut seen_violations = FxHashSet::default();
+    let mut violations = Violations::default();
     let mut owned_delta: Option<FactSet> = None;
     // Facts (rules without body) hold from the start.
     let mut next = FactSet::default();
@@ -302,18 +302,7 @@ pub(crate) fn saturate(
                         };
                         let go_on = join(&rule.body, order, &full, &mut bindings, &mut |b| {
                             if rule.head.is_empty() {
-                                let facts: Vec<Triple> = rule
-                                    .body
-                                    .iter()
-                                    .filter_map(|a| instantiate(a, b))
-                                    .chain(rule.premises.iter().copied())
-                                    .collect();
-                                if seen_violations.insert((rule.name.clone(), facts.clone())) {
-                                    out.violations.push(Violation {
-                                        rule: rule.name.to_string(),
-                                        facts,
-                                    });
-                                }
+                                violations.record(rule, b);
                                 return Ok(true);
                             }
                             for atom in &rule.head {
@@ -349,6 +338,7 @@ pub(crate) fn saturate(
         first = false;
         owned_delta = Some(new);
     }
+    out.violations = violations.list;
     Ok(out)
 }
 
@@ -385,32 +375,45 @@ pub(crate) fn violations(
     program: &Program,
     full: &dyn Facts,
 ) -> Result<Vec<Violation>, ReasonerError> {
-    let mut out = Vec::new();
-    let mut seen = FxHashSet::default();
+    let mut violations = Violations::default();
     for rule in program
         .rules
         .iter()
         .filter(|rule| rule.head.is_empty() && !rule.body.is_empty())
     {
         let mut bindings = vec![None; rule.variables];
-        let order = join_order(&rule.body, &[], vec![false; rule.variables]);
-        join(&rule.body, &order, full, &mut bindings, &mut |b| {
-            let facts: Vec<Triple> = rule
-                .body
-                .iter()
-                .filter_map(|a| instantiate(a, b))
-                .chain(rule.premises.iter().copied())
-                .collect();
-            if seen.insert((rule.name.clone(), facts.clone())) {
-                out.push(Violation {
-                    rule: rule.name.to_string(),
-                    facts,
-                });
-            }
+        join_all(&rule.body, full, &mut bindings, &mut |b| {
+            violations.record(rule, b);
             Ok(true)
         })?;
     }
-    Ok(out)
+    Ok(violations.list)
+}
+
+/// Matches of constraint rules, each once.
+#[derive(Default)]
+struct Violations {
+    seen: FxHashSet<(Arc<str>, Vec<Triple>)>,
+    list: Vec<Violation>,
+}
+
+impl Violations {
+    /// Records the match `bindings` of `rule`: its body's triples and the schema facts it was
+    /// specialised on.
+    fn record(&mut self, rule: &CompiledRule, bindings: &[Option<TermId>]) {
+        let facts: Vec<Triple> = rule
+            .body
+            .iter()
+            .filter_map(|atom| instantiate(atom, bindings))
+            .chain(rule.premises.iter().copied())
+            .collect();
+        if self.seen.insert((rule.name.clone(), facts.clone())) {
+            self.list.push(Violation {
+                rule: rule.name.to_string(),
+                facts,
+            });
+        }
+    }
 }
 
 /// DRed's first half: every fact of `full` (the state before the deletion) that has a derivation
@@ -499,13 +502,8 @@ pub(crate) fn derivable(
             if rule.body.is_empty() {
                 return Ok(true);
             }
-            let mut bound = vec![false; rule.variables];
-            for (v, value) in bindings.iter().enumerate() {
-                bound[v] = value.is_some();
-            }
-            let order = join_order(&rule.body, &[], bound);
             let mut found = false;
-            join(&rule.body, &order, full, &mut bindings, &mut |_| {
+            join_all(&rule.body, full, &mut bindings, &mut |_| {
                 found = true;
                 Ok(false)
             })?;
