@@ -74,12 +74,20 @@ impl From<crate::kv::KvError> for QueryError {
     }
 }
 
-impl From<super::lexical::TooDeep> for QueryError {
-    fn from(at: super::lexical::TooDeep) -> Self {
-        Self::TooDeep {
-            line: at.line,
-            column: at.column,
-            limit: super::MAX_NESTING_DEPTH,
+impl From<super::lexical::TextLimit> for QueryError {
+    fn from(limit: super::lexical::TextLimit) -> Self {
+        match limit {
+            super::lexical::TextLimit::Nesting(at) => Self::TooDeep {
+                line: at.line,
+                column: at.column,
+                limit: super::MAX_NESTING_DEPTH,
+            },
+            super::lexical::TextLimit::Operators(at) => Self::TooComplex(format!(
+                "more than {} operators (line {}, column {})",
+                super::MAX_OPERATORS,
+                at.line,
+                at.column
+            )),
         }
     }
 }

@@ -21,8 +21,23 @@ pub(crate) struct TooDeep {
     pub(crate) column: usize,
 }
 
+/// Which text limit a query or update went past, and where.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum TextLimit {
+    /// Brackets nested deeper than [`MAX_NESTING_DEPTH`].
+    Nesting(TooDeep),
+    /// More than [`MAX_OPERATORS`] operators and pattern keywords.
+    Operators(TooDeep),
+}
+
+/// Both text limits, checked before parsing (see [`check_operators`] for `count_signs`).
+pub(crate) fn check_limits(text: &str, count_signs: bool) -> Result<(), TextLimit> {
+    check_nesting(text).map_err(TextLimit::Nesting)?;
+    check_operators(text, count_signs).map_err(TextLimit::Operators)
+}
+
 /// Checks that brackets nest at most [`MAX_NESTING_DEPTH`] deep, outside strings, IRIs and comments.
-pub(crate) fn check_nesting(text: &str) -> Result<(), TooDeep> {
+fn check_nesting(text: &str) -> Result<(), TooDeep> {
     let mut depth = 0usize;
     for (offset, token) in tokens(text) {
         match token {
@@ -47,7 +62,7 @@ pub const MAX_OPERATORS: usize = 100_000;
 /// Counts the operators and pattern keywords of `text` (outside strings, IRIs and comments) and
 /// refuses more than [`MAX_OPERATORS`]. With `count_signs` off, a `+` or `-` right before a
 /// digit (a signed number, as in bulk `INSERT DATA`) is not counted.
-pub(crate) fn check_operators(text: &str, count_signs: bool) -> Result<(), TooDeep> {
+fn check_operators(text: &str, count_signs: bool) -> Result<(), TooDeep> {
     const KEYWORDS: [&str; 5] = ["UNION", "OPTIONAL", "MINUS", "BIND", "FILTER"];
     let mut count = 0usize;
     for (offset, token) in tokens(text) {

@@ -151,13 +151,7 @@ impl PreparedQuery {
     /// [`QueryError::TooComplex`] past [`MAX_OPERATORS`] operators or [`MAX_ALGEBRA_DEPTH`]
     /// levels of algebra.
     pub fn parse(query: &str, base_iri: Option<&str>) -> Result<Self, QueryError> {
-        lexical::check_nesting(query)?;
-        lexical::check_operators(query, true).map_err(|at| {
-            QueryError::TooComplex(format!(
-                "more than {} operators (line {}, column {})",
-                MAX_OPERATORS, at.line, at.column
-            ))
-        })?;
+        lexical::check_limits(query, true)?;
         depth::on_large_stack(
             query,
             |query| Self::parse_unguarded(query, base_iri),

@@ -76,3 +76,22 @@ impl From<crate::kv::KvError> for UpdateError {
         Self::Storage(error.into())
     }
 }
+
+impl From<crate::sparql::lexical::TextLimit> for UpdateError {
+    fn from(limit: crate::sparql::lexical::TextLimit) -> Self {
+        // The same limits and messages as queries, under the update's own variants.
+        match QueryError::from(limit) {
+            QueryError::TooDeep {
+                line,
+                column,
+                limit,
+            } => Self::TooDeep {
+                line,
+                column,
+                limit,
+            },
+            QueryError::TooComplex(message) => Self::TooComplex(message),
+            other => Self::Query(other),
+        }
+    }
+}

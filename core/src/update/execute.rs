@@ -66,20 +66,8 @@ impl PreparedUpdate {
     /// # Errors
     /// [`UpdateError::Syntax`] with the parser's message and position.
     pub fn parse(update: &str, base_iri: Option<&str>) -> Result<Self, UpdateError> {
-        crate::sparql::lexical::check_nesting(update).map_err(|at| UpdateError::TooDeep {
-            line: at.line,
-            column: at.column,
-            limit: crate::sparql::MAX_NESTING_DEPTH,
-        })?;
         // Signed numbers are data here (bulk `INSERT DATA`), not subtractions.
-        crate::sparql::lexical::check_operators(update, false).map_err(|at| {
-            UpdateError::TooComplex(format!(
-                "more than {} operators (line {}, column {})",
-                crate::sparql::MAX_OPERATORS,
-                at.line,
-                at.column
-            ))
-        })?;
+        crate::sparql::lexical::check_limits(update, false)?;
         crate::sparql::depth::on_large_stack(
             update,
             |update| Self::parse_unguarded(update, base_iri),
