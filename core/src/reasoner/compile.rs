@@ -15,7 +15,7 @@ use oxrdf::{NamedNodeRef, Term};
 use super::engine::{Atom, CompiledRule, Slot};
 use super::facts::{Facts, Triple};
 use super::specialise::{SCHEMA_CLASSES, SCHEMA_PREDICATES, SchemaVocabulary, specialise};
-use super::syntax::{Rule, RuleTerm, parse_rules};
+use super::syntax::{Rule, RuleTerm};
 use super::{Profile, ReasonerError, datatypes, tables};
 use crate::encoding::TermId;
 
@@ -168,21 +168,8 @@ pub(crate) fn compile(
         intern,
         rules: Vec::new(),
     };
-    let mut texts: Vec<&str> = Vec::new();
-    match profile {
-        Profile::None => {}
-        Profile::Rdfs => texts.extend([tables::RDFS_RULES, tables::RDFS_AXIOMS]),
-        Profile::Owl2Rl => {
-            texts.extend([tables::OWL2RL_RULES, tables::OWL2RL_AXIOMS]);
-            if reflexive_same_as {
-                texts.push(tables::EQ_REF_RULE);
-            }
-        }
-    }
-    for text in texts {
-        for rule in parse_rules(text)? {
-            builder.add(&rule)?;
-        }
+    for rule in tables::builtin_rules(profile, reflexive_same_as)? {
+        builder.add(rule)?;
     }
     for rule in user_rules {
         builder.add(rule)?;

@@ -6,7 +6,7 @@ use oxrdf::Term;
 use super::compile::{self, Program};
 use super::engine::{self, Budget};
 use super::facts::{FactSet, Facts, Layered, StoreFacts, Triple};
-use super::syntax::{RuleTerm, parse_rules};
+use super::syntax::RuleTerm;
 use super::{
     Inconsistency, MaterializeReport, Profile, ReasonerError, ReasonerOptions, Violation, tables,
 };
@@ -32,20 +32,9 @@ fn budget(options: &ReasonerOptions) -> Budget {
 
 /// Every constant the program may need, so it can be interned before the store is read.
 fn vocabulary(options: &ReasonerOptions) -> Result<Vec<Term>, ReasonerError> {
-    let mut texts = vec![
-        tables::OWL2RL_RULES,
-        tables::OWL2RL_AXIOMS,
-        tables::EQ_REF_RULE,
-    ];
-    if options.profile == Profile::Rdfs {
-        texts = vec![tables::RDFS_RULES, tables::RDFS_AXIOMS];
-    }
-    let mut rules = options.user_rules()?;
-    if options.profile != Profile::None {
-        for text in texts {
-            rules.extend(parse_rules(text)?);
-        }
-    }
+    let user_rules = options.user_rules()?;
+    let builtin = tables::builtin_rules(options.profile, options.reflexive_same_as)?;
+    let rules = builtin.into_iter().chain(&user_rules);
     let mut terms = Vec::new();
     for iri in super::specialise::SCHEMA_PREDICATES
         .iter()
@@ -68,7 +57,7 @@ fn vocabulary(options: &ReasonerOptions) -> Result<Vec<Term>, ReasonerError> {
     ] {
         terms.push(iri.into_owned().into());
     }
-    for rule in &rules {
+    for rule in rules {
         for atom in rule.body.iter().chain(&rule.head) {
             for term in [&atom.subject, &atom.predicate, &atom.object] {
                 if let RuleTerm::Constant(term) = term {

@@ -15,6 +15,51 @@
 //! `rdfD1`'s blank node standing for each literal, and the axioms of the infinitely many
 //! container membership properties `rdf:_n`.
 
+use std::sync::LazyLock;
+
+use super::syntax::{Rule, parse_rules};
+use super::{Profile, ReasonerError};
+
+/// The tables a profile uses, parsed once per process (every compile, so every maintained
+/// commit, would otherwise parse them again).
+///
+/// # Errors
+/// Only if a table does not parse, which the tests rule out.
+pub(crate) fn builtin_rules(
+    profile: Profile,
+    reflexive_same_as: bool,
+) -> Result<Vec<&'static Rule>, ReasonerError> {
+    static RDFS: LazyLock<Result<Vec<Rule>, String>> =
+        LazyLock::new(|| parse_all(&[RDFS_RULES, RDFS_AXIOMS]));
+    static OWL2RL: LazyLock<Result<Vec<Rule>, String>> =
+        LazyLock::new(|| parse_all(&[OWL2RL_RULES, OWL2RL_AXIOMS]));
+    static EQ_REF: LazyLock<Result<Vec<Rule>, String>> =
+        LazyLock::new(|| parse_all(&[EQ_REF_RULE]));
+    let sets: Vec<&'static LazyLock<Result<Vec<Rule>, String>>> = match profile {
+        Profile::None => Vec::new(),
+        Profile::Rdfs => vec![&RDFS],
+        Profile::Owl2Rl if reflexive_same_as => vec![&OWL2RL, &EQ_REF],
+        Profile::Owl2Rl => vec![&OWL2RL],
+    };
+    let mut rules = Vec::new();
+    for set in sets {
+        let parsed = set.as_ref().map_err(|message| ReasonerError::InvalidRule {
+            rule: "built-in table".into(),
+            message: message.clone(),
+        })?;
+        rules.extend(parsed.iter());
+    }
+    Ok(rules)
+}
+
+fn parse_all(texts: &[&str]) -> Result<Vec<Rule>, String> {
+    let mut rules = Vec::new();
+    for text in texts {
+        rules.extend(parse_rules(text).map_err(|e| e.to_string())?);
+    }
+    Ok(rules)
+}
+
 pub(crate) const OWL2RL_RULES: &str = r"
 eq-sym:    [?x owl:sameAs ?y] => [?y owl:sameAs ?x] .
 eq-trans:  [?x owl:sameAs ?y], [?y owl:sameAs ?z] => [?x owl:sameAs ?z] .

@@ -161,3 +161,16 @@ fn limits_stop_with_an_error_and_change_nothing() -> TestResult {
     assert_eq!(before, flagged_dump(&store)?);
     Ok(())
 }
+
+#[test]
+fn builtin_tables_parse() -> TestResult {
+    for (profile, reflexive) in [
+        (Profile::Rdfs, false),
+        (Profile::Owl2Rl, false),
+        (Profile::Owl2Rl, true),
+    ] {
+        assert!(!super::tables::builtin_rules(profile, reflexive)?.is_empty());
+    }
+    assert!(super::tables::builtin_rules(Profile::None, false)?.is_empty());
+    Ok(())
+}
