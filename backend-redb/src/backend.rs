@@ -279,19 +279,26 @@ impl RedbBackend {
     }
 }
 
-/// Bytes of keys and values an operation writes, for the buffered bounds.
-fn op_bytes(op: &WriteOp) -> u64 {
-    let len = match op {
-        WriteOp::Put { key, value, .. } => key.len() + value.len(),
-        WriteOp::Delete { key, .. } => key.len(),
-    };
-    len as u64
-}
+/// One write of a batch, borrowed from its operation: `None` deletes.
+type Entry<'a> = (Keyspace, &'a [u8], Option<&'a [u8]>);
 
-fn op_target(op: &WriteOp) -> (Keyspace, &[u8]) {
-    match op {
-        WriteOp::Put { keyspace, key, .. } | WriteOp::Delete { keyspace, key } => (*keyspace, key),
+/// Every key a batch writes, in the batch's order (sorted runs expanded).
+fn entries(ops: &[WriteOp]) -> Vec<Entry<'_>> {
+    let mut entries = Vec::with_capacity(ops.len());
+    for op in ops {
+        match op {
+            WriteOp::Put {
+                keyspace,
+                key,
+                value,
+            } => entries.push((*keyspace, key.as_slice(), Some(value.as_slice()))),
+            WriteOp::Delete { keyspace, key } => entries.push((*keyspace, key.as_slice(), None)),
+            WriteOp::PutSorted { keyspace, run } => {
+                entries.extend(run.iter().map(|(key, value)| (*keyspace, key, Some(value))));
+            }
+        }
     }
+    entries
 }
 
 impl fmt::Debug for RedbBackend {
@@ -323,26 +330,27 @@ impl KvBackend for RedbBackend {
         if batch.is_empty() && durability == Durability::Buffered {
             return Ok(());
         }
-        let mut ops = batch.into_ops();
+        let ops = batch.into_ops();
+        let mut entries = entries(&ops);
         // Grouped by table and in key order, each table is opened once and its pages are visited
         // in order. The sort is stable, so the later of two writes to one key still wins.
-        ops.sort_by(|a, b| op_target(a).cmp(&op_target(b)));
-        let bytes = ops.iter().map(op_bytes).sum();
+        entries.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+        let bytes = entries
+            .iter()
+            .map(|(_, key, value)| (key.len() + value.map_or(0, <[u8]>::len)) as u64)
+            .sum();
         let durable = self.is_durable(durability, bytes);
         let transaction = self.begin_write(durable)?;
         {
-            let mut ops = ops.into_iter().peekable();
-            while let Some(first) = ops.peek() {
-                let keyspace = op_target(first).0;
+            let mut entries = entries.into_iter().peekable();
+            while let Some(&(keyspace, _, _)) = entries.peek() {
                 let mut table = transaction
                     .open_table(definition(keyspace))
                     .map_err(kv_error)?;
-                while let Some(op) = ops.next_if(|op| op_target(op).0 == keyspace) {
-                    match op {
-                        WriteOp::Put { key, value, .. } => {
-                            table.insert(key.as_slice(), value.as_slice())
-                        }
-                        WriteOp::Delete { key, .. } => table.remove(key.as_slice()),
+                while let Some((_, key, value)) = entries.next_if(|entry| entry.0 == keyspace) {
+                    match value {
+                        Some(value) => table.insert(key, value).map(drop),
+                        None => table.remove(key).map(drop),
                     }
                     .map_err(kv_error)?;
                 }

@@ -255,6 +255,12 @@ impl KvBackend for RocksDbBackend {
                 WriteOp::Delete { keyspace, key } => {
                     rocks_batch.delete_cf(self.column_family(keyspace)?, key);
                 }
+                WriteOp::PutSorted { keyspace, run } => {
+                    let column_family = self.column_family(keyspace)?;
+                    for (key, value) in run.iter() {
+                        rocks_batch.put_cf(column_family, key, value);
+                    }
+                }
             }
         }
         let mut write_options = WriteOptions::default();

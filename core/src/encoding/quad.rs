@@ -189,6 +189,15 @@ impl IndexFlags {
         }
     }
 
+    /// The stored value, borrowed: what [`to_value`](Self::to_value) returns, without allocating.
+    pub fn value_bytes(&self) -> &[u8] {
+        if *self == Self::EXPLICIT {
+            &[]
+        } else {
+            std::slice::from_ref(&self.0)
+        }
+    }
+
     /// Reads a stored value.
     pub fn from_value(value: &[u8]) -> Self {
         match value.first() {

@@ -1,4 +1,4 @@
-use super::Keyspace;
+use super::{Keyspace, SortedRun};
 
 /// One write in a [`WriteBatch`].
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -18,6 +18,14 @@ pub enum WriteOp {
         keyspace: Keyspace,
         /// Key bytes.
         key: Vec<u8>,
+    },
+    /// Sets every key of `run` to its value, in key order: one operation for millions of
+    /// entries, packed in one buffer instead of one allocation per key and value.
+    PutSorted {
+        /// Target keyspace.
+        keyspace: Keyspace,
+        /// Entries with strictly increasing keys.
+        run: SortedRun,
     },
 }
 
@@ -52,7 +60,14 @@ impl WriteBatch {
         });
     }
 
-    /// Number of operations.
+    /// Adds the puts of `run`, whose keys are strictly increasing.
+    pub fn put_sorted(&mut self, keyspace: Keyspace, run: SortedRun) {
+        if !run.is_empty() {
+            self.ops.push(WriteOp::PutSorted { keyspace, run });
+        }
+    }
+
+    /// Number of operations (a sorted run counts once).
     pub fn len(&self) -> usize {
         self.ops.len()
     }

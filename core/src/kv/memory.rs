@@ -72,35 +72,32 @@ impl KvBackend for MemoryBackend {
         // or none of it.
         let _writer = self.lock_writer();
         let mut tables = self.read();
-        // Index values are a flags byte or nothing: share one allocation per distinct short
-        // value instead of one per entry (a materialization writes millions of them).
-        let mut short_values: Vec<Arc<[u8]>> = Vec::new();
+        let mut values = ShortValues::default();
+        // Consecutive sorted runs (a materialization's indexes) are applied together, one
+        // keyspace per thread where there are threads.
+        let mut runs: Vec<(Keyspace, SortedRun)> = Vec::new();
         for op in batch.into_ops() {
+            if let WriteOp::PutSorted { keyspace, run } = op {
+                runs.push((keyspace, run));
+                continue;
+            }
+            apply_runs(&mut tables, std::mem::take(&mut runs));
             match op {
                 WriteOp::Put {
                     keyspace,
                     key,
                     value,
                 } => {
-                    let value: Arc<[u8]> = if value.len() <= 1 {
-                        match short_values.iter().find(|v| v[..] == value[..]) {
-                            Some(shared) => Arc::clone(shared),
-                            None => {
-                                let shared: Arc<[u8]> = value.into();
-                                short_values.push(Arc::clone(&shared));
-                                shared
-                            }
-                        }
-                    } else {
-                        value.into()
-                    };
+                    let value = values.share(&value);
                     tables[keyspace.index()].insert(key.into(), value);
                 }
                 WriteOp::Delete { keyspace, key } => {
                     tables[keyspace.index()].remove(key.as_slice());
                 }
+                WriteOp::PutSorted { .. } => {}
             }
         }
+        apply_runs(&mut tables, runs);
         self.publish(tables);
         Ok(())
     }
@@ -108,10 +105,7 @@ impl KvBackend for MemoryBackend {
     fn ingest_sorted(&self, keyspace: Keyspace, run: SortedRun) -> Result<(), KvError> {
         let _writer = self.lock_writer();
         let mut tables = self.read();
-        let table = &mut tables[keyspace.index()];
-        for (key, value) in run.iter() {
-            table.insert(key.into(), value.into());
-        }
+        insert_run(&mut tables[keyspace.index()], &run);
         self.publish(tables);
         Ok(())
     }
@@ -125,6 +119,68 @@ impl KvBackend for MemoryBackend {
                 .map(|(k, v)| (k.len() + v.len()) as u64)
                 .sum(),
         )
+    }
+}
+
+/// In key order each insert walks the path the previous one left warm.
+fn insert_run(table: &mut Table, run: &SortedRun) {
+    let mut values = ShortValues::default();
+    for (key, value) in run.iter() {
+        table.insert(key.into(), values.share(value));
+    }
+}
+
+/// Applies `runs` in order per keyspace; runs of different keyspaces touch different tables, so
+/// large ones go to scoped threads on targets that have them.
+fn apply_runs(tables: &mut Tables, runs: Vec<(Keyspace, SortedRun)>) {
+    /// Below this many entries a thread costs more than it saves.
+    const PARALLEL_ENTRIES: usize = 100_000;
+    if runs.is_empty() {
+        return;
+    }
+    let mut per_table: Vec<(&mut Table, Vec<SortedRun>)> =
+        tables.iter_mut().map(|table| (table, Vec::new())).collect();
+    for (keyspace, run) in runs {
+        per_table[keyspace.index()].1.push(run);
+    }
+    let apply = |(table, runs): (&mut Table, Vec<SortedRun>)| {
+        for run in &runs {
+            insert_run(table, run);
+        }
+    };
+    let large = per_table
+        .iter()
+        .filter(|(_, runs)| runs.iter().map(SortedRun::len).sum::<usize>() >= PARALLEL_ENTRIES)
+        .count();
+    if cfg!(target_family = "wasm") || large < 2 {
+        per_table.into_iter().for_each(apply);
+        return;
+    }
+    std::thread::scope(|scope| {
+        for work in per_table {
+            if !work.1.is_empty() {
+                scope.spawn(move || apply(work));
+            }
+        }
+    });
+}
+
+/// Index values are a flags byte or nothing: one allocation per distinct short value instead of
+/// one per entry (a materialization writes millions of them).
+#[derive(Default)]
+struct ShortValues(Vec<Arc<[u8]>>);
+
+impl ShortValues {
+    fn share(&mut self, value: &[u8]) -> Arc<[u8]> {
+        if value.len() > 1 {
+            return value.into();
+        }
+        if let Some(shared) = self.0.iter().find(|shared| shared[..] == *value) {
+            return Arc::clone(shared);
+        }
+        let shared: Arc<[u8]> = value.into();
+        self.0.push(Arc::clone(&shared));
+        shared
     }
 }
 

@@ -207,10 +207,10 @@ pub(crate) fn join_all(
 
 /// Every extension of `bindings` that matches the atoms of `order` in `full`; `found` gets each
 /// complete binding and returns whether to go on.
-fn join(
+fn join<F: Facts + ?Sized>(
     body: &[Atom],
     order: &[usize],
-    full: &dyn Facts,
+    full: &F,
     bindings: &mut Vec<Option<TermId>>,
     found: &mut Found<'_>,
 ) -> Result<bool, ReasonerError> {
@@ -237,6 +237,92 @@ fn instantiate(atom: &Atom, bindings: &[Option<TermId>]) -> Option<Triple> {
     Some([s?, p?, o?])
 }
 
+/// What a share of one round's rules found.
+#[derive(Default)]
+struct Findings {
+    /// Facts in neither the base nor the derived set.
+    new: FactSet,
+    /// Facts of the base some rule derives.
+    rederived: FxHashSet<Triple>,
+    violations: Violations,
+}
+
+/// The facts of one round, and what to check a derived fact against.
+struct Round<'a, F: Facts + ?Sized> {
+    program: &'a Program,
+    delta: &'a FactSet,
+    extra: &'a FactSet,
+    base: &'a F,
+    derived: &'a FactSet,
+    full: &'a F,
+}
+
+impl<F: Facts + ?Sized> Round<'_, F> {
+    /// Fires `rules` with each of their body atoms bound to a fact of the delta.
+    fn fire<'r>(
+        &self,
+        rules: impl Iterator<Item = &'r CompiledRule>,
+        found: &mut Findings,
+    ) -> Result<(), ReasonerError> {
+        let keep = |triple: &Triple| storable(triple) && self.program.keeps(triple);
+        for rule in rules.filter(|rule| !rule.body.is_empty()) {
+            let mut bindings = vec![None; rule.variables];
+            for (position, atom) in rule.body.iter().enumerate() {
+                // An atom nothing in the closure matches yet stops the rule for this round.
+                if !others_can_match(rule, position, self.full)? {
+                    continue;
+                }
+                let order = &rule.orders[position];
+                let pattern = resolve(atom, &bindings);
+                let mut each = |triple: Triple| {
+                    let Some(newly) = unify(atom, &triple, &mut bindings) else {
+                        return Ok(true);
+                    };
+                    let go_on = join(&rule.body, order, self.full, &mut bindings, &mut |b| {
+                        if rule.head.is_empty() {
+                            found.violations.record(rule, b);
+                            return Ok(true);
+                        }
+                        for atom in &rule.head {
+                            let Some(triple) = instantiate(atom, b) else {
+                                continue;
+                            };
+                            if !keep(&triple) || found.new.has(&triple) {
+                                continue;
+                            }
+                            if self.derived.has(&triple) {
+                                continue;
+                            }
+                            if self.base.contains(&triple)? {
+                                found.rederived.insert(triple);
+                            } else {
+                                found.new.insert(triple);
+                            }
+                        }
+                        Ok(true)
+                    });
+                    undo(&newly, &mut bindings);
+                    go_on
+                };
+                self.delta.scan(pattern, &mut each)?;
+                self.extra.scan(pattern, &mut each)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Threads a round's rules are shared among: one where there are no threads, or where the
+/// base cannot be shared with them, or the round is too small to pay for them.
+fn shares(base: &dyn Facts, delta: usize) -> usize {
+    /// Delta facts below which one thread is faster.
+    const PARALLEL_DELTA: usize = 50_000;
+    if cfg!(target_family = "wasm") || delta < PARALLEL_DELTA || base.as_sync().is_none() {
+        return 1;
+    }
+    std::thread::available_parallelism().map_or(1, |n| n.get().min(8))
+}
+
 /// Runs `rules` to a fixpoint from `delta` (facts new to the rules, already in `base`): every
 /// consequence not in `base` ends in [`Saturation::derived`].
 pub(crate) fn saturate(
@@ -246,7 +332,6 @@ pub(crate) fn saturate(
     budget: &Budget,
 ) -> Result<Saturation, ReasonerError> {
     let rules = &program.rules;
-    let keep = |triple: &Triple| storable(triple) && program.keeps(triple);
     let mut out = Saturation::default();
     let mut violations = Violations::default();
     let mut owned_delta: Option<FactSet> = None;
@@ -280,57 +365,75 @@ pub(crate) fn saturate(
         }
         out.rounds += 1;
         budget.check(out.rounds, out.derived.len())?;
-        let mut new = FactSet::default();
-        {
-            let full = Layered {
-                base,
-                added: &out.derived,
-                removed: None,
-            };
-            for rule in rules.iter().filter(|rule| !rule.body.is_empty()) {
-                let mut bindings = vec![None; rule.variables];
-                for (position, atom) in rule.body.iter().enumerate() {
-                    // An atom nothing in the closure matches yet stops the rule for this round.
-                    if !others_can_match(rule, position, &full)? {
-                        continue;
-                    }
-                    let order = &rule.orders[position];
-                    let pattern = resolve(atom, &bindings);
-                    let mut each = |triple: Triple| {
-                        let Some(newly) = unify(atom, &triple, &mut bindings) else {
-                            return Ok(true);
-                        };
-                        let go_on = join(&rule.body, order, &full, &mut bindings, &mut |b| {
-                            if rule.head.is_empty() {
-                                violations.record(rule, b);
-                                return Ok(true);
-                            }
-                            for atom in &rule.head {
-                                let Some(triple) = instantiate(atom, b) else {
-                                    continue;
-                                };
-                                if !keep(&triple) || new.has(&triple) {
-                                    continue;
-                                }
-                                if out.derived.has(&triple) {
-                                    continue;
-                                }
-                                if base.contains(&triple)? {
-                                    out.rederived_base.insert(triple);
-                                } else {
-                                    new.insert(triple);
-                                }
-                            }
-                            Ok(true)
-                        });
-                        undo(&newly, &mut bindings);
-                        go_on
-                    };
-                    delta.scan(pattern, &mut each)?;
-                    extra.scan(pattern, &mut each)?;
+        let shares = shares(base, delta.len() + extra.len());
+        let mut found = Findings::default();
+        match base.as_sync() {
+            Some(sync_base) if shares > 1 => {
+                let full = Layered {
+                    base: sync_base,
+                    added: &out.derived,
+                    removed: None,
+                };
+                let full: &(dyn Facts + Sync) = &full;
+                let round = Round {
+                    program,
+                    delta,
+                    extra,
+                    base: sync_base,
+                    derived: &out.derived,
+                    full,
+                };
+                // Rule `i` goes to share `i % shares`: specialised rules of one kind sit
+                // together, so this spreads each kind over every thread.
+                let each_share = |share: usize| {
+                    let mut found = Findings::default();
+                    let rules = rules.iter().skip(share).step_by(shares);
+                    round.fire(rules, &mut found).map(|()| found)
+                };
+                let parts = std::thread::scope(|scope| {
+                    let workers: Vec<_> = (1..shares)
+                        .map(|share| scope.spawn(move || each_share(share)))
+                        .collect();
+                    let mine = each_share(0);
+                    let theirs: Vec<_> = workers
+                        .into_iter()
+                        .map(|worker| {
+                            worker
+                                .join()
+                                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+                        })
+                        .collect();
+                    std::iter::once(mine).chain(theirs).collect::<Vec<_>>()
+                });
+                for part in parts {
+                    found.merge(part?);
                 }
             }
+            _ => {
+                let full = Layered {
+                    base,
+                    added: &out.derived,
+                    removed: None,
+                };
+                let full: &dyn Facts = &full;
+                let round = Round {
+                    program,
+                    delta,
+                    extra,
+                    base,
+                    derived: &out.derived,
+                    full,
+                };
+                round.fire(rules.iter(), &mut found)?;
+            }
         }
+        let Findings {
+            new,
+            rederived,
+            violations: round_violations,
+        } = found;
+        out.rederived_base.extend(rederived);
+        violations.merge(round_violations);
         for triple in new.iter() {
             out.derived.insert(*triple);
         }
@@ -342,12 +445,27 @@ pub(crate) fn saturate(
     Ok(out)
 }
 
+impl Findings {
+    /// Adds what another share found, after this one's (so a run stays deterministic).
+    fn merge(&mut self, other: Self) {
+        if self.new.is_empty() {
+            self.new = other.new;
+        } else {
+            for triple in other.new.iter() {
+                self.new.insert(*triple);
+            }
+        }
+        self.rederived.extend(other.rederived);
+        self.violations.merge(other.violations);
+    }
+}
+
 /// Whether every body atom but `position` matches some fact of `full` (by its constants alone):
 /// if one matches nothing, no delta fact bound at `position` can complete the rule.
-fn others_can_match(
+fn others_can_match<F: Facts + ?Sized>(
     rule: &CompiledRule,
     position: usize,
-    full: &dyn Facts,
+    full: &F,
 ) -> Result<bool, ReasonerError> {
     for (other, atom) in rule.body.iter().enumerate() {
         if other == position {
@@ -398,6 +516,16 @@ struct Violations {
 }
 
 impl Violations {
+    /// Adds the matches of `other` this one lacks, after its own.
+    fn merge(&mut self, other: Self) {
+        for violation in other.list {
+            let key = (Arc::from(violation.rule.as_str()), violation.facts.clone());
+            if self.seen.insert(key) {
+                self.list.push(violation);
+            }
+        }
+    }
+
     /// Records the match `bindings` of `rule`: its body's triples and the schema facts it was
     /// specialised on.
     fn record(&mut self, rule: &CompiledRule, bindings: &[Option<TermId>]) {

@@ -1,6 +1,8 @@
 //! Fact sources the engine joins over: an in-memory indexed set, a store's default graph, and a
 //! layer of the two.
 
+use std::sync::OnceLock;
+
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::ReasonerError;
@@ -28,22 +30,110 @@ pub(crate) trait Facts {
 
     /// The predicates facts use (a superset is fine).
     fn predicates(&self) -> Result<Vec<TermId>, ReasonerError>;
+
+    /// This source, where it can be read from several threads at once.
+    fn as_sync(&self) -> Option<&(dyn Facts + Sync)> {
+        None
+    }
 }
 
-/// An in-memory set of facts with hash indexes for every pattern shape.
+/// The lookups a [`FactSet`] indexes: the bound positions of a pattern.
+#[derive(Clone, Copy)]
+enum Shape {
+    SubjectPredicate,
+    PredicateObject,
+    Predicate,
+    Subject,
+    Object,
+}
+
+impl Shape {
+    const ALL: [Self; 5] = [
+        Self::SubjectPredicate,
+        Self::PredicateObject,
+        Self::Predicate,
+        Self::Subject,
+        Self::Object,
+    ];
+
+    /// The index key of `triple`; single-term shapes fill the second place with a constant.
+    fn key(self, [s, p, o]: &Triple) -> [TermId; 2] {
+        const NONE: TermId = TermId::DEFAULT_GRAPH;
+        match self {
+            Self::SubjectPredicate => [*s, *p],
+            Self::PredicateObject => [*p, *o],
+            Self::Predicate => [*p, NONE],
+            Self::Subject => [*s, NONE],
+            Self::Object => [*o, NONE],
+        }
+    }
+}
+
+/// No next fact in a chain.
+const END: u32 = u32::MAX;
+
+/// One index of a [`FactSet`]: for each key, the position of its last fact, and for each fact,
+/// the position of the previous fact with the same key. Chains through one array instead of a
+/// vector per key, so building and dropping millions of entries costs a few allocations.
+#[derive(Default)]
+struct Chains {
+    heads: FxHashMap<[TermId; 2], u32>,
+    next: Vec<u32>,
+}
+
+impl Chains {
+    fn build(shape: Shape, facts: &[Triple]) -> Self {
+        let mut chains = Self {
+            heads: FxHashMap::default(),
+            next: Vec::with_capacity(facts.len()),
+        };
+        for (position, triple) in facts.iter().enumerate() {
+            chains.add(shape, triple, position);
+        }
+        chains
+    }
+
+    fn add(&mut self, shape: Shape, triple: &Triple, position: usize) {
+        // Positions past u32 would need more facts than any budget allows in memory.
+        let position = u32::try_from(position).unwrap_or(END);
+        let previous = self.heads.insert(shape.key(triple), position);
+        self.next.push(previous.unwrap_or(END));
+    }
+
+    /// Positions of the facts with `key`, newest first.
+    fn positions(&self, key: [TermId; 2]) -> impl Iterator<Item = usize> + '_ {
+        let mut at = self.heads.get(&key).copied().unwrap_or(END);
+        std::iter::from_fn(move || {
+            if at == END {
+                return None;
+            }
+            let position = at as usize;
+            at = self.next.get(position).copied().unwrap_or(END);
+            Some(position)
+        })
+    }
+}
+
+/// An in-memory set of facts with an index for every pattern shape, each built on its first use
+/// (most programs never look facts up by subject or object alone).
 #[derive(Default)]
 pub(crate) struct FactSet {
     all: FxHashSet<Triple>,
     /// Insertion order, so that iteration (and therefore a run) is deterministic.
     order: Vec<Triple>,
-    sp: FxHashMap<(TermId, TermId), Vec<TermId>>,
-    po: FxHashMap<(TermId, TermId), Vec<TermId>>,
-    p: FxHashMap<TermId, Vec<(TermId, TermId)>>,
-    s: FxHashMap<TermId, Vec<(TermId, TermId)>>,
-    o: FxHashMap<TermId, Vec<(TermId, TermId)>>,
+    indexes: [OnceLock<Chains>; 5],
 }
 
 impl FactSet {
+    /// An empty set with room for `facts` facts.
+    pub(crate) fn with_capacity(facts: usize) -> Self {
+        Self {
+            all: FxHashSet::with_capacity_and_hasher(facts, Default::default()),
+            order: Vec::with_capacity(facts),
+            indexes: Default::default(),
+        }
+    }
+
     pub(crate) fn len(&self) -> usize {
         self.order.len()
     }
@@ -65,14 +155,37 @@ impl FactSet {
         if !self.all.insert(triple) {
             return false;
         }
-        let [s, p, o] = triple;
+        let position = self.order.len();
         self.order.push(triple);
-        self.sp.entry((s, p)).or_default().push(o);
-        self.po.entry((p, o)).or_default().push(s);
-        self.p.entry(p).or_default().push((s, o));
-        self.s.entry(s).or_default().push((p, o));
-        self.o.entry(o).or_default().push((s, p));
+        for (shape, index) in Shape::ALL.into_iter().zip(&mut self.indexes) {
+            if let Some(chains) = index.get_mut() {
+                chains.add(shape, &triple, position);
+            }
+        }
         true
+    }
+
+    fn index(&self, shape: Shape) -> &Chains {
+        self.indexes[shape as usize].get_or_init(|| Chains::build(shape, &self.order))
+    }
+
+    /// Calls `f` with each fact of `shape` whose key is `key` and that `keep` accepts.
+    fn scan_index(
+        &self,
+        shape: Shape,
+        key: [TermId; 2],
+        keep: impl Fn(&Triple) -> bool,
+        f: &mut dyn FnMut(Triple) -> Result<bool, ReasonerError>,
+    ) -> Result<bool, ReasonerError> {
+        for position in self.index(shape).positions(key) {
+            let Some(&triple) = self.order.get(position) else {
+                continue;
+            };
+            if keep(&triple) && !f(triple)? {
+                return Ok(false);
+            }
+        }
+        Ok(true)
     }
 }
 
@@ -92,64 +205,51 @@ impl Facts for FactSet {
         pattern: Pattern,
         f: &mut dyn FnMut(Triple) -> Result<bool, ReasonerError>,
     ) -> Result<bool, ReasonerError> {
+        const NONE: TermId = TermId::DEFAULT_GRAPH;
+        let any = |_: &Triple| true;
         match pattern {
             [Some(s), Some(p), Some(o)] => {
                 if self.all.contains(&[s, p, o]) {
                     return f([s, p, o]);
                 }
+                Ok(true)
             }
-            [Some(s), Some(p), None] => {
-                for &o in self.sp.get(&(s, p)).into_iter().flatten() {
-                    if !f([s, p, o])? {
-                        return Ok(false);
-                    }
-                }
-            }
-            [None, Some(p), Some(o)] => {
-                for &s in self.po.get(&(p, o)).into_iter().flatten() {
-                    if !f([s, p, o])? {
-                        return Ok(false);
-                    }
-                }
-            }
-            [Some(s), None, o] => {
-                for &(p, object) in self.s.get(&s).into_iter().flatten() {
-                    if o.is_none_or(|o| o == object) && !f([s, p, object])? {
-                        return Ok(false);
-                    }
-                }
-            }
-            [None, Some(p), None] => {
-                for &(s, o) in self.p.get(&p).into_iter().flatten() {
-                    if !f([s, p, o])? {
-                        return Ok(false);
-                    }
-                }
-            }
-            [None, None, Some(o)] => {
-                for &(s, p) in self.o.get(&o).into_iter().flatten() {
-                    if !f([s, p, o])? {
-                        return Ok(false);
-                    }
-                }
-            }
+            [Some(s), Some(p), None] => self.scan_index(Shape::SubjectPredicate, [s, p], any, f),
+            [None, Some(p), Some(o)] => self.scan_index(Shape::PredicateObject, [p, o], any, f),
+            [Some(s), None, o] => self.scan_index(
+                Shape::Subject,
+                [s, NONE],
+                |t| o.is_none_or(|o| o == t[2]),
+                f,
+            ),
+            [None, Some(p), None] => self.scan_index(Shape::Predicate, [p, NONE], any, f),
+            [None, None, Some(o)] => self.scan_index(Shape::Object, [o, NONE], any, f),
             [None, None, None] => {
                 for &triple in &self.order {
                     if !f(triple)? {
                         return Ok(false);
                     }
                 }
+                Ok(true)
             }
         }
-        Ok(true)
     }
 
     fn contains(&self, triple: &Triple) -> Result<bool, ReasonerError> {
         Ok(self.all.contains(triple))
     }
 
+    fn as_sync(&self) -> Option<&(dyn Facts + Sync)> {
+        Some(self)
+    }
+
     fn predicates(&self) -> Result<Vec<TermId>, ReasonerError> {
-        Ok(self.p.keys().copied().collect())
+        Ok(self
+            .index(Shape::Predicate)
+            .heads
+            .keys()
+            .map(|[p, _]| *p)
+            .collect())
     }
 }
 
@@ -203,13 +303,13 @@ impl<R: QuadRead> Facts for StoreFacts<'_, R> {
 }
 
 /// `base` with `removed` taken out and `added` laid over it.
-pub(crate) struct Layered<'a> {
-    pub(crate) base: &'a dyn Facts,
+pub(crate) struct Layered<'a, B: Facts + ?Sized = dyn Facts> {
+    pub(crate) base: &'a B,
     pub(crate) added: &'a FactSet,
     pub(crate) removed: Option<&'a FactSet>,
 }
 
-impl Facts for Layered<'_> {
+impl<B: Facts + ?Sized> Facts for Layered<'_, B> {
     fn scan(
         &self,
         pattern: Pattern,

@@ -1,8 +1,11 @@
 //! The closure kept in a store: full materialization, and incremental maintenance of one
 //! transaction's changes (semi-naive insertion, DRed deletion).
 
+use std::sync::Arc;
+
 use oxrdf::Term;
 
+use super::cache::{Compiled, LookedUp, ProgramCache};
 use super::compile::{self, Program};
 use super::engine::{self, Budget};
 use super::facts::{FactSet, Facts, Layered, StoreFacts, Triple};
@@ -77,6 +80,16 @@ fn program<B: KvBackend>(
     options: &ReasonerOptions,
     facts_override: Option<&dyn Facts>,
 ) -> Result<Program, ReasonerError> {
+    Ok(recorded_program(transaction, options, facts_override)?.0)
+}
+
+/// [`program`], with every term the compilation looked up and the id it found, which the
+/// program is only valid with (see [`ProgramCache`]).
+fn recorded_program<B: KvBackend>(
+    transaction: &mut Transaction<'_, B>,
+    options: &ReasonerOptions,
+    facts_override: Option<&dyn Facts>,
+) -> Result<(Program, LookedUp), ReasonerError> {
     let mut known = rustc_hash::FxHashMap::default();
     for term in vocabulary(options)? {
         let id = transaction.intern(term.as_ref())?;
@@ -85,17 +98,23 @@ fn program<B: KvBackend>(
     let reader: &Transaction<'_, B> = transaction;
     let store = StoreFacts { reader };
     let facts = facts_override.unwrap_or(&store);
-    compile::compile(
+    let mut looked_up = rustc_hash::FxHashMap::default();
+    let program = compile::compile(
         options.profile,
         &options.user_rules()?,
         options.reflexive_same_as,
         facts,
-        &mut |term| match known.get(term) {
-            Some(id) => Ok(Some(*id)),
-            None => Ok(reader.term_id(term.as_ref())?),
+        &mut |term| {
+            let id = match known.get(term) {
+                Some(id) => Some(*id),
+                None => reader.term_id(term.as_ref())?,
+            };
+            looked_up.insert(term.clone(), id);
+            Ok(id)
         },
         &|id| Ok(reader.term(id)?),
-    )
+    )?;
+    Ok((program, looked_up.into_iter().collect()))
 }
 
 /// Compiles the program over a read-only view: rules naming a term the store lacks are dropped.
@@ -132,12 +151,17 @@ fn adjust_inferred<B: KvBackend>(
 
 /// Recomputes the closure of the explicit default graph from scratch and writes the difference
 /// to the inferred flags.
+///
+/// With a `cache`, the program it ends with is kept there for the maintenance that follows.
 pub(crate) fn rematerialize<B: KvBackend>(
     transaction: &mut Transaction<'_, B>,
     options: &ReasonerOptions,
+    cache: Option<&ProgramCache>,
 ) -> Result<MaterializeReport, ReasonerError> {
     let budget = budget(options);
-    let mut explicit = FactSet::default();
+    // Every quad of every graph is an upper bound of the default graph's explicit ones.
+    let stored = usize::try_from(transaction.len()?).unwrap_or(0);
+    let mut explicit = FactSet::with_capacity(stored);
     let mut inferred_before = Vec::new();
     let all = QuadPattern::any(GraphScope::Default);
     for item in transaction.encoded_quads(&all).with_flags() {
@@ -162,6 +186,8 @@ pub(crate) fn rematerialize<B: KvBackend>(
     let mut program = generic.specialised(&basis)?;
     let mut saturation;
     let mut passes = 0;
+    // The program and schema the closure was computed with, once they no longer change.
+    let mut settled = None;
     loop {
         passes += 1;
         saturation = engine::saturate(&program, &explicit, &explicit, &budget)?;
@@ -172,23 +198,24 @@ pub(crate) fn rematerialize<B: KvBackend>(
             added: &saturation.derived,
             removed: None,
         };
-        let again = self::program(transaction, options, Some(&closure))?;
+        let (again, looked_up) = recorded_program(transaction, options, Some(&closure))?;
         let schema_now = again.schema.schema_facts(&closure)?;
-        if (again.same_rules(&generic) && schema_now == schema) || passes >= 4 {
+        if again.same_rules(&generic) && schema_now == schema {
+            settled = Some((again, looked_up, schema_now));
+            break;
+        }
+        if passes >= 4 {
             break;
         }
         program = again.specialised(&closure)?;
         generic = again;
         schema = schema_now;
     }
-    let mut now_inferred = rustc_hash::FxHashSet::default();
-    for triple in saturation
-        .derived
-        .iter()
-        .chain(saturation.rederived_base.iter())
-    {
-        now_inferred.insert(*triple);
-    }
+    // `derived` holds facts outside the explicit set and `rederived_base` facts inside it, so
+    // together they name every inferred fact once.
+    let now_inferred = |triple: &Triple| {
+        saturation.derived.has(triple) || saturation.rederived_base.contains(triple)
+    };
     // Every default-graph quad's flags were read above: write the difference without reading
     // any of them back.
     let inferred_before: rustc_hash::FxHashSet<Triple> = inferred_before.into_iter().collect();
@@ -202,10 +229,10 @@ pub(crate) fn rematerialize<B: KvBackend>(
         }
         flags
     };
-    let mut changes = Vec::new();
+    let mut changes = Vec::with_capacity(saturation.derived.len());
     let (mut added, mut removed) = (0, 0);
     for triple in &inferred_before {
-        if !now_inferred.contains(triple) {
+        if !now_inferred(triple) {
             removed += 1;
             changes.push((
                 quad(*triple),
@@ -214,7 +241,11 @@ pub(crate) fn rematerialize<B: KvBackend>(
             ));
         }
     }
-    for triple in &now_inferred {
+    for triple in saturation
+        .derived
+        .iter()
+        .chain(saturation.rederived_base.iter())
+    {
         if !inferred_before.contains(triple) {
             added += 1;
             let before = flags_of(triple, false);
@@ -225,10 +256,18 @@ pub(crate) fn rematerialize<B: KvBackend>(
             ));
         }
     }
-    // Index writes in key order are cheaper for every backend.
-    changes.sort_unstable_by_key(|(quad, _, _)| *quad);
     transaction.set_known_flags(changes)?;
-    let total = now_inferred.len() as u64;
+    if let Some(cache) = cache {
+        match settled {
+            Some((generic, looked_up, schema)) => {
+                let reader: &Transaction<'_, B> = transaction;
+                let compiled = Compiled::from_parts(reader, generic, program, looked_up, schema)?;
+                cache.put(Arc::new(compiled));
+            }
+            None => cache.clear(),
+        }
+    }
+    let total = (saturation.derived.len() + saturation.rederived_base.len()) as u64;
     transaction.set_meta(
         MetaKey::InferredCount.key(),
         Some(total.to_be_bytes().to_vec()),
@@ -254,6 +293,7 @@ pub(crate) fn rematerialize<B: KvBackend>(
 pub(crate) fn maintain<B: KvBackend>(
     transaction: &mut Transaction<'_, B>,
     options: &ReasonerOptions,
+    cache: &ProgramCache,
     touched: Vec<EncodedQuad>,
 ) -> Result<MaterializeReport, ReasonerError> {
     let budget = budget(options);
@@ -275,22 +315,29 @@ pub(crate) fn maintain<B: KvBackend>(
     if inserted.is_empty() && deleted.is_empty() {
         return Ok(MaterializeReport::unchanged(options.profile));
     }
-    let generic = program(transaction, options, None)?;
+    let cached = match cache.get(transaction)? {
+        Some(cached) => cached,
+        None => {
+            let (generic, looked_up) = recorded_program(transaction, options, None)?;
+            let reader: &Transaction<'_, B> = transaction;
+            Arc::new(Compiled::new(reader, generic, looked_up)?)
+        }
+    };
     // The rules are specialised on the schema (TBox axioms, lists, cardinalities): a change to
     // it compiles them again and recomputes the closure, as the report says.
     if inserted
         .iter()
         .chain(deleted.iter())
-        .any(|t| generic.schema.is_schema_fact(t))
+        .any(|t| cached.generic.schema.is_schema_fact(t))
     {
-        return rematerialize(transaction, options);
+        return rematerialize(transaction, options, Some(cache));
     }
-    let program = {
-        let reader: &Transaction<'_, B> = transaction;
-        generic.specialised(&StoreFacts { reader })?
-    };
+    cache.put(Arc::clone(&cached));
+    let program = &cached.specialised;
     let (mut added, mut removed) = (0, 0);
     let mut propagate = inserted;
+    // Inferred schema facts the deletion took away, which may or may not come back.
+    let mut schema_overdeleted = Vec::new();
     if !deleted.is_empty() {
         // Deleted facts that are gone now must be seen as present while overdeleting.
         let mut gone_now = FactSet::default();
@@ -312,13 +359,18 @@ pub(crate) fn maintain<B: KvBackend>(
                     .quad_flags(&quad(*triple))?
                     .is_some_and(|f| f.contains(IndexFlags::EXPLICIT)))
             };
-            engine::overdelete(&program, &before, &deleted, &keeps, &budget)?
+            engine::overdelete(program, &before, &deleted, &keeps, &budget)?
         };
         for triple in overdeleted.iter().chain(kept.iter()) {
             if transaction.remove_encoded(&quad(*triple), IndexFlags::INFERRED)? {
                 removed += 1;
             }
         }
+        schema_overdeleted.extend(
+            overdeleted
+                .iter()
+                .filter(|t| cached.generic.schema.is_schema_fact(t)),
+        );
         // Rederive what still has a derivation from what is left.
         let candidates: Vec<Triple> = overdeleted.iter().chain(kept.iter()).copied().collect();
         let mut rederived = Vec::new();
@@ -326,7 +378,7 @@ pub(crate) fn maintain<B: KvBackend>(
             let reader: &Transaction<'_, B> = transaction;
             let current = StoreFacts { reader };
             for triple in candidates {
-                if engine::derivable(&program, &current, &triple)? {
+                if engine::derivable(program, &current, &triple)? {
                     rederived.push(triple);
                 }
             }
@@ -343,7 +395,7 @@ pub(crate) fn maintain<B: KvBackend>(
     }
     let saturation = {
         let reader: &Transaction<'_, B> = transaction;
-        engine::saturate(&program, &StoreFacts { reader }, &propagate, &budget)?
+        engine::saturate(program, &StoreFacts { reader }, &propagate, &budget)?
     };
     for triple in saturation
         .derived
@@ -353,6 +405,22 @@ pub(crate) fn maintain<B: KvBackend>(
         if transaction.insert_encoded(&quad(*triple), IndexFlags::INFERRED)? {
             added += 1;
         }
+    }
+    // The rules were specialised on the schema before this change: a schema fact the change
+    // derived (an axiom of a new `rdf:_n`, a subclass through a new equivalence) or took away
+    // needs them specialised again, which recomputes the closure as for an explicit TBox change.
+    let mut schema_changed = saturation
+        .derived
+        .iter()
+        .any(|t| cached.generic.schema.is_schema_fact(t));
+    for triple in &schema_overdeleted {
+        if schema_changed {
+            break;
+        }
+        schema_changed = transaction.quad_flags(&quad(*triple))?.is_none();
+    }
+    if schema_changed {
+        return rematerialize(transaction, options, Some(cache));
     }
     let total = adjust_inferred(transaction, added, removed)?;
     Ok(MaterializeReport {

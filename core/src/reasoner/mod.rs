@@ -41,6 +41,7 @@
 //! # Ok::<_, Box<dyn std::error::Error>>(())
 //! ```
 
+mod cache;
 mod compile;
 mod datatypes;
 mod engine;
@@ -57,6 +58,7 @@ use std::str::FromStr;
 pub use error::ReasonerError;
 pub use syntax::{Rule, RuleAtom, RuleTerm, parse_rules};
 
+pub(crate) use cache::ProgramCache;
 pub(crate) use maintain::{inconsistencies, maintain, rematerialize};
 
 use crate::sparql::CancellationToken;

@@ -174,3 +174,68 @@ fn builtin_tables_parse() -> TestResult {
     assert!(super::tables::builtin_rules(Profile::None, false)?.is_empty());
     Ok(())
 }
+
+/// A materialization large enough to share its rounds among threads gives the closure that
+/// maintenance, which evaluates on one thread through the store, reaches from the same data.
+#[test]
+fn parallel_rounds_match_maintained_closure() -> TestResult {
+    let mut schema = String::from(
+        "@prefix : <http://e/> . @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+         @prefix owl: <http://www.w3.org/2002/07/owl#> .
+         :knows rdfs:domain :Agent ; rdfs:range :Agent ; owl:inverseOf :knownBy .
+         :near a owl:SymmetricProperty .\n",
+    );
+    for class in 0..9 {
+        schema.push_str(&format!(":C{class} rdfs:subClassOf :C{} .\n", class + 1));
+    }
+    let mut data = String::from("@prefix : <http://e/> .\n");
+    for i in 0..20_000 {
+        data.push_str(&format!(
+            ":i{i} a :C{} ; :knows :i{} ; :near :i{} .\n",
+            i % 10,
+            (i * 7 + 1) % 20_000,
+            i / 3
+        ));
+    }
+    let options = ReasonerOptions::new(Profile::Owl2Rl);
+    let whole = Store::open(MemoryBackend::new())?;
+    for text in [&schema, &data] {
+        whole.load_from_reader(RdfFormat::Turtle, text.as_bytes(), &LoadOptions::new())?;
+    }
+    let report = whole.set_reasoning(options.clone())?;
+    assert!(report.inferred > 100_000, "{report:?}");
+
+    let maintained = Store::open(MemoryBackend::new())?;
+    maintained.load_from_reader(RdfFormat::Turtle, schema.as_bytes(), &LoadOptions::new())?;
+    maintained.set_reasoning(options)?;
+    for chunk in data.lines().skip(1).collect::<Vec<_>>().chunks(5_000) {
+        let text = format!(
+            "PREFIX : <http://e/>\nINSERT DATA {{ {} }}",
+            chunk.join("\n")
+        );
+        maintained.update(&text, &UpdateOptions::default())?;
+    }
+    assert_eq!(flagged_dump(&whole)?, flagged_dump(&maintained)?);
+    Ok(())
+}
+
+/// Maintenance reuses the program it compiled while the store still matches it, and compiles
+/// again when what the program depends on changes: here a container membership property the
+/// RDFS axioms are compiled for, which no schema fact names.
+#[test]
+fn maintenance_recompiles_for_new_container_properties() -> TestResult {
+    let store = Store::open(MemoryBackend::new())?;
+    update(&store, "INSERT DATA { :a :p :b }")?;
+    store.set_reasoning(ReasonerOptions::new(Profile::Rdfs))?;
+    update(&store, "INSERT DATA { :c :p :d }")?;
+    let member = "http://www.w3.org/1999/02/22-rdf-syntax-ns#_7";
+    let membership = NamedNodeRef::new("http://www.w3.org/2000/01/rdf-schema#member")?;
+    let sub_property = NamedNodeRef::new("http://www.w3.org/2000/01/rdf-schema#subPropertyOf")?;
+    update(&store, &format!("INSERT DATA {{ :list <{member}> :item }}"))?;
+    assert!(has(&store, member, sub_property, membership.as_str())?);
+    assert!(has(&store, "http://e/list", membership, "http://e/item")?);
+    let maintained = flagged_dump(&store)?;
+    store.materialize()?;
+    assert_eq!(maintained, flagged_dump(&store)?);
+    Ok(())
+}

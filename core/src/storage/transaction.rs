@@ -13,7 +13,8 @@ use crate::encoding::{
 };
 use crate::kv::merge::Overlay;
 use crate::kv::{
-    Durability, KeyRange, Keyspace, KvBackend, KvError, KvSnapshot, OverlayCursor, WriteBatch,
+    Durability, KeyRange, Keyspace, KvBackend, KvError, KvSnapshot, OverlayCursor, SortedRun,
+    WriteBatch,
 };
 
 /// A snapshot with uncommitted writes laid over it: what a [`Transaction`] reads.
@@ -101,7 +102,7 @@ pub struct Transaction<'a, B: KvBackend + 'a> {
     touched: FxHashSet<EncodedQuad>,
     /// Index writes that go straight to the commit's batch, after the overlay's: see
     /// [`set_known_flags`](Self::set_known_flags).
-    blind: Vec<(Keyspace, Vec<u8>, Option<Vec<u8>>)>,
+    blind: BlindWrites,
 }
 
 impl<'a, B: KvBackend + 'a> Transaction<'a, B> {
@@ -123,7 +124,7 @@ impl<'a, B: KvBackend + 'a> Transaction<'a, B> {
             durability: Durability::Buffered,
             hook: None,
             touched: FxHashSet::default(),
-            blind: Vec::new(),
+            blind: BlindWrites::default(),
         }
     }
 
@@ -301,7 +302,8 @@ impl<'a, B: KvBackend + 'a> Transaction<'a, B> {
     /// Rewrites the flags of many quads whose current flags the caller already knows (the
     /// reasoner, which has just read them all), without reading each quad back, and adjusts the
     /// counts once at the end. `changes` holds each quad with its flags before and after; empty
-    /// flags after remove the quad. Only for flags a [`CommitHook`] need not see (inferred).
+    /// flags after remove the quad, and each quad comes at most once. Only for flags a
+    /// [`CommitHook`] need not see (inferred).
     ///
     /// The index entries skip the transaction's overlay and go straight into the commit's batch,
     /// after everything else the transaction wrote: millions of them would cost more in the
@@ -320,11 +322,10 @@ impl<'a, B: KvBackend + 'a> Transaction<'a, B> {
             if before == Some(after) || (before.is_none() && after.is_empty()) {
                 continue;
             }
-            let value = (!after.is_empty()).then(|| after.to_value());
+            let value = (!after.is_empty()).then_some(after);
             for order in QuadOrder::ALL {
                 if order.holds(&quad) {
-                    self.blind
-                        .push((order.keyspace(), order.key(&quad).to_vec(), value.clone()));
+                    self.blind[order.keyspace().index()].push((order.key(&quad), value));
                 }
             }
             if after.is_empty() {
@@ -470,12 +471,7 @@ impl<'a, B: KvBackend + 'a> Transaction<'a, B> {
                 }
             }
         }
-        for (keyspace, key, value) in std::mem::take(&mut self.blind) {
-            match value {
-                Some(value) => batch.put(keyspace, key, value),
-                None => batch.delete(keyspace, key),
-            }
-        }
+        write_blind(&mut batch, std::mem::take(&mut self.blind));
         if batch.is_empty() {
             return Ok(());
         }
@@ -484,6 +480,60 @@ impl<'a, B: KvBackend + 'a> Transaction<'a, B> {
             self.dictionary.remember(id, bytes);
         }
         Ok(())
+    }
+}
+
+/// Index entries of [`Transaction::set_known_flags`] per keyspace: a key and its flags, `None`
+/// to delete.
+type BlindWrites = [Vec<([u8; 32], Option<IndexFlags>)>; Keyspace::ALL.len()];
+
+/// Adds the index writes of [`Transaction::set_known_flags`] to `batch`: one sorted run of puts
+/// per keyspace, deletions one by one.
+fn write_blind(batch: &mut WriteBatch, blind: BlindWrites) {
+    /// Below this many entries a thread costs more than it saves.
+    const PARALLEL_ENTRIES: usize = 100_000;
+    // Each quad comes once, so keys are distinct and the order among equals is moot.
+    let prepare = |mut entries: Vec<([u8; 32], Option<IndexFlags>)>| {
+        if !entries.is_sorted_by(|a, b| a.0 <= b.0) {
+            entries.sort_unstable_by_key(|entry| entry.0);
+        }
+        let mut run = SortedRun::with_capacity(entries.len(), entries.len() * 33);
+        let mut deletes = Vec::new();
+        for (key, value) in entries {
+            match value {
+                Some(flags) => run.push(&key, flags.value_bytes()),
+                None => deletes.push(key),
+            }
+        }
+        (run, deletes)
+    };
+    let large = blind.iter().filter(|e| e.len() >= PARALLEL_ENTRIES).count();
+    let prepared: Vec<(SortedRun, Vec<[u8; 32]>)> = if cfg!(target_family = "wasm") || large < 2 {
+        blind.into_iter().map(prepare).collect()
+    } else {
+        std::thread::scope(|scope| {
+            let workers: Vec<_> = blind
+                .into_iter()
+                .map(|entries| {
+                    if entries.len() >= PARALLEL_ENTRIES {
+                        Err(scope.spawn(|| prepare(entries)))
+                    } else {
+                        Ok(prepare(entries))
+                    }
+                })
+                .collect();
+            workers
+                .into_iter()
+                .map(|worker| worker.or_else(|thread| thread.join()))
+                .collect::<Result<_, _>>()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+        })
+    };
+    for (keyspace, (run, deletes)) in Keyspace::ALL.into_iter().zip(prepared) {
+        for key in deletes {
+            batch.delete(keyspace, key);
+        }
+        batch.put_sorted(keyspace, run);
     }
 }
 

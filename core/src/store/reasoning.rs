@@ -7,13 +7,15 @@ use super::Store;
 use crate::encoding::EncodedQuad;
 use crate::kv::KvBackend;
 use crate::reasoner::{
-    self, Inconsistency, MaterializeReport, Profile, ReasonerError, ReasonerOptions,
+    self, Inconsistency, MaterializeReport, Profile, ProgramCache, ReasonerError, ReasonerOptions,
 };
 use crate::storage::{CommitHook, MetaKey, StorageError, Transaction};
 
 /// Keeps the closure of one set of options up to date.
 pub(crate) struct Maintainer {
     pub(crate) options: ReasonerOptions,
+    /// The program the last maintained transaction or materialization ran, for the next ones.
+    pub(crate) cache: Arc<ProgramCache>,
 }
 
 impl<B: KvBackend> CommitHook<B> for Maintainer {
@@ -22,7 +24,7 @@ impl<B: KvBackend> CommitHook<B> for Maintainer {
         transaction: &mut Transaction<'_, B>,
         touched: Vec<EncodedQuad>,
     ) -> Result<(), StorageError> {
-        reasoner::maintain(transaction, &self.options, touched)
+        reasoner::maintain(transaction, &self.options, &self.cache, touched)
             .map(|_| ())
             .map_err(into_storage)
     }
@@ -97,9 +99,10 @@ impl<B: KvBackend> Store<B> {
             MetaKey::ReasoningReflexive.key(),
             options.reflexive_same_as.then(|| vec![1]),
         );
-        let report = reasoner::rematerialize(&mut transaction, &options)?;
+        let cache = Arc::new(ProgramCache::default());
+        let report = reasoner::rematerialize(&mut transaction, &options, Some(&cache))?;
         transaction.commit()?;
-        self.install_reasoning(options);
+        self.install_reasoning(options, cache);
         Ok(report)
     }
 
@@ -108,9 +111,15 @@ impl<B: KvBackend> Store<B> {
     /// # Errors
     /// As [`set_reasoning`](Self::set_reasoning).
     pub fn materialize(&self) -> Result<MaterializeReport, ReasonerError> {
-        let options = self.reasoning();
+        let (options, cache) = match self.reasoning.read() {
+            Ok(guard) => (guard.options.clone(), Arc::clone(&guard.cache)),
+            Err(poisoned) => {
+                let guard = poisoned.into_inner();
+                (guard.options.clone(), Arc::clone(&guard.cache))
+            }
+        };
         let mut transaction = self.transaction_without_hook()?;
-        let report = reasoner::rematerialize(&mut transaction, &options)?;
+        let report = reasoner::rematerialize(&mut transaction, &options, Some(&cache))?;
         transaction.commit()?;
         Ok(report)
     }
@@ -159,13 +168,20 @@ impl<B: KvBackend> Store<B> {
         Ok(())
     }
 
-    pub(crate) fn install_reasoning(&self, options: ReasonerOptions) {
+    /// Makes `options` the ones in force; `cache` may hold the program a materialization with
+    /// them compiled.
+    pub(crate) fn install_reasoning(&self, options: ReasonerOptions, cache: Arc<ProgramCache>) {
         let hook: Option<Arc<dyn CommitHook<B>>> = options.is_active().then(|| {
             Arc::new(Maintainer {
                 options: options.clone(),
+                cache: Arc::clone(&cache),
             }) as Arc<dyn CommitHook<B>>
         });
-        let state = ReasoningState { options, hook };
+        let state = ReasoningState {
+            options,
+            hook,
+            cache,
+        };
         match self.reasoning.write() {
             Ok(mut guard) => *guard = state,
             Err(poisoned) => *poisoned.into_inner() = state,
@@ -177,6 +193,8 @@ impl<B: KvBackend> Store<B> {
 pub(crate) struct ReasoningState<B: KvBackend> {
     pub(crate) options: ReasonerOptions,
     pub(crate) hook: Option<Arc<dyn CommitHook<B>>>,
+    /// The hook's compiled program, which a materialization refreshes.
+    pub(crate) cache: Arc<ProgramCache>,
 }
 
 impl<B: KvBackend> Default for ReasoningState<B> {
@@ -184,6 +202,7 @@ impl<B: KvBackend> Default for ReasoningState<B> {
         Self {
             options: ReasonerOptions::new(Profile::None),
             hook: None,
+            cache: Arc::default(),
         }
     }
 }

@@ -89,7 +89,7 @@ impl<B: KvBackend> Store<B> {
         let options =
             super::reasoning::stored_options(|key| Ok(snapshot.get(Keyspace::Meta, key.key())?))?;
         drop(snapshot);
-        store.install_reasoning(options);
+        store.install_reasoning(options, std::sync::Arc::default());
         Ok(store)
     }
 

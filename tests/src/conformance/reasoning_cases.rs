@@ -24,6 +24,10 @@ pub(crate) fn cases<B: KvBackend>() -> Vec<Case<B>> {
             "reasoning: reopen keeps the profile, the closure and its flags",
             reopen_keeps_closure,
         ),
+        (
+            "reasoning: a schema fact an ABox write derives or retracts re-specialises the rules",
+            derived_schema_facts,
+        ),
     ]
 }
 
@@ -66,6 +70,8 @@ fn triple() -> impl Strategy<Value = Quad> {
         (individual(), class()).prop_map(|(i, c)| (i, vocab(RDF, "type"), Term::from(c))),
         (individual(), property(), individual()).prop_map(|(a, p, b)| (a, p, b.into())),
         (individual(), individual()).prop_map(|(a, b)| (a, vocab(OWL, "sameAs"), b.into())),
+        // `owl:sameAs` between classes derives schema facts (`eq-rep-s` on their axioms).
+        (class(), class()).prop_map(|(a, b)| (a, vocab(OWL, "sameAs"), b.into())),
     ];
     prop_oneof![1 => schema, 3 => data]
         .prop_map(|(s, p, o)| Quad::new(s, p, o, GraphName::DefaultGraph))
@@ -188,6 +194,58 @@ fn reopen_keeps_closure<B: KvBackend>(h: &Harness<'_, B>) -> CaseResult {
     ensure!(
         store.contains(&animal).context("contains")?,
         "felix is no animal after reopen"
+    );
+    Ok(())
+}
+
+/// `:C owl:sameAs :D` is data, yet through `eq-rep-s` it derives `:D rdfs:subClassOf :E`, a
+/// schema fact the rules were not specialised on when the write came in.
+fn derived_schema_facts<B: KvBackend>(h: &Harness<'_, B>) -> CaseResult {
+    let store = Store::open(h.create()).context("open")?;
+    let data =
+        "@prefix : <http://example.com/> . @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+        :C rdfs:subClassOf :E . :d a :D .";
+    store
+        .load_from_reader(RdfFormat::Turtle, data.as_bytes(), &LoadOptions::new())
+        .context("load")?;
+    store.set_reasoning(options()).context("materialize")?;
+    let same = Quad::new(
+        ex("C"),
+        vocab(OWL, "sameAs"),
+        ex("D"),
+        GraphName::DefaultGraph,
+    );
+    let d_is_e = Quad::new(
+        ex("d"),
+        vocab(RDF, "type"),
+        ex("E"),
+        GraphName::DefaultGraph,
+    );
+    ensure!(
+        !store.contains(&d_is_e).context("contains")?,
+        "d is an E before the sameAs"
+    );
+    store.insert(&same).context("insert")?;
+    ensure!(
+        store.contains(&d_is_e).context("contains")?,
+        "d is no E after C sameAs D"
+    );
+    let maintained = flagged_dump(&store)?;
+    store.materialize().context("recompute")?;
+    ensure!(
+        flagged_dump(&store)? == maintained,
+        "the maintained closure differs from a recomputation after the insert"
+    );
+    store.remove(&same).context("remove")?;
+    ensure!(
+        !store.contains(&d_is_e).context("contains")?,
+        "d is still an E after the sameAs is gone"
+    );
+    let maintained = flagged_dump(&store)?;
+    store.materialize().context("recompute")?;
+    ensure!(
+        flagged_dump(&store)? == maintained,
+        "the maintained closure differs from a recomputation after the delete"
     );
     Ok(())
 }
