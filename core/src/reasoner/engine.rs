@@ -268,12 +268,17 @@ impl<F: Facts + ?Sized> Round<'_, F> {
         for rule in rules.filter(|rule| !rule.body.is_empty()) {
             let mut bindings = vec![None; rule.variables];
             for (position, atom) in rule.body.iter().enumerate() {
-                // An atom nothing in the closure matches yet stops the rule for this round.
+                let pattern = resolve(atom, &bindings);
+                // No delta fact for this atom, or an atom nothing in the closure matches yet,
+                // stops the rule for this round. The delta is asked first: it is in memory, and
+                // small when maintaining, where the closure is the store.
+                if !matches_any(self.delta, pattern)? && !matches_any(self.extra, pattern)? {
+                    continue;
+                }
                 if !others_can_match(rule, position, self.full)? {
                     continue;
                 }
                 let order = &rule.orders[position];
-                let pattern = resolve(atom, &bindings);
                 let mut each = |triple: Triple| {
                     let Some(newly) = unify(atom, &triple, &mut bindings) else {
                         return Ok(true);
@@ -458,6 +463,12 @@ impl Findings {
         self.rederived.extend(other.rederived);
         self.violations.merge(other.violations);
     }
+}
+
+/// Whether some fact of `facts` matches `pattern`.
+fn matches_any(facts: &FactSet, pattern: Pattern) -> Result<bool, ReasonerError> {
+    // `scan` answers false when the callback stopped it, that is, when something matched.
+    Ok(!facts.scan(pattern, &mut |_| Ok(false))?)
 }
 
 /// Whether every body atom but `position` matches some fact of `full` (by its constants alone):

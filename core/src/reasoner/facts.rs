@@ -264,6 +264,15 @@ impl<R: QuadRead> Facts for StoreFacts<'_, R> {
         [s, p, o]: Pattern,
         f: &mut dyn FnMut(Triple) -> Result<bool, ReasonerError>,
     ) -> Result<bool, ReasonerError> {
+        // A point read is much cheaper than a cursor on backends with filters (RocksDB), and
+        // rederivation asks mostly fully bound questions.
+        if let (Some(s), Some(p), Some(o)) = (s, p, o) {
+            return if self.contains(&[s, p, o])? {
+                f([s, p, o])
+            } else {
+                Ok(true)
+            };
+        }
         let pattern = QuadPattern {
             subject: s,
             predicate: p,
