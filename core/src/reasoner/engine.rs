@@ -370,6 +370,12 @@ pub(crate) fn saturate(
         }
         out.rounds += 1;
         budget.check(out.rounds, out.derived.len())?;
+        tracing::trace!(
+            round = out.rounds,
+            delta = delta.len() + extra.len(),
+            derived = out.derived.len(),
+            "reasoning round"
+        );
         let shares = shares(base, delta.len() + extra.len());
         let mut found = Findings::default();
         match base.as_sync() {

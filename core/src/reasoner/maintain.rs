@@ -409,10 +409,18 @@ pub(crate) fn maintain<B: KvBackend>(
     // The rules were specialised on the schema before this change: a schema fact the change
     // derived (an axiom of a new `rdf:_n`, a subclass through a new equivalence) or took away
     // needs them specialised again, which recomputes the closure as for an explicit TBox change.
-    let mut schema_changed = saturation
+    // Facts overdeleted and derived again are no change.
+    let mut schema_changed = false;
+    for triple in saturation
         .derived
         .iter()
-        .any(|t| cached.generic.schema.is_schema_fact(t));
+        .filter(|t| cached.generic.schema.is_schema_fact(t))
+    {
+        if transaction.flags_before(&quad(*triple))?.is_none() {
+            schema_changed = true;
+            break;
+        }
+    }
     for triple in &schema_overdeleted {
         if schema_changed {
             break;

@@ -49,6 +49,7 @@ mod error;
 mod facts;
 mod maintain;
 mod specialise;
+mod stats;
 mod syntax;
 mod tables;
 
@@ -60,6 +61,8 @@ pub use syntax::{Rule, RuleAtom, RuleTerm, parse_rules};
 
 pub(crate) use cache::ProgramCache;
 pub(crate) use maintain::{inconsistencies, maintain, rematerialize};
+pub use stats::{ReasoningStats, RunStats};
+pub(crate) use stats::{StatsRecorder, Stopwatch};
 
 use crate::sparql::CancellationToken;
 

@@ -239,3 +239,29 @@ fn maintenance_recompiles_for_new_container_properties() -> TestResult {
     assert_eq!(maintained, flagged_dump(&store)?);
     Ok(())
 }
+
+#[test]
+fn runs_are_counted() -> TestResult {
+    let store = Store::open(MemoryBackend::new())?;
+    update(
+        &store,
+        "INSERT DATA { :Cat rdfs:subClassOf :Animal . :tom a :Cat }",
+    )?;
+    assert_eq!(store.reasoning_stats(), super::ReasoningStats::default());
+    store.set_reasoning(ReasonerOptions::new(Profile::Rdfs))?;
+    update(&store, "INSERT DATA { :felix a :Cat }")?;
+    update(&store, "DELETE DATA { :tom a :Cat }")?;
+    let stats = store.reasoning_stats();
+    assert_eq!(
+        (stats.materializations, stats.maintained),
+        (1, 2),
+        "{stats:?}"
+    );
+    let last = stats.last.clone().ok_or("no last run")?;
+    assert!(!last.full_recompute && last.removed > 0, "{last:?}");
+    assert!(stats.added >= 2 && stats.rounds >= 2, "{stats:?}");
+    // A schema change recomputes, and is counted as a materialization.
+    update(&store, "INSERT DATA { :Animal rdfs:subClassOf :Being }")?;
+    assert_eq!(store.reasoning_stats().materializations, 2);
+    Ok(())
+}

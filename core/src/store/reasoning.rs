@@ -8,6 +8,7 @@ use crate::encoding::EncodedQuad;
 use crate::kv::KvBackend;
 use crate::reasoner::{
     self, Inconsistency, MaterializeReport, Profile, ProgramCache, ReasonerError, ReasonerOptions,
+    ReasoningStats, StatsRecorder, Stopwatch,
 };
 use crate::storage::{CommitHook, MetaKey, StorageError, Transaction};
 
@@ -16,6 +17,7 @@ pub(crate) struct Maintainer {
     pub(crate) options: ReasonerOptions,
     /// The program the last maintained transaction or materialization ran, for the next ones.
     pub(crate) cache: Arc<ProgramCache>,
+    pub(crate) stats: Arc<StatsRecorder>,
 }
 
 impl<B: KvBackend> CommitHook<B> for Maintainer {
@@ -24,10 +26,30 @@ impl<B: KvBackend> CommitHook<B> for Maintainer {
         transaction: &mut Transaction<'_, B>,
         touched: Vec<EncodedQuad>,
     ) -> Result<(), StorageError> {
-        reasoner::maintain(transaction, &self.options, &self.cache, touched)
-            .map(|_| ())
-            .map_err(into_storage)
+        let _span = tracing::debug_span!("reasoning_maintain", touched = touched.len()).entered();
+        let clock = Stopwatch::start();
+        let report = reasoner::maintain(transaction, &self.options, &self.cache, touched)
+            .map_err(into_storage)?;
+        if report.full_recompute || report.rounds > 0 || report.added + report.removed > 0 {
+            record(&self.stats, &report, clock.seconds());
+        }
+        Ok(())
     }
+}
+
+/// Counts a run and reports it to `tracing`.
+fn record(stats: &StatsRecorder, report: &MaterializeReport, seconds: f64) {
+    stats.record(report, seconds);
+    tracing::debug!(
+        profile = report.profile.name(),
+        full_recompute = report.full_recompute,
+        rounds = report.rounds,
+        added = report.added,
+        removed = report.removed,
+        inferred = report.inferred,
+        seconds,
+        "reasoner run"
+    );
 }
 
 /// A reasoner failure inside a write path that reports storage errors.
@@ -99,10 +121,14 @@ impl<B: KvBackend> Store<B> {
             MetaKey::ReasoningReflexive.key(),
             options.reflexive_same_as.then(|| vec![1]),
         );
+        let _span = tracing::info_span!("reasoning_materialize", profile = options.profile.name())
+            .entered();
+        let clock = Stopwatch::start();
         let cache = Arc::new(ProgramCache::default());
         let report = reasoner::rematerialize(&mut transaction, &options, Some(&cache))?;
         transaction.commit()?;
         self.install_reasoning(options, cache);
+        record(&self.reasoning_state().stats, &report, clock.seconds());
         Ok(report)
     }
 
@@ -111,17 +137,37 @@ impl<B: KvBackend> Store<B> {
     /// # Errors
     /// As [`set_reasoning`](Self::set_reasoning).
     pub fn materialize(&self) -> Result<MaterializeReport, ReasonerError> {
-        let (options, cache) = match self.reasoning.read() {
-            Ok(guard) => (guard.options.clone(), Arc::clone(&guard.cache)),
-            Err(poisoned) => {
-                let guard = poisoned.into_inner();
-                (guard.options.clone(), Arc::clone(&guard.cache))
-            }
-        };
+        let state = self.reasoning_state();
+        let _span = tracing::info_span!(
+            "reasoning_materialize",
+            profile = state.options.profile.name()
+        )
+        .entered();
+        let clock = Stopwatch::start();
         let mut transaction = self.transaction_without_hook()?;
-        let report = reasoner::rematerialize(&mut transaction, &options, Some(&cache))?;
+        let report = reasoner::rematerialize(&mut transaction, &state.options, Some(&state.cache))?;
         transaction.commit()?;
+        record(&state.stats, &report, clock.seconds());
         Ok(report)
+    }
+
+    /// What the reasoner has done since the store was opened: runs, rounds, quads added and
+    /// removed, time.
+    pub fn reasoning_stats(&self) -> ReasoningStats {
+        self.reasoning_state().stats.get()
+    }
+
+    /// The parts of the reasoning state a run needs, without holding its lock.
+    fn reasoning_state(&self) -> StateParts {
+        let guard = match self.reasoning.read() {
+            Ok(guard) => guard,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        StateParts {
+            options: guard.options.clone(),
+            cache: Arc::clone(&guard.cache),
+            stats: Arc::clone(&guard.stats),
+        }
     }
 
     /// The reasoning options in force.
@@ -171,21 +217,25 @@ impl<B: KvBackend> Store<B> {
     /// Makes `options` the ones in force; `cache` may hold the program a materialization with
     /// them compiled.
     pub(crate) fn install_reasoning(&self, options: ReasonerOptions, cache: Arc<ProgramCache>) {
+        let mut guard = match self.reasoning.write() {
+            Ok(guard) => guard,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        // The counters are the store's, whatever the options.
+        let stats = Arc::clone(&guard.stats);
         let hook: Option<Arc<dyn CommitHook<B>>> = options.is_active().then(|| {
             Arc::new(Maintainer {
                 options: options.clone(),
                 cache: Arc::clone(&cache),
+                stats: Arc::clone(&stats),
             }) as Arc<dyn CommitHook<B>>
         });
-        let state = ReasoningState {
+        *guard = ReasoningState {
             options,
             hook,
             cache,
+            stats,
         };
-        match self.reasoning.write() {
-            Ok(mut guard) => *guard = state,
-            Err(poisoned) => *poisoned.into_inner() = state,
-        }
     }
 }
 
@@ -195,6 +245,14 @@ pub(crate) struct ReasoningState<B: KvBackend> {
     pub(crate) hook: Option<Arc<dyn CommitHook<B>>>,
     /// The hook's compiled program, which a materialization refreshes.
     pub(crate) cache: Arc<ProgramCache>,
+    pub(crate) stats: Arc<StatsRecorder>,
+}
+
+/// Copies of what a reasoner run needs from [`ReasoningState`].
+struct StateParts {
+    options: ReasonerOptions,
+    cache: Arc<ProgramCache>,
+    stats: Arc<StatsRecorder>,
 }
 
 impl<B: KvBackend> Default for ReasoningState<B> {
@@ -203,6 +261,7 @@ impl<B: KvBackend> Default for ReasoningState<B> {
             options: ReasonerOptions::new(Profile::None),
             hook: None,
             cache: Arc::default(),
+            stats: Arc::default(),
         }
     }
 }

@@ -426,6 +426,7 @@ impl Database {
             user_rules: status.user_rules,
             inferred_quads: status.inferred,
             inconsistencies,
+            runs: self.store.reasoning_stats().into(),
         })
     }
 

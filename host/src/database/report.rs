@@ -58,6 +58,48 @@ pub struct ReasoningReport {
     pub inferred_quads: u64,
     /// Matches of rules with a false head (the data contradicts the schema).
     pub inconsistencies: usize,
+    /// What the reasoner did since the database was opened.
+    pub runs: ReasoningRuns,
+}
+
+/// Reasoner runs since the database was opened: full materializations and maintained
+/// transactions.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReasoningRuns {
+    /// Full materializations (turning reasoning on, `materialize`, bulk loads, schema changes).
+    pub materializations: u64,
+    /// Transactions whose changes were maintained incrementally.
+    pub maintained: u64,
+    /// Semi-naive rounds over all runs.
+    pub rounds: u64,
+    /// Quads that gained the inferred flag over all runs.
+    pub added_quads: u64,
+    /// Quads that lost it over all runs.
+    pub removed_quads: u64,
+    /// Seconds in full materializations.
+    pub materialize_seconds: f64,
+    /// Seconds maintaining transactions.
+    pub maintain_seconds: f64,
+    /// Seconds the last run took.
+    pub last_run_seconds: Option<f64>,
+    /// Rounds the last run took.
+    pub last_run_rounds: Option<usize>,
+}
+
+impl From<trine_core::reasoner::ReasoningStats> for ReasoningRuns {
+    fn from(stats: trine_core::reasoner::ReasoningStats) -> Self {
+        Self {
+            materializations: stats.materializations,
+            maintained: stats.maintained,
+            rounds: stats.rounds,
+            added_quads: stats.added,
+            removed_quads: stats.removed,
+            materialize_seconds: stats.materialize_seconds,
+            maintain_seconds: stats.maintain_seconds,
+            last_run_seconds: stats.last.as_ref().map(|run| run.seconds),
+            last_run_rounds: stats.last.as_ref().map(|run| run.rounds),
+        }
+    }
 }
 
 /// Bytes of one keyspace.

@@ -221,6 +221,39 @@ impl Metrics {
                 "trine_reasoning_inconsistencies {}",
                 reasoning.inconsistencies
             );
+            let runs = &reasoning.runs;
+            out.push_str(
+                "# HELP trine_reasoning_runs_total Reasoner runs: full materializations and \
+                 maintained transactions.\n# TYPE trine_reasoning_runs_total counter\n",
+            );
+            let _ = writeln!(
+                out,
+                "trine_reasoning_runs_total{{kind=\"materialize\"}} {}\ntrine_reasoning_runs_total{{kind=\"maintain\"}} {}",
+                runs.materializations, runs.maintained
+            );
+            out.push_str(
+                "# HELP trine_reasoning_seconds_total Seconds the reasoner ran.\n\
+                 # TYPE trine_reasoning_seconds_total counter\n",
+            );
+            let _ = writeln!(
+                out,
+                "trine_reasoning_seconds_total{{kind=\"materialize\"}} {}\ntrine_reasoning_seconds_total{{kind=\"maintain\"}} {}",
+                runs.materialize_seconds, runs.maintain_seconds
+            );
+            out.push_str(
+                "# HELP trine_reasoning_rounds_total Semi-naive rounds over all runs.\n\
+                 # TYPE trine_reasoning_rounds_total counter\n",
+            );
+            let _ = writeln!(out, "trine_reasoning_rounds_total {}", runs.rounds);
+            out.push_str(
+                "# HELP trine_reasoning_quads_total Quads that gained (added) or lost (removed) \
+                 the inferred flag.\n# TYPE trine_reasoning_quads_total counter\n",
+            );
+            let _ = writeln!(
+                out,
+                "trine_reasoning_quads_total{{change=\"added\"}} {}\ntrine_reasoning_quads_total{{change=\"removed\"}} {}",
+                runs.added_quads, runs.removed_quads
+            );
         }
         if let Some(bytes) = health.pending_compaction_bytes {
             out.push_str(

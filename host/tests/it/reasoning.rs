@@ -182,6 +182,19 @@ fn server_keeps_the_closure_on_every_update() {
         metrics.contains("trine_reasoning_inconsistencies 1"),
         "{metrics}"
     );
+    // The inserts, the delete and the Graph Store write were maintained, not recomputed; the
+    // first schema insert and the disjointness axiom recomputed.
+    let runs = &server.get("/health", &[]).json()["reasoning"]["runs"];
+    assert!(runs["maintained"].as_u64() >= Some(3), "{runs}");
+    assert!(runs["materializations"].as_u64() >= Some(2), "{runs}");
+    assert!(
+        metrics.contains("trine_reasoning_runs_total{kind=\"maintain\"}"),
+        "{metrics}"
+    );
+    assert!(
+        metrics.contains("trine_reasoning_quads_total{change=\"added\"}"),
+        "{metrics}"
+    );
 }
 
 #[test]
