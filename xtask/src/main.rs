@@ -1,70 +1,85 @@
-//! `cargo xtask test`: every check Trine has, in the order CI runs them.
+//! `cargo xtask test`: every check Trine has, in the order CI runs them; `cargo xtask npm`: the
+//! npm package.
 //!
 //! Steps: formatting, clippy, the native test suites (cross-backend, W3C, host), one pass of every
-//! criterion bench, the WebAssembly builds of the core and the redb backend, and small runs of the
-//! bulk-load benchmark, of the reasoning benchmark (whose LUBM answers must agree with the
-//! `reasonable` reasoner's closure) and of the comparison against Oxigraph (which fails on any
-//! answer that differs), so none of them can rot.
+//! criterion bench, the WebAssembly builds of the core and the redb backend, the npm package and
+//! its Node suite, and small runs of the bulk-load benchmark, of the reasoning benchmark (whose
+//! LUBM answers must agree with the `reasonable` reasoner's closure) and of the comparison against
+//! Oxigraph (which fails on any answer that differs), so none of them can rot.
 
+mod npm;
+
+use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 use std::time::Instant;
 
 struct Step {
     name: &'static str,
-    args: &'static [&'static str],
+    action: Action,
+}
+
+enum Action {
+    /// `cargo` with these arguments.
+    Cargo(&'static [&'static str]),
+    /// A task of this crate: the workspace root and the cargo command.
+    Task(fn(&Path, &str) -> Result<(), String>),
 }
 
 const STEPS: &[Step] = &[
     Step {
         name: "format",
-        args: &["fmt", "--all", "--", "--check"],
+        action: Action::Cargo(&["fmt", "--all", "--", "--check"]),
     },
     Step {
         name: "clippy",
-        args: &[
+        action: Action::Cargo(&[
             "clippy",
             "--workspace",
             "--all-targets",
             "--",
             "-D",
             "warnings",
-        ],
+        ]),
     },
     Step {
         name: "native tests",
-        args: &["test", "--workspace", "--", "--nocapture"],
+        action: Action::Cargo(&["test", "--workspace", "--", "--nocapture"]),
     },
     Step {
         name: "criterion benches (one pass each, test mode)",
-        args: &["test", "-p", "trine-benches", "--benches"],
+        action: Action::Cargo(&["test", "-p", "trine-benches", "--benches"]),
     },
     Step {
         name: "core for wasm32-unknown-unknown",
-        args: &[
+        action: Action::Cargo(&[
             "build",
             "-p",
             "trine-core",
             "--target",
             "wasm32-unknown-unknown",
-        ],
+        ]),
     },
     Step {
         name: "core for wasm32-wasip2",
-        args: &["build", "-p", "trine-core", "--target", "wasm32-wasip2"],
+        action: Action::Cargo(&["build", "-p", "trine-core", "--target", "wasm32-wasip2"]),
     },
     Step {
         name: "redb backend for wasm32-wasip2",
-        args: &[
+        action: Action::Cargo(&[
             "build",
             "-p",
             "trine-backend-redb",
             "--target",
             "wasm32-wasip2",
-        ],
+        ]),
+    },
+    Step {
+        name: "npm package (built, size checked) and its Node suite",
+        action: Action::Task(npm::test),
     },
     Step {
         name: "bulk-load benchmark (smoke run)",
-        args: &[
+        action: Action::Cargo(&[
             "run",
             "-p",
             "trine-benches",
@@ -73,11 +88,11 @@ const STEPS: &[Step] = &[
             "--",
             "--triples",
             "20000",
-        ],
+        ]),
     },
     Step {
         name: "reasoning benchmark (LUBM(1), answers checked against reasonable's closure)",
-        args: &[
+        action: Action::Cargo(&[
             "run",
             "-p",
             "trine-benches",
@@ -87,11 +102,11 @@ const STEPS: &[Step] = &[
             "--lubm",
             "1",
             "--reasonable",
-        ],
+        ]),
     },
     Step {
         name: "Trine against Oxigraph (quick comparison, answers checked)",
-        args: &[
+        action: Action::Cargo(&[
             "run",
             "-p",
             "trine-benches",
@@ -101,32 +116,63 @@ const STEPS: &[Step] = &[
             "compare",
             "--",
             "--quick",
-        ],
+        ]),
     },
 ];
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let root = root();
     match args.first().map(String::as_str) {
-        Some("test") => test(),
+        Some("test") => test(&root, &cargo),
+        Some("npm") => match npm::build(&root, &cargo) {
+            Ok(_) => ExitCode::SUCCESS,
+            Err(error) => {
+                eprintln!("xtask npm: {error}");
+                ExitCode::FAILURE
+            }
+        },
         _ => {
-            eprintln!("usage: cargo xtask test");
+            eprintln!("usage: cargo xtask test | cargo xtask npm");
             ExitCode::FAILURE
         }
     }
 }
 
-fn test() -> ExitCode {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+/// The workspace root: the parent of this crate's directory.
+fn root() -> PathBuf {
+    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    manifest
+        .parent()
+        .map_or_else(|| manifest.clone(), Path::to_path_buf)
+}
+
+fn test(root: &Path, cargo: &str) -> ExitCode {
     let started = Instant::now();
     let mut results = Vec::new();
     for step in STEPS {
-        println!("\n==> xtask: {} (cargo {})", step.name, step.args.join(" "));
         let began = Instant::now();
-        let ok = Command::new(&cargo)
-            .args(step.args)
-            .status()
-            .is_ok_and(|status| status.success());
+        let ok = match &step.action {
+            Action::Cargo(args) => {
+                println!("\n==> xtask: {} (cargo {})", step.name, args.join(" "));
+                Command::new(cargo)
+                    .current_dir(root)
+                    .args(*args)
+                    .status()
+                    .is_ok_and(|status| status.success())
+            }
+            Action::Task(task) => {
+                println!("\n==> xtask: {}", step.name);
+                match task(root, cargo) {
+                    Ok(()) => true,
+                    Err(error) => {
+                        eprintln!("xtask: {error}");
+                        false
+                    }
+                }
+            }
+        };
         results.push((step.name, ok, began.elapsed()));
         if !ok {
             break;
