@@ -2,7 +2,7 @@
 
 use js_sys::{Array, Object, Reflect};
 use trine_core::Store;
-use trine_core::io::LoadOptions;
+use trine_core::io::{LoadError, LoadOptions};
 use trine_core::kv::MemoryBackend;
 use trine_core::oxrdf::{GraphName, Quad, Variable};
 use trine_core::reasoner::{MaterializeReport, Profile, ReasonerOptions};
@@ -10,9 +10,12 @@ use trine_core::sparql::{PreparedQuery, QueryOptions, QueryResults};
 use trine_core::update::{PreparedUpdate, UpdateOptions};
 use wasm_bindgen::prelude::*;
 
-use crate::error::{OrJs, js_error};
+use crate::error::{OrJs, ToJs, js_error};
 use crate::formats::{rdf_format, results_format};
 use crate::terms::{self, QUAD, TERM};
+
+/// Documents of at least this many quads are written through the bulk loader.
+const BULK_LOAD_QUADS: usize = 10_000;
 
 /// Sets `key` on a fresh object (cannot fail).
 fn set(object: &Object, key: &str, value: impl Into<JsValue>) {
@@ -188,10 +191,24 @@ impl WasmStore {
         {
             options = options.to_graph(graph);
         }
-        let read = self
-            .store
-            .load_from_reader(format, data.as_bytes(), &options)
-            .or_js()?;
+        // Parsed in full first, so a syntax error changes nothing; then large documents take the
+        // bulk loader's sorted runs, which cost far less than a transaction's overlay (and nothing
+        // can see the store half-written: it is only reachable from this thread).
+        let parser = options.parser(format).or_js()?;
+        let quads = parser
+            .for_reader(data.as_bytes())
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| LoadError::from(e).to_js())?;
+        let read = quads.len();
+        if read < BULK_LOAD_QUADS {
+            let mut transaction = self.store.transaction().or_js()?;
+            for quad in &quads {
+                transaction.insert(quad.as_ref()).or_js()?;
+            }
+            transaction.commit().or_js()?;
+        } else {
+            self.store.bulk_load_quads(quads).or_js()?;
+        }
         Ok(read as f64)
     }
 

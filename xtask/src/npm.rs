@@ -147,7 +147,8 @@ fn file_size(path: &Path) -> Result<u64, String> {
 }
 
 /// Builds the package and runs its Node suite (`node --test web/tests/`), with the native
-/// `trine` CLI (built here if needed) in `TRINE_BIN` for the tests that compare answers.
+/// `trine` CLI (built here if needed) in `TRINE_BIN` for the tests that compare answers, then a
+/// small run of the Node benchmark against the `oxigraph` npm package (answers checked).
 ///
 /// # Errors
 /// A failed build, a size over the goal, or a failing test.
@@ -169,5 +170,29 @@ pub fn test(root: &Path, cargo: &str) -> Result<(), String> {
     run(Command::new("node")
         .current_dir(root.join("web"))
         .env("TRINE_BIN", native)
-        .args(["--test", "tests/"]))
+        .args(["--test", "tests/"]))?;
+    // A small run of the benchmark against the `oxigraph` npm package, so it cannot rot: it
+    // fails on any differing answer; its timings are printed, not judged.
+    let data = target_dir(root).join("bench/npm-bsbm");
+    let data_arg = data.to_string_lossy().into_owned();
+    run(Command::new(cargo).current_dir(root).args([
+        "run",
+        "-p",
+        "trine-benches",
+        "--bin",
+        "bsbm-export",
+        "--",
+        "--products",
+        "300",
+        "--mixes",
+        "1",
+        "--out",
+        &data_arg,
+    ]))?;
+    run(Command::new("node").current_dir(root.join("web")).args([
+        "bench/compare.mjs",
+        &data_arg,
+        "--runs",
+        "1",
+    ]))
 }

@@ -3,7 +3,6 @@ use std::io::Read;
 use std::path::Path;
 
 use oxrdf::GraphName;
-#[cfg(not(target_family = "wasm"))]
 use oxrdf::Quad;
 use oxrdfio::{RdfFormat, RdfParser};
 
@@ -54,7 +53,11 @@ impl LoadOptions {
         self.lenient
     }
 
-    pub(crate) fn parser(&self, format: RdfFormat) -> Result<RdfParser, LoadError> {
+    /// The parser for `format` these options configure.
+    ///
+    /// # Errors
+    /// [`LoadError::InvalidBaseIri`].
+    pub fn parser(&self, format: RdfFormat) -> Result<RdfParser, LoadError> {
         let mut parser = RdfParser::from_format(format);
         if let Some(base) = &self.base_iri {
             parser = parser
@@ -104,6 +107,23 @@ impl<B: KvBackend> Store<B> {
             count += 1;
         }
         transaction.commit()?;
+        Ok(count)
+    }
+
+    /// Writes quads through the [`BulkLoader`] (sorted runs, no transaction overlay), then brings
+    /// the reasoner's closure up to date; returns the number of quads given. Not atomic: on a
+    /// storage failure part of them may be written, and snapshots taken meanwhile may see part of
+    /// them. For callers that have parsed a whole document already and are the store's only user.
+    ///
+    /// # Errors
+    /// A storage failure.
+    pub fn bulk_load_quads(&self, quads: impl IntoIterator<Item = Quad>) -> Result<u64, LoadError> {
+        let mut loader = self.bulk_loader()?;
+        for quad in quads {
+            loader.add(quad)?;
+        }
+        let count = loader.finish()?;
+        self.after_bulk_load()?;
         Ok(count)
     }
 
