@@ -116,6 +116,9 @@ test("SPARQL: every form, results formats, prepared queries with bindings", () =
   assert.match(store.query("CONSTRUCT WHERE { ?s a ?c }", { resultsFormat: "json" }), /"@id"/, "json for a graph is JSON-LD");
   assert.equal(codeOf(() => store.query("CONSTRUCT WHERE { ?s a ?c }", { resultsFormat: "csv" })), "unsupported_format");
 
+  const regex = "PREFIX : <http://example.com/> SELECT ?n WHERE { ?s :name ?n FILTER(REGEX(?n, '^STUDENT|^jer', 'i')) }";
+  assert.equal(store.query(regex).length, 1, "REGEX with flags");
+  assert.equal(store.query("SELECT ?n WHERE { ?s ?p ?n FILTER(REGEX(?n, '^\\\\w+$')) }").length, 2, "Unicode-aware \\w");
   const prepared = store.prepare("PREFIX : <http://example.com/> SELECT ?name WHERE { ?who :name ?name }");
   assert.equal(prepared.form, "select");
   const tom = prepared.query({ bindings: { who: ex("tom") } });
