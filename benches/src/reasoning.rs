@@ -15,7 +15,7 @@ use trine_core::Store;
 use trine_core::kv::KvBackend;
 use trine_core::reasoner::{Profile, ReasonerOptions};
 
-use crate::compare::{Answer, Engine, Error, TrineEngine, check, lubm_dataset};
+use crate::compare::{Answer, Engine, Error, TrineEngine, check, lubm_dataset, median};
 use crate::lubm::UB;
 
 /// What to run.
@@ -66,11 +66,6 @@ pub struct ScaleReport {
 /// ABox triples deleted (and inserted back) one at a time: one sample of a millisecond-scale
 /// operation says little.
 pub const ABOX_SAMPLES: usize = 7;
-
-fn median(mut samples: Vec<f64>) -> f64 {
-    samples.sort_by(f64::total_cmp);
-    samples.get(samples.len() / 2).copied().unwrap_or(f64::NAN)
-}
 
 fn ms(start: Instant) -> f64 {
     start.elapsed().as_secs_f64() * 1000.0
@@ -128,8 +123,8 @@ pub fn run_scale<B: KvBackend>(
         inserts.push(ms(start));
     }
     report.abox_delete_first_ms = deletes.first().copied().unwrap_or(f64::NAN);
-    report.abox_delete_ms = median(deletes);
-    report.abox_insert_ms = median(inserts);
+    report.abox_delete_ms = median(&deletes).unwrap_or(f64::NAN);
+    report.abox_insert_ms = median(&inserts).unwrap_or(f64::NAN);
     // One TBox axiom, then back.
     let axiom = Quad::new(
         ub("GraduateStudent"),

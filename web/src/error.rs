@@ -35,27 +35,10 @@ with_code!(
     QueryError,
     UpdateError,
     StorageError,
-    ReasonerError
+    ReasonerError,
+    DumpError,
+    ResultsWriteError
 );
-
-impl ToJs for DumpError {
-    fn to_js(&self) -> JsValue {
-        match self {
-            Self::Storage(error) => error.to_js(),
-            other => js_error("dump_failed", other),
-        }
-    }
-}
-
-impl ToJs for ResultsWriteError {
-    fn to_js(&self) -> JsValue {
-        match self {
-            Self::Query(error) => error.to_js(),
-            Self::WrongFormat(_) => js_error("not_acceptable", self),
-            other => js_error("results_write", other),
-        }
-    }
-}
 
 /// `?` for the layers' errors in functions that return `Result<_, JsValue>`.
 pub(crate) trait OrJs<T> {

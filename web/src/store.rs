@@ -69,15 +69,7 @@ impl WasmStore {
             .chunks(QUAD)
             .map(terms::decode_quad)
             .collect::<Result<Vec<Quad>, _>>()?;
-        let mut transaction = self.store.transaction().or_js()?;
-        let mut added = 0_u64;
-        for quad in &decoded {
-            if transaction.insert(quad.as_ref()).or_js()? {
-                added += 1;
-            }
-        }
-        transaction.commit().or_js()?;
-        Ok(added as f64)
+        Ok(self.store.extend(&decoded).or_js()? as f64)
     }
 
     /// Removes a quad; returns whether it was there.
@@ -201,11 +193,7 @@ impl WasmStore {
             .map_err(|e| LoadError::from(e).to_js())?;
         let read = quads.len();
         if read < BULK_LOAD_QUADS {
-            let mut transaction = self.store.transaction().or_js()?;
-            for quad in &quads {
-                transaction.insert(quad.as_ref()).or_js()?;
-            }
-            transaction.commit().or_js()?;
+            self.store.extend(&quads).or_js()?;
         } else {
             self.store.bulk_load_quads(quads).or_js()?;
         }

@@ -38,7 +38,9 @@ pub use oxigraph_cli::OxigraphCliEngine;
 #[cfg(feature = "oxigraph")]
 pub use oxigraph_memory::OxigraphMemoryEngine;
 pub use report::{DatasetReport, RATIOS, json, table};
-pub use run::{BenchQuery, Dataset, EngineRun, Mismatch, QueryRun, bsbm_dataset, lubm_dataset};
+pub use run::{
+    BenchQuery, Dataset, EngineRun, Mismatch, QueryRun, bsbm_dataset, lubm_dataset, median,
+};
 pub use shape::{QueryForm, QueryShape};
 pub use svg::chart;
 

@@ -19,6 +19,16 @@ pub enum DumpError {
     Storage(#[from] StorageError),
 }
 
+impl DumpError {
+    /// A stable machine-readable code for this error.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::Io(_) => "io",
+            Self::Storage(e) => e.code(),
+        }
+    }
+}
+
 impl<B: KvBackend> Store<B> {
     /// Writes quads to `writer` and returns it.
     ///

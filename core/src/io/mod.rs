@@ -3,9 +3,11 @@
 
 mod dump;
 mod error;
+mod format;
 mod load;
 
 pub use dump::DumpError;
 pub use error::{LoadError, TextPosition};
+pub use format::rdf_format_by_name;
 pub use load::LoadOptions;
 pub use oxrdfio::{RdfFormat, RdfParser, RdfSerializer};

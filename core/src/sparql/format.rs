@@ -24,6 +24,17 @@ pub enum ResultsWriteError {
     WrongFormat(&'static str),
 }
 
+impl ResultsWriteError {
+    /// A stable machine-readable code for this error.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::Query(e) => e.code(),
+            Self::Io(_) => "io",
+            Self::WrongFormat(_) => "not_acceptable",
+        }
+    }
+}
+
 impl QueryResults<'_> {
     /// Writes solutions or a boolean in a SPARQL results format.
     ///
@@ -80,4 +91,25 @@ impl QueryResults<'_> {
         }
         Ok(serializer.finish()?)
     }
+}
+
+/// The SPARQL results format `name` stands for: a media type or a name (`json`, `xml`, `csv`,
+/// `tsv`, `srj`, `srx`, `sparql-json`, `sparql-xml`); case and surrounding blanks do not matter.
+///
+/// ```
+/// use trine_core::sparql::{QueryResultsFormat, results_format_by_name};
+///
+/// assert_eq!(results_format_by_name("JSON"), Some(QueryResultsFormat::Json));
+/// assert_eq!(results_format_by_name("ttl"), None);
+/// ```
+pub fn results_format_by_name(name: &str) -> Option<QueryResultsFormat> {
+    let name = name.trim().to_ascii_lowercase();
+    if name.contains('/') {
+        return QueryResultsFormat::from_media_type(&name);
+    }
+    QueryResultsFormat::from_extension(match name.as_str() {
+        "sparql-json" | "sparql-results+json" => "srj",
+        "sparql-xml" | "sparql-results+xml" => "srx",
+        other => other,
+    })
 }

@@ -35,7 +35,7 @@ mod results;
 pub use depth::MAX_ALGEBRA_DEPTH;
 pub use error::QueryError;
 pub use eval::CancellationToken;
-pub use format::{QueryResultsFormat, ResultsWriteError};
+pub use format::{QueryResultsFormat, ResultsWriteError, results_format_by_name};
 pub use lexical::{MAX_NESTING_DEPTH, MAX_OPERATORS};
 pub use results::{QueryResults, QuerySolution, SolutionIter};
 

@@ -156,23 +156,8 @@ impl OutputFormats {
     /// # Errors
     /// [`HostError::BadRequest`] for a name that stands for nothing known.
     pub fn from_name(format: &str) -> Result<Self, HostError> {
-        let format = format.trim();
-        let (results, graph) = if format.contains('/') {
-            (
-                QueryResultsFormat::from_media_type(format),
-                RdfFormat::from_media_type(format),
-            )
-        } else {
-            let name = format.to_ascii_lowercase();
-            let graph = match name.as_str() {
-                "turtle" => Some(RdfFormat::Turtle),
-                "ntriples" | "n-triples" => Some(RdfFormat::NTriples),
-                "nquads" | "n-quads" => Some(RdfFormat::NQuads),
-                "rdfxml" | "rdf-xml" => Some(RdfFormat::RdfXml),
-                _ => RdfFormat::from_extension(&name),
-            };
-            (QueryResultsFormat::from_extension(&name), graph)
-        };
+        let results = trine_core::sparql::results_format_by_name(format);
+        let graph = trine_core::io::rdf_format_by_name(format);
         if results.is_none() && graph.is_none() {
             return Err(HostError::BadRequest(format!(
                 "unknown format {format:?} (try json, xml, csv, tsv, ttl, nt, nq, trig, rdf, jsonld)"
