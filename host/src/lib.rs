@@ -9,6 +9,7 @@ pub mod backup;
 pub mod config;
 pub mod database;
 mod error;
+pub mod plugin;
 pub mod server;
 
 pub use config::{Config, Preset};

@@ -1,7 +1,8 @@
 //! `cargo xtask test`: every check Trine has, in the order CI runs them; `cargo xtask npm`: the
-//! npm package.
+//! npm package; `cargo xtask component`: the `trine:store` WebAssembly component.
 //!
-//! Steps: formatting, clippy, the native test suites (cross-backend, W3C, host), one pass of every
+//! Steps: formatting, clippy, the two components (which the host's plugin tests load), the native
+//! test suites (cross-backend, W3C, host, plugin host), one pass of every
 //! criterion bench, the WebAssembly builds of the core and the redb backend, the npm package and
 //! its Node suite, and small runs of the bulk-load benchmark, of the reasoning benchmark (whose
 //! LUBM answers must agree with the `reasonable` reasoner's closure) and of the comparison against
@@ -25,6 +26,25 @@ enum Action {
     Task(fn(&Path, &str) -> Result<(), String>),
 }
 
+/// `cargo xtask component`: the component the host's plugin tests and `trine plugin` load, at
+/// `<target>/wasm32-wasip2/debug/trine_component.wasm`.
+const COMPONENT: &[&str] = &[
+    "build",
+    "-p",
+    "trine-component",
+    "-p",
+    "trine-conformance-component",
+    "--target",
+    "wasm32-wasip2",
+];
+
+/// Where [`COMPONENT`] puts the `trine:store` component.
+fn component_path(root: &Path) -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map_or_else(|| root.join("target"), |dir| root.join(dir))
+        .join("wasm32-wasip2/debug/trine_component.wasm")
+}
+
 const STEPS: &[Step] = &[
     Step {
         name: "format",
@@ -40,6 +60,10 @@ const STEPS: &[Step] = &[
             "-D",
             "warnings",
         ]),
+    },
+    Step {
+        name: "the trine:store component for wasm32-wasip2 (the plugin tests load it)",
+        action: Action::Cargo(COMPONENT),
     },
     Step {
         name: "native tests",
@@ -126,6 +150,20 @@ fn main() -> ExitCode {
     let root = root();
     match args.first().map(String::as_str) {
         Some("test") => test(&root, &cargo),
+        Some("component") => {
+            let built = Command::new(&cargo)
+                .current_dir(&root)
+                .args(COMPONENT)
+                .status()
+                .is_ok_and(|status| status.success());
+            if built {
+                // The path alone on standard output, for scripts (`component=$(cargo xtask component)`).
+                println!("{}", component_path(&root).display());
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            }
+        }
         Some("npm") => match npm::build(&root, &cargo) {
             Ok(_) => ExitCode::SUCCESS,
             Err(error) => {
@@ -134,7 +172,7 @@ fn main() -> ExitCode {
             }
         },
         _ => {
-            eprintln!("usage: cargo xtask test | cargo xtask npm");
+            eprintln!("usage: cargo xtask test | cargo xtask npm | cargo xtask component");
             ExitCode::FAILURE
         }
     }

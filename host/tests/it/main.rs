@@ -9,6 +9,7 @@ mod crash;
 mod graph_store;
 mod limits;
 mod observability;
+mod plugin;
 mod protocol;
 mod reasoning;
 mod service_description;

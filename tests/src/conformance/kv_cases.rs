@@ -4,7 +4,7 @@ use trine_core::kv::{
     Durability, KeyRange, Keyspace, KvBackend, KvCursor, KvSnapshot, SortedRun, WriteBatch,
 };
 
-use super::{Case, CaseResult, Context, Harness, ensure};
+use super::{Case, CaseResult, Context, Harness, Task, ensure, in_parallel};
 
 pub(crate) fn cases<B: KvBackend>() -> Vec<Case<B>> {
     vec![
@@ -341,30 +341,26 @@ fn concurrent_ingest<B: KvBackend>(h: &Harness<'_, B>) -> CaseResult {
         Keyspace::Posg,
         Keyspace::Ospg,
     ];
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = keyspaces
-            .iter()
-            .map(|keyspace| {
-                let backend = &backend;
-                scope.spawn(move || {
-                    for round in 0_u64..5 {
-                        let entries: SortedRun = (0_u64..200)
-                            .map(|i| ((round * 1000 + i).to_be_bytes().to_vec(), Vec::new()))
-                            .collect();
-                        backend.ingest_sorted(*keyspace, entries)?;
-                    }
-                    Ok::<_, trine_core::kv::KvError>(())
-                })
+    let backend = &backend;
+    let tasks: Vec<Task<'_, Result<(), trine_core::kv::KvError>>> = keyspaces
+        .iter()
+        .map(|&keyspace| -> Task<'_, _> {
+            Box::new(move || {
+                for round in 0_u64..5 {
+                    let entries: SortedRun = (0_u64..200)
+                        .map(|i| ((round * 1000 + i).to_be_bytes().to_vec(), Vec::new()))
+                        .collect();
+                    backend.ingest_sorted(keyspace, entries)?;
+                }
+                Ok(())
             })
-            .collect();
-        for handle in handles {
-            handle
-                .join()
-                .map_err(|_| "ingest thread panicked".to_string())?
-                .context("ingest")?;
-        }
-        Ok::<_, String>(())
-    })?;
+        })
+        .collect();
+    for outcome in in_parallel(tasks) {
+        outcome
+            .map_err(|panic| format!("ingest thread {panic}"))?
+            .context("ingest")?;
+    }
     let snapshot = backend.snapshot().context("snapshot")?;
     for keyspace in keyspaces {
         let keys = collect(

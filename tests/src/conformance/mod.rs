@@ -106,6 +106,29 @@ fn panic_message(panic: &Box<dyn std::any::Any + Send>) -> String {
     }
 }
 
+/// A task for [`in_parallel`].
+pub(crate) type Task<'a, T> = Box<dyn FnOnce() -> T + Send + 'a>;
+
+/// Runs `tasks` on threads of their own and returns their results in order (`Err` for a task
+/// that panicked). WebAssembly has no threads: there they run one after another, which still
+/// checks each task's work, if not their interleaving.
+pub(crate) fn in_parallel<'a, T: Send + 'a>(tasks: Vec<Task<'a, T>>) -> Vec<Result<T, String>> {
+    #[cfg(not(target_family = "wasm"))]
+    {
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = tasks.into_iter().map(|task| scope.spawn(task)).collect();
+            handles
+                .into_iter()
+                .map(|handle| handle.join().map_err(|panic| panic_message(&panic)))
+                .collect()
+        })
+    }
+    #[cfg(target_family = "wasm")]
+    {
+        tasks.into_iter().map(|task| Ok(task())).collect()
+    }
+}
+
 /// Turns any displayable error into a case failure with context.
 pub(crate) trait Context<T> {
     fn context(self, what: &str) -> Result<T, String>;

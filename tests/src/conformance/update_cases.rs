@@ -13,7 +13,7 @@ use trine_core::sparql::{PreparedQuery, QueryOptions, QueryResults};
 use trine_core::storage::QuadRead;
 use trine_core::update::{LoadHandler, LoadedDocument, UpdateError, UpdateOptions};
 
-use super::{Case, CaseResult, Context, Harness, ensure};
+use super::{Case, CaseResult, Context, Harness, Task, ensure, in_parallel};
 
 pub(crate) fn cases<B: KvBackend>() -> Vec<Case<B>> {
     vec![
@@ -291,35 +291,33 @@ fn readers_keep_their_snapshot<B: KvBackend>(h: &Harness<'_, B>) -> CaseResult {
     let held = store.snapshot().context("snapshot")?;
     let held_dump = held.iter().collect::<Result<Vec<_>, _>>().context("iter")?;
     let done = AtomicBool::new(false);
-    let outcome = std::thread::scope(|scope| {
-        let writer = scope.spawn(|| -> CaseResult {
-            let written = (0..40).try_for_each(|_| {
-                update(
-                    &store,
-                    "DELETE { :a :balance ?x . :b :balance ?y } \
-                     INSERT { :a :balance ?x2 . :b :balance ?y2 } \
-                     WHERE { :a :balance ?x . :b :balance ?y BIND(?x - 1 AS ?x2) BIND(?y + 1 AS ?y2) }",
-                )
-                .map(|_| ())
-            });
-            // Set even on failure, so the reader stops.
-            done.store(true, Ordering::SeqCst);
-            written
+    let writer: Task<'_, CaseResult> = Box::new(|| {
+        let written = (0..40).try_for_each(|_| {
+            update(
+                &store,
+                "DELETE { :a :balance ?x . :b :balance ?y } \
+                 INSERT { :a :balance ?x2 . :b :balance ?y2 } \
+                 WHERE { :a :balance ?x . :b :balance ?y BIND(?x - 1 AS ?x2) BIND(?y + 1 AS ?y2) }",
+            )
+            .map(|_| ())
         });
-        let reader = scope.spawn(|| -> CaseResult {
-            let mut reads = 0;
-            while !done.load(Ordering::SeqCst) || reads < 5 {
-                let snapshot = store.snapshot().context("snapshot")?;
-                let total = read_total(&snapshot)?;
-                ensure!(total == initial, "a reader saw {total}, not {initial}");
-                reads += 1;
-            }
-            Ok(())
-        });
-        let written = writer.join().map_err(|_| "writer panicked".to_owned());
-        let read = reader.join().map_err(|_| "reader panicked".to_owned());
-        written.and(read).and_then(|r| r)
+        // Set even on failure, so the reader stops.
+        done.store(true, Ordering::SeqCst);
+        written
     });
+    let reader: Task<'_, CaseResult> = Box::new(|| {
+        let mut reads = 0;
+        while !done.load(Ordering::SeqCst) || reads < 5 {
+            let snapshot = store.snapshot().context("snapshot")?;
+            let total = read_total(&snapshot)?;
+            ensure!(total == initial, "a reader saw {total}, not {initial}");
+            reads += 1;
+        }
+        Ok(())
+    });
+    let outcome = in_parallel(vec![writer, reader])
+        .into_iter()
+        .try_for_each(|outcome| outcome.and_then(|result| result));
     outcome?;
     let after = held.iter().collect::<Result<Vec<_>, _>>().context("iter")?;
     ensure!(after == held_dump, "a held snapshot saw later writes");

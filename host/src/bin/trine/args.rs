@@ -76,6 +76,81 @@ pub enum Command {
     /// Prints the report as JSON; exits with 1 when the data is inconsistent (the report lists
     /// each rule with a false head that matched, with its triples).
     Materialize(MaterializeArgs),
+    /// Run Trine as a sandboxed WebAssembly plugin: load the `trine:store` component (built by
+    /// `cargo xtask component`) with wasmtime, open a store inside it and run one action, under
+    /// a fuel budget and a memory limit.
+    ///
+    /// A store is `memory:` (gone when the command ends; --load fills it first) or
+    /// `redb:/data/<file>`, a redb file in the host directory --dir, which is all of the file
+    /// system the plugin sees.
+    Plugin(PluginArgs),
+}
+
+/// `trine plugin`.
+#[derive(Debug, Args)]
+pub struct PluginArgs {
+    /// The component (a `.wasm` file).
+    pub component: PathBuf,
+    /// The store inside the plugin: `memory:` or `redb:/data/<file>`.
+    #[arg(short, long, default_value = "memory:")]
+    pub location: String,
+    /// The host directory the plugin sees as /data.
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+    /// RDF files to load before the action (syntax from the extension).
+    #[arg(long, value_name = "FILE")]
+    pub load: Vec<PathBuf>,
+    /// Fuel one call may burn (about one unit per instruction) [default: 10 billion].
+    #[arg(long)]
+    pub fuel: Option<u64>,
+    /// Memory the plugin may grow to, in MiB [default: 1024].
+    #[arg(long, value_name = "MIB")]
+    pub memory_mib: Option<usize>,
+    #[command(subcommand)]
+    pub action: PluginAction,
+}
+
+/// What `trine plugin` does with the store.
+#[derive(Debug, Subcommand)]
+pub enum PluginAction {
+    /// Run a SPARQL query; results on standard output.
+    Query {
+        /// The query text.
+        #[arg(short, long)]
+        query: String,
+        /// json, xml, csv or tsv for SELECT and ASK; an RDF syntax for graphs.
+        #[arg(long, value_name = "FORMAT")]
+        results_format: Option<String>,
+    },
+    /// Run a SPARQL update.
+    Update {
+        /// The update text.
+        #[arg(short, long)]
+        update: String,
+    },
+    /// Load an RDF file.
+    Load {
+        /// The file (syntax from its extension unless --format).
+        #[arg(short, long)]
+        file: PathBuf,
+        /// RDF syntax: a name (ttl, nt, nq, trig, rdf, jsonld) or a media type.
+        #[arg(long)]
+        format: Option<String>,
+    },
+    /// Write every quad to standard output.
+    Dump {
+        /// RDF syntax.
+        #[arg(long, default_value = "nq")]
+        format: String,
+    },
+    /// Turn reasoning on and materialize (rdfs, owl2rl).
+    Materialize {
+        /// The profile.
+        #[arg(long, default_value = "owl2rl")]
+        profile: String,
+    },
+    /// Print the quad count and the health status as JSON.
+    Stats,
 }
 
 impl Command {

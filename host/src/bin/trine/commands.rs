@@ -60,6 +60,7 @@ pub fn run(command: Command) -> Result<ExitCode, HostError> {
         Command::Backup(args) => crate::backups::backup(args),
         Command::Restore(args) => crate::backups::restore(args),
         Command::Materialize(args) => materialize(args),
+        Command::Plugin(args) => Ok(crate::plugin::run(args)),
         Command::Optimize(args) => {
             let db = open(&args, Preset::Development, |_| {})?;
             let started = Instant::now();

@@ -3,6 +3,7 @@
 mod args;
 mod backups;
 mod commands;
+mod plugin;
 
 use std::process::ExitCode;
 
