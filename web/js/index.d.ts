@@ -91,7 +91,11 @@ export class PreparedQuery {
 
 export class Store implements RDF.Source<Quad>, RDF.Sink<RDF.Stream<RDF.BaseQuad>, NodeJS.EventEmitter | any> {
   constructor(quads?: Iterable<RDF.BaseQuad>);
-  static open(location?: string): Promise<Store>;
+  /**
+   * `memory:` (or nothing): a store in memory. `opfs:<name>`: a durable store in the browser's
+   * Origin Private File System; a `Store` inside a dedicated worker, a `RemoteStore` on a page.
+   */
+  static open(location?: string): Promise<Store | RemoteStore>;
   add(quad: RDF.BaseQuad): boolean;
   addAll(quads: Iterable<RDF.BaseQuad>): number;
   delete(quad: RDF.BaseQuad): boolean;
@@ -112,6 +116,30 @@ export class Store implements RDF.Source<Quad>, RDF.Sink<RDF.Stream<RDF.BaseQuad
   readonly reasoning: "none" | "rdfs" | "owl2rl";
   inconsistencies(): { rule: string; quads: Quad[] }[];
   free(): void;
+  /** Flushes and releases an OPFS store's file. */
+  close(): void;
 }
+
+/** A durable (OPFS) store in a worker, seen from a page: `Store`'s methods, as promises. */
+export class RemoteStore {
+  add(quad: RDF.BaseQuad): Promise<boolean>;
+  addAll(quads: Iterable<RDF.BaseQuad>): Promise<number>;
+  delete(quad: RDF.BaseQuad): Promise<boolean>;
+  has(quad: RDF.BaseQuad): Promise<boolean>;
+  getQuads(subject?: RDF.Term | null, predicate?: RDF.Term | null, object?: RDF.Term | null, graph?: RDF.Term | null): Promise<Quad[]>;
+  size(): Promise<number>;
+  query(query: string, options?: QueryOptions): Promise<QueryResult>;
+  update(update: string, options?: { baseIri?: string }): Promise<{ inserted: number; deleted: number }>;
+  load(data: string, options?: { format?: string; baseIri?: string; graph?: RDF.Quad_Graph }): Promise<number>;
+  dump(options?: { format?: string; graph?: RDF.Quad_Graph; explicitOnly?: boolean }): Promise<string>;
+  setReasoning(profile: "none" | "rdfs" | "owl2rl", options?: { rules?: string }): Promise<MaterializeReport>;
+  materialize(profile?: "none" | "rdfs" | "owl2rl"): Promise<MaterializeReport>;
+  inconsistencies(): Promise<{ rule: string; quads: Quad[] }[]>;
+  /** Flushes and closes the store, then ends its worker. */
+  close(): Promise<void>;
+}
+
+/** Answers one message of the page that started this worker (what `worker.js` runs). */
+export function serveMessage(scope: any, message: { id: number; method: string; args: unknown[] }): Promise<void>;
 
 export default Store;

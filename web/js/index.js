@@ -13,6 +13,11 @@ if (isNode) {
   await init({ module_or_path: new URL("./trine_web_bg.wasm", import.meta.url) });
 }
 
+const inDedicatedWorker = typeof DedicatedWorkerGlobalScope !== "undefined" && globalThis instanceof DedicatedWorkerGlobalScope;
+const OPFS_NAME = /^[A-Za-z0-9._-]{1,128}$/;
+/** A `WasmStore` for the next `new Store()` to take instead of making one (see `Store.open`). */
+let adopting = null;
+
 const XSD_STRING = "http://www.w3.org/2001/XMLSchema#string";
 const RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString";
 
@@ -345,17 +350,51 @@ export class Store {
 
   /** A store in memory, holding `quads` (RDF/JS quads from any factory) if given. */
   constructor(quads) {
-    this.#inner = wrap(() => new WasmStore());
+    this.#inner = adopting ?? wrap(() => new WasmStore());
+    adopting = null;
     if (quads != null) this.addAll(quads);
   }
 
-  /** Opens a store: `memory:` (or nothing) for one in memory. */
+  /**
+   * Opens a store: `memory:` (or nothing) for one in memory; `opfs:<name>` for a durable one in
+   * the browser's Origin Private File System. OPFS files are written through a synchronous
+   * handle that only dedicated workers have: inside a worker this resolves to a `Store`; on a
+   * page it starts a worker (`worker.js`) and resolves to a `RemoteStore`, the same methods
+   * returning promises. One store per name at a time (`store_locked` otherwise); `close()` it.
+   */
   static async open(location) {
     if (location == null || location === "" || location === "memory:" || location === "memory") return new Store();
-    throw trineError(
-      "unsupported_location",
-      `cannot open ${JSON.stringify(location)}: this build keeps stores in memory ("memory:"); OPFS storage is not in it yet`,
-    );
+    const name = typeof location === "string" && location.startsWith("opfs:") ? location.slice(5) : null;
+    if (name == null) {
+      throw trineError("invalid_location", `cannot open ${JSON.stringify(location)}: "memory:" or "opfs:<name>"`);
+    }
+    if (!OPFS_NAME.test(name)) {
+      throw trineError("invalid_location", `OPFS store names are 1-128 letters, digits, ".", "_" or "-": ${JSON.stringify(name)}`);
+    }
+    if (isNode || typeof navigator === "undefined" || navigator.storage == null || navigator.storage.getDirectory == null) {
+      throw trineError("unsupported_location", `cannot open ${JSON.stringify(location)}: no Origin Private File System here (browsers only)`);
+    }
+    if (!inDedicatedWorker) return RemoteStore.open(name);
+    const root = await navigator.storage.getDirectory();
+    const handles = [];
+    try {
+      // The journal's two files (one live, one for compactions).
+      for (const part of ["0", "1"]) {
+        const file = await root.getFileHandle(`${name}.trine-${part}`, { create: true });
+        try {
+          handles.push(await file.createSyncAccessHandle());
+        } catch (error) {
+          throw trineError("store_locked", `opfs:${name} is open elsewhere (another tab or worker): ${error.message}`);
+        }
+      }
+    } catch (error) {
+      for (const handle of handles) handle.close();
+      throw error;
+    }
+    // From here the store owns the handles (and closes them if opening fails).
+    const inner = wrap(() => WasmStore.openOpfs(handles[0], handles[1]));
+    adopting = inner;
+    return new Store();
   }
 
   /** Adds a quad; returns whether it was new. */
@@ -498,6 +537,143 @@ export class Store {
   /** Frees the WebAssembly memory of this store now rather than at garbage collection. */
   free() {
     this.#inner.free();
+  }
+
+  /** Closes the store: an OPFS store flushes and releases its file (then `open` it again). */
+  close() {
+    this.free();
+  }
+}
+
+// ---------------------------------------------------------------- a store in a worker
+
+/** A term or quad as plain data, for `postMessage` (structured clone drops prototypes). */
+function plain(value) {
+  if (value == null || typeof value !== "object") return value;
+  if (value instanceof Map) return new Map([...value].map(([k, v]) => [k, plain(v)]));
+  if (Array.isArray(value)) return value.map(plain);
+  if (value.subject !== undefined && value.predicate !== undefined) {
+    return { termType: "Quad", subject: plain(value.subject), predicate: plain(value.predicate), object: plain(value.object), graph: plain(value.graph ?? DEFAULT_GRAPH) };
+  }
+  if (typeof value.termType === "string") {
+    return { termType: value.termType, value: value.value, language: value.language, datatype: plain(value.datatype) };
+  }
+  const out = {};
+  for (const [k, v] of Object.entries(value)) out[k] = plain(v);
+  return out;
+}
+
+/** The inverse of `plain`: this factory's terms and quads again. */
+function revive(value) {
+  if (value == null || typeof value !== "object") return value;
+  if (value instanceof Map) return new Map([...value].map(([k, v]) => [k, revive(v)]));
+  if (Array.isArray(value)) return value.map(revive);
+  if (value.termType === "Quad") return fromQuad(value);
+  if (typeof value.termType === "string") return fromTerm(value);
+  const out = {};
+  for (const [k, v] of Object.entries(value)) out[k] = revive(v);
+  return out;
+}
+
+/** What a page may call on a store in a worker. */
+const REMOTE_METHODS = new Set(["add", "addAll", "delete", "has", "getQuads", "query", "update", "load", "dump", "setReasoning", "materialize", "inconsistencies"]);
+
+/** The store a worker serves to its page (see `serveMessage`). */
+let served = null;
+
+/**
+ * Answers one message of the page that started this worker (`worker.js` passes them on): the
+ * page's `RemoteStore` posts `{ id, method, args }`, the answer is `{ id, ok, value }` or
+ * `{ id, ok: false, error: { code, message } }`.
+ */
+export async function serveMessage(scope, { id, method, args }) {
+  try {
+    let value = null;
+    if (method === "open") {
+      served = await Store.open(`opfs:${args[0]}`);
+    } else if (method === "close") {
+      served?.close();
+      served = null;
+    } else if (method === "size" && served != null) {
+      value = served.size;
+    } else if (REMOTE_METHODS.has(method) && served != null) {
+      value = served[method](...revive(args));
+    } else {
+      throw trineError("invalid_call", `no method ${JSON.stringify(method)} on ${served == null ? "a closed" : "an open"} store`);
+    }
+    scope.postMessage({ id, ok: true, value: plain(value) });
+  } catch (error) {
+    scope.postMessage({ id, ok: false, error: { code: error.code ?? "internal", message: String(error.message ?? error) } });
+  }
+}
+
+/**
+ * A durable store in a worker, for pages (`await Store.open("opfs:<name>")`): the methods of
+ * `Store`, each returning a promise; `size()` is a method here. Terms and quads come back as this
+ * module's.
+ */
+export class RemoteStore {
+  #worker;
+  #pending = new Map();
+  #next = 0;
+
+  constructor(worker) {
+    this.#worker = worker;
+    worker.addEventListener("message", ({ data: { id, ok, value, error } }) => {
+      const pending = this.#pending.get(id);
+      if (pending == null) return;
+      this.#pending.delete(id);
+      if (ok) pending.resolve(revive(value));
+      else pending.reject(trineError(error.code, error.message));
+    });
+    worker.addEventListener("error", (event) => {
+      const failure = trineError("worker_failed", `the store's worker failed: ${event.message}`);
+      for (const pending of this.#pending.values()) pending.reject(failure);
+      this.#pending.clear();
+    });
+  }
+
+  static async open(name) {
+    const worker = new Worker(new URL("./worker.js", import.meta.url), { type: "module" });
+    const store = new RemoteStore(worker);
+    try {
+      await store.#call("open", [name]);
+    } catch (error) {
+      worker.terminate();
+      throw error;
+    }
+    return store;
+  }
+
+  #call(method, args) {
+    return new Promise((resolve, reject) => {
+      const id = this.#next++;
+      this.#pending.set(id, { resolve, reject });
+      this.#worker.postMessage({ id, method, args: plain(args) });
+    });
+  }
+
+  add(q) { return this.#call("add", [q]); }
+  addAll(quads) { return this.#call("addAll", [[...quads]]); }
+  delete(q) { return this.#call("delete", [q]); }
+  has(q) { return this.#call("has", [q]); }
+  getQuads(subject, predicate, object, graph) { return this.#call("getQuads", [subject, predicate, object, graph]); }
+  size() { return this.#call("size", []); }
+  query(text, options = {}) { return this.#call("query", [text, options]); }
+  update(text, options = {}) { return this.#call("update", [text, options]); }
+  load(data, options = {}) { return this.#call("load", [data, options]); }
+  dump(options = {}) { return this.#call("dump", [options]); }
+  setReasoning(profile, options = {}) { return this.#call("setReasoning", [profile, options]); }
+  materialize(profile) { return this.#call("materialize", [profile]); }
+  inconsistencies() { return this.#call("inconsistencies", []); }
+
+  /** Flushes and closes the store, then ends its worker. */
+  async close() {
+    try {
+      await this.#call("close", []);
+    } finally {
+      this.#worker.terminate();
+    }
   }
 }
 

@@ -1,6 +1,7 @@
 //! JavaScript errors with a stable `code`.
 
 use trine_core::io::{DumpError, LoadError};
+use trine_core::kv::KvError;
 use trine_core::reasoner::ReasonerError;
 use trine_core::sparql::{QueryError, ResultsWriteError};
 use trine_core::storage::StorageError;
@@ -37,7 +38,8 @@ with_code!(
     StorageError,
     ReasonerError,
     DumpError,
-    ResultsWriteError
+    ResultsWriteError,
+    KvError
 );
 
 /// `?` for the layers' errors in functions that return `Result<_, JsValue>`.

@@ -19,6 +19,7 @@
 
 mod error;
 mod formats;
+mod opfs;
 mod store;
 mod terms;
 

@@ -3,7 +3,7 @@
 use js_sys::{Array, Object, Reflect};
 use trine_core::Store;
 use trine_core::io::{LoadError, LoadOptions};
-use trine_core::kv::MemoryBackend;
+use trine_core::kv::{DynBackend, JournalBackend, MemoryBackend};
 use trine_core::oxrdf::{GraphName, Quad, Variable};
 use trine_core::reasoner::{MaterializeReport, Profile, ReasonerOptions};
 use trine_core::sparql::{PreparedQuery, QueryOptions, QueryResults};
@@ -29,7 +29,7 @@ fn strings(values: Vec<String>) -> Array {
 /// A Trine store in memory. JavaScript users reach it through the package's `Store` class.
 #[wasm_bindgen]
 pub struct WasmStore {
-    store: Store<MemoryBackend>,
+    store: Store<DynBackend>,
 }
 
 #[wasm_bindgen]
@@ -40,7 +40,27 @@ impl WasmStore {
     /// None in practice: opening a fresh memory backend only writes two keys to a map.
     #[wasm_bindgen(constructor)]
     pub fn new() -> Result<WasmStore, JsValue> {
-        let store = Store::open(MemoryBackend::new()).or_js()?;
+        let store = Store::open(DynBackend::new(MemoryBackend::new())).or_js()?;
+        Ok(Self { store })
+    }
+
+    /// A durable store in two OPFS files (the core's journal backend), through their
+    /// synchronous access handles (dedicated workers only; `js/index.js` opens them). The store
+    /// owns the handles and closes them when freed.
+    ///
+    /// # Errors
+    /// A file holds something else than a Trine journal, or cannot be read (`storage_*` codes).
+    #[wasm_bindgen(js_name = openOpfs)]
+    pub fn open_opfs(
+        first: web_sys::FileSystemSyncAccessHandle,
+        second: web_sys::FileSystemSyncAccessHandle,
+    ) -> Result<WasmStore, JsValue> {
+        let files = [
+            crate::opfs::OpfsFile::new(first),
+            crate::opfs::OpfsFile::new(second),
+        ];
+        let backend = JournalBackend::open(files).or_js()?;
+        let store = Store::open(DynBackend::new(backend)).or_js()?;
         Ok(Self { store })
     }
 

@@ -124,6 +124,7 @@ pub fn build(root: &Path, cargo: &str) -> Result<u64, String> {
     for (from, to) in [
         ("web/js/index.js", "index.js"),
         ("web/js/index.d.ts", "index.d.ts"),
+        ("web/js/worker.js", "worker.js"),
         ("web/js/package.json", "package.json"),
         ("web/README.md", "README.md"),
     ] {

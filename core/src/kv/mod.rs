@@ -13,6 +13,7 @@ mod backend;
 mod batch;
 mod dynamic;
 mod error;
+mod journal;
 mod keyspace;
 mod memory;
 pub(crate) mod merge;
@@ -22,6 +23,9 @@ pub use backend::{Durability, KvBackend, KvCursor, KvSnapshot};
 pub use batch::{WriteBatch, WriteOp};
 pub use dynamic::{DynBackend, DynCursor, DynSnapshot};
 pub use error::KvError;
+#[cfg(unix)]
+pub use journal::StdFile;
+pub use journal::{JournalBackend, JournalFile};
 pub use keyspace::Keyspace;
 pub use memory::{MemoryBackend, MemoryCursor, MemorySnapshot};
 pub use merge::{KeyRange, Overlay, OverlayCursor};

@@ -2,7 +2,7 @@
 
 use trine_backend_redb::RedbBackend;
 use trine_backend_rocksdb::RocksDbBackend;
-use trine_core::kv::{DynBackend, MemoryBackend};
+use trine_core::kv::{DynBackend, JournalBackend, MemoryBackend, StdFile};
 use trine_tests::conformance::{self, Reopen};
 
 fn check(report: &conformance::Report) {
@@ -72,6 +72,27 @@ fn rocksdb_backend() {
             let path = backend.path().to_path_buf();
             drop(backend);
             RocksDbBackend::open(path).expect("reopen rocksdb")
+        }),
+    );
+    check(&report);
+}
+
+#[test]
+fn journal_backend() {
+    let parent = tempfile::tempdir().expect("temp dir");
+    let counter = std::sync::atomic::AtomicUsize::new(0);
+    let base = parent.path().to_path_buf();
+    let report = conformance::run(
+        "journal (files)",
+        || {
+            let n = counter.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let open =
+                |name: &str| StdFile::open(base.join(format!("db{n}.{name}"))).expect("open");
+            JournalBackend::open([open("a"), open("b")]).expect("open the journal")
+        },
+        // Reopening replays the files into a fresh memory backend.
+        Reopen::with(|backend: JournalBackend<StdFile>| {
+            JournalBackend::open(backend.into_files()).expect("reopen the journal")
         }),
     );
     check(&report);
