@@ -116,6 +116,18 @@ impl PluginStore {
             store: wit(Store::open(backend))?,
         })
     }
+
+    /// Parses `query`, runs it on a snapshot and hands its (streamed) results to `read`.
+    fn with_results<T>(
+        &self,
+        query: &str,
+        read: impl FnOnce(QueryResults<'_>) -> Result<T, Error>,
+    ) -> Result<T, Error> {
+        let prepared = wit(PreparedQuery::parse(query, None))?;
+        let snapshot = wit(self.store.snapshot())?;
+        let execution = wit(prepared.bind(&snapshot, &QueryOptions::default()))?;
+        read(wit(execution.results())?)
+    }
 }
 
 impl GuestStore for PluginStore {
@@ -124,64 +136,59 @@ impl GuestStore for PluginStore {
     }
 
     fn query(&self, query: String, format: Option<String>) -> Result<String, Error> {
-        let prepared = wit(PreparedQuery::parse(&query, None))?;
-        let snapshot = wit(self.store.snapshot())?;
-        let execution = wit(prepared.bind(&snapshot, &QueryOptions::default()))?;
-        let results = wit(execution.results())?;
-        let bytes = match &results {
+        let bytes = self.with_results(&query, |results| match &results {
             QueryResults::Graph(_) => {
                 let format = format
                     .as_deref()
                     .map_or(Ok(RdfFormat::NTriples), rdf_format)?;
-                wit(results.write_graph(format, Vec::new()))?
+                wit(results.write_graph(format, Vec::new()))
             }
             _ => {
                 let format = format
                     .as_deref()
                     .map_or(Ok(QueryResultsFormat::Json), results_format)?;
-                wit(results.write(format, Vec::new()))?
+                wit(results.write(format, Vec::new()))
             }
-        };
+        })?;
         String::from_utf8(bytes).map_err(|e| error("results_write", e))
     }
 
     fn query_rows(&self, query: String) -> Result<Answer, Error> {
-        let prepared = wit(PreparedQuery::parse(&query, None))?;
-        let snapshot = wit(self.store.snapshot())?;
-        let execution = wit(prepared.bind(&snapshot, &QueryOptions::default()))?;
-        Ok(match wit(execution.results())? {
-            QueryResults::Boolean(value) => Answer::Boolean(value),
-            QueryResults::Solutions(solutions) => {
-                let variables = solutions
-                    .variables()
-                    .iter()
-                    .map(|v| v.as_str().to_owned())
-                    .collect();
-                let mut rows = Vec::new();
-                for solution in solutions {
-                    let solution = wit(solution)?;
-                    rows.push(
-                        solution
-                            .values()
-                            .iter()
-                            .map(|value| value.as_ref().map(ToString::to_string))
-                            .collect(),
-                    );
+        self.with_results(&query, |results| {
+            Ok(match results {
+                QueryResults::Boolean(value) => Answer::Boolean(value),
+                QueryResults::Solutions(solutions) => {
+                    let variables = solutions
+                        .variables()
+                        .iter()
+                        .map(|v| v.as_str().to_owned())
+                        .collect();
+                    let mut rows = Vec::new();
+                    for solution in solutions {
+                        let solution = wit(solution)?;
+                        rows.push(
+                            solution
+                                .values()
+                                .iter()
+                                .map(|value| value.as_ref().map(ToString::to_string))
+                                .collect(),
+                        );
+                    }
+                    Answer::Solutions(Solutions { variables, rows })
                 }
-                Answer::Solutions(Solutions { variables, rows })
-            }
-            QueryResults::Graph(triples) => Answer::Triples(
-                triples
-                    .map(|triple| {
-                        let triple = wit(triple)?;
-                        Ok((
-                            triple.subject.to_string(),
-                            triple.predicate.to_string(),
-                            triple.object.to_string(),
-                        ))
-                    })
-                    .collect::<Result<_, Error>>()?,
-            ),
+                QueryResults::Graph(triples) => Answer::Triples(
+                    triples
+                        .map(|triple| {
+                            let triple = wit(triple)?;
+                            Ok((
+                                triple.subject.to_string(),
+                                triple.predicate.to_string(),
+                                triple.object.to_string(),
+                            ))
+                        })
+                        .collect::<Result<_, Error>>()?,
+                ),
+            })
         })
     }
 

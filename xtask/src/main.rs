@@ -40,9 +40,7 @@ const COMPONENT: &[&str] = &[
 
 /// Where [`COMPONENT`] puts the `trine:store` component.
 fn component_path(root: &Path) -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR")
-        .map_or_else(|| root.join("target"), |dir| root.join(dir))
-        .join("wasm32-wasip2/debug/trine_component.wasm")
+    npm::target_dir(root).join("wasm32-wasip2/debug/trine_component.wasm")
 }
 
 const STEPS: &[Step] = &[

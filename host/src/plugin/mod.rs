@@ -237,8 +237,18 @@ impl PluginStore {
         }
     }
 
-    fn handle(&self) -> Result<ResourceAny, PluginError> {
-        self.handle.ok_or(PluginError::Poisoned)
+    /// [`call`](Self::call) of a method of this store's resource.
+    fn call_store<T: Send>(
+        &mut self,
+        call: impl FnOnce(
+            api::GuestStore<'_>,
+            &mut Store<State>,
+            ResourceAny,
+        ) -> wasmtime::Result<Result<T, api::Error>>
+        + Send,
+    ) -> Result<T, PluginError> {
+        let handle = self.handle.ok_or(PluginError::Poisoned)?;
+        self.call(|instance, store| call(instance.trine_store_api().store(), store, handle))
     }
 
     /// Runs a SPARQL query; results serialized in `format` (see `wit/trine.wit`).
@@ -246,13 +256,7 @@ impl PluginStore {
     /// # Errors
     /// The plugin's error (with the native code), or a trap (fuel, memory).
     pub fn query(&mut self, query: &str, format: Option<&str>) -> Result<String, PluginError> {
-        let handle = self.handle()?;
-        self.call(|instance, store| {
-            instance
-                .trine_store_api()
-                .store()
-                .call_query(store, handle, query, format)
-        })
+        self.call_store(|api, store, handle| api.call_query(store, handle, query, format))
     }
 
     /// Runs a SPARQL query and returns its answer as data (terms in N-Triples syntax).
@@ -260,13 +264,7 @@ impl PluginStore {
     /// # Errors
     /// As [`query`](Self::query).
     pub fn query_rows(&mut self, query: &str) -> Result<Answer, PluginError> {
-        let handle = self.handle()?;
-        self.call(|instance, store| {
-            instance
-                .trine_store_api()
-                .store()
-                .call_query_rows(store, handle, query)
-        })
+        self.call_store(|api, store, handle| api.call_query_rows(store, handle, query))
     }
 
     /// Applies a SPARQL update; returns (inserted, deleted).
@@ -274,13 +272,8 @@ impl PluginStore {
     /// # Errors
     /// As [`query`](Self::query).
     pub fn update(&mut self, update: &str) -> Result<(u64, u64), PluginError> {
-        let handle = self.handle()?;
-        let summary = self.call(|instance, store| {
-            instance
-                .trine_store_api()
-                .store()
-                .call_update(store, handle, update)
-        })?;
+        let summary =
+            self.call_store(|api, store, handle| api.call_update(store, handle, update))?;
         Ok((summary.inserted, summary.deleted))
     }
 
@@ -294,13 +287,7 @@ impl PluginStore {
         format: &str,
         base_iri: Option<&str>,
     ) -> Result<u64, PluginError> {
-        let handle = self.handle()?;
-        self.call(|instance, store| {
-            instance
-                .trine_store_api()
-                .store()
-                .call_load(store, handle, data, format, base_iri)
-        })
+        self.call_store(|api, store, handle| api.call_load(store, handle, data, format, base_iri))
     }
 
     /// Serializes the store in `format`.
@@ -308,13 +295,7 @@ impl PluginStore {
     /// # Errors
     /// As [`query`](Self::query).
     pub fn dump(&mut self, format: &str) -> Result<String, PluginError> {
-        let handle = self.handle()?;
-        self.call(|instance, store| {
-            instance
-                .trine_store_api()
-                .store()
-                .call_dump(store, handle, format)
-        })
+        self.call_store(|api, store, handle| api.call_dump(store, handle, format))
     }
 
     /// Turns reasoning on with `profile` (`rdfs`, `owl2rl`, `none`) and materializes.
@@ -322,13 +303,7 @@ impl PluginStore {
     /// # Errors
     /// As [`query`](Self::query).
     pub fn materialize(&mut self, profile: &str) -> Result<MaterializeReport, PluginError> {
-        let handle = self.handle()?;
-        self.call(|instance, store| {
-            instance
-                .trine_store_api()
-                .store()
-                .call_materialize(store, handle, profile)
-        })
+        self.call_store(|api, store, handle| api.call_materialize(store, handle, profile))
     }
 
     /// Counts: quads, named graphs, the reasoning profile and the inferred quads.
@@ -336,8 +311,7 @@ impl PluginStore {
     /// # Errors
     /// As [`query`](Self::query).
     pub fn stats(&mut self) -> Result<Stats, PluginError> {
-        let handle = self.handle()?;
-        self.call(|instance, store| instance.trine_store_api().store().call_stats(store, handle))
+        self.call_store(|api, store, handle| api.call_stats(store, handle))
     }
 
     /// Quads in the store.
@@ -361,13 +335,7 @@ impl PluginStore {
     /// # Errors
     /// As [`query`](Self::query).
     pub fn health(&mut self) -> Result<Health, PluginError> {
-        let handle = self.handle()?;
-        self.call(|instance, store| {
-            instance
-                .trine_store_api()
-                .store()
-                .call_health(store, handle)
-        })
+        self.call_store(|api, store, handle| api.call_health(store, handle))
     }
 
     /// Whether a trap ended this store (its calls now fail; reopen it).
