@@ -1,16 +1,14 @@
 //! The exported `store` resource over a Trine store.
 
 use trine_backend_redb::RedbBackend;
-use trine_core::Store;
-use trine_core::io::{DumpError, LoadError, LoadOptions, RdfFormat, rdf_format_by_name};
+use trine_core::io::{LoadOptions, RdfFormat, rdf_format_by_name};
 use trine_core::kv::{DynBackend, MemoryBackend};
-use trine_core::reasoner::{Profile, ReasonerError, ReasonerOptions};
+use trine_core::reasoner::{Profile, ReasonerOptions};
 use trine_core::sparql::{
-    PreparedQuery, QueryError, QueryOptions, QueryResults, QueryResultsFormat, ResultsWriteError,
-    results_format_by_name,
+    PreparedQuery, QueryOptions, QueryResults, QueryResultsFormat, results_format_by_name,
 };
-use trine_core::storage::StorageError;
-use trine_core::update::{UpdateError, UpdateOptions};
+use trine_core::update::UpdateOptions;
+use trine_core::{ErrorCode, Store};
 
 use crate::bindings::exports::trine::store::api::{
     Answer, Error, GuestStore, Health, MaterializeReport, Problem, Solutions, Stats,
@@ -47,38 +45,7 @@ fn error(code: &str, message: impl std::fmt::Display) -> Error {
     }
 }
 
-/// The layers' errors, with their codes.
-trait Coded: std::fmt::Display {
-    fn code(&self) -> &str;
-}
-
-macro_rules! coded {
-    ($($error:ty),*) => {
-        $(impl Coded for $error {
-            fn code(&self) -> &str {
-                <$error>::code(self)
-            }
-        })*
-    };
-}
-
-coded!(
-    LoadError,
-    QueryError,
-    UpdateError,
-    StorageError,
-    ReasonerError,
-    ResultsWriteError,
-    DumpError
-);
-
-impl Coded for trine_core::kv::KvError {
-    fn code(&self) -> &str {
-        trine_core::kv::KvError::code(self)
-    }
-}
-
-fn wit<T, E: Coded>(result: Result<T, E>) -> Result<T, Error> {
+fn wit<T, E: ErrorCode>(result: Result<T, E>) -> Result<T, Error> {
     result.map_err(|e| error(e.code(), &e))
 }
 

@@ -9,6 +9,7 @@
 
 pub mod dictionary;
 pub mod encoding;
+mod error_code;
 pub mod io;
 pub mod kv;
 pub mod reasoner;
@@ -17,5 +18,6 @@ pub mod storage;
 pub mod store;
 pub mod update;
 
+pub use error_code::ErrorCode;
 pub use oxrdf;
 pub use store::Store;

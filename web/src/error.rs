@@ -1,11 +1,6 @@
 //! JavaScript errors with a stable `code`.
 
-use trine_core::io::{DumpError, LoadError};
-use trine_core::kv::KvError;
-use trine_core::reasoner::ReasonerError;
-use trine_core::sparql::{QueryError, ResultsWriteError};
-use trine_core::storage::StorageError;
-use trine_core::update::UpdateError;
+use trine_core::ErrorCode;
 use wasm_bindgen::JsValue;
 
 /// A JavaScript `Error` whose `code` property is `code`.
@@ -21,26 +16,11 @@ pub(crate) trait ToJs {
     fn to_js(&self) -> JsValue;
 }
 
-macro_rules! with_code {
-    ($($error:ty),*) => {
-        $(impl ToJs for $error {
-            fn to_js(&self) -> JsValue {
-                js_error(self.code(), self)
-            }
-        })*
-    };
+impl<E: ErrorCode> ToJs for E {
+    fn to_js(&self) -> JsValue {
+        js_error(self.code(), self)
+    }
 }
-
-with_code!(
-    LoadError,
-    QueryError,
-    UpdateError,
-    StorageError,
-    ReasonerError,
-    DumpError,
-    ResultsWriteError,
-    KvError
-);
 
 /// `?` for the layers' errors in functions that return `Result<_, JsValue>`.
 pub(crate) trait OrJs<T> {
