@@ -57,6 +57,39 @@ impl SortedRun {
         })
     }
 
+    /// The key of entry `index` (which must be below [`len`](Self::len)).
+    pub(crate) fn key_at(&self, index: usize) -> &[u8] {
+        &self.bytes[self.start_of(index)..self.ends[index].0]
+    }
+
+    /// The value of entry `index` (which must be below [`len`](Self::len)).
+    pub(crate) fn value_at(&self, index: usize) -> &[u8] {
+        let (key_end, value_end) = self.ends[index];
+        &self.bytes[key_end..value_end]
+    }
+
+    fn start_of(&self, index: usize) -> usize {
+        match index.checked_sub(1) {
+            Some(previous) => self.ends[previous].1,
+            None => 0,
+        }
+    }
+
+    /// The first index in `from..to` whose key is `>= key` (`to` if none); the run must be sorted.
+    pub(crate) fn lower_bound(&self, key: &[u8], from: usize, to: usize) -> usize {
+        let mut low = from;
+        let mut high = to;
+        while low < high {
+            let middle = low + (high - low) / 2;
+            if self.key_at(middle) < key {
+                low = middle + 1;
+            } else {
+                high = middle;
+            }
+        }
+        low
+    }
+
     /// The entries in order.
     pub fn iter(&self) -> impl ExactSizeIterator<Item = (&[u8], &[u8])> {
         let mut start = 0;

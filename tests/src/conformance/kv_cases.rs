@@ -1,5 +1,7 @@
 //! Cases on the byte-level contract itself.
 
+use std::collections::BTreeMap;
+
 use trine_core::kv::{
     Durability, KeyRange, Keyspace, KvBackend, KvCursor, KvSnapshot, SortedRun, WriteBatch,
 };
@@ -22,6 +24,10 @@ pub(crate) fn cases<B: KvBackend>() -> Vec<Case<B>> {
             concurrent_ingest,
         ),
         ("kv: data survives reopen", reopen),
+        (
+            "kv: mixed writes, ingests and seeks match a model",
+            mixed_writes_match_a_model,
+        ),
     ]
 }
 
@@ -373,6 +379,156 @@ fn concurrent_ingest<B: KvBackend>(h: &Harness<'_, B>) -> CaseResult {
             "{keyspace} holds {} keys, expected 1000",
             keys.len()
         );
+    }
+    Ok(())
+}
+
+/// A small deterministic generator (xorshift), so the case needs no dependency and replays exactly.
+struct Random(u64);
+
+impl Random {
+    fn below(&mut self, bound: u64) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0 % bound
+    }
+
+    fn key(&mut self) -> Vec<u8> {
+        // Several lengths, so keys that are prefixes of others occur, and long keys whose first
+        // 16 bytes are shared by thousands of others.
+        let key = self.below(40_000);
+        match key % 7 {
+            0 => key.to_be_bytes()[..6].to_vec(),
+            1 | 2 => [[0; 8], (key % 3).to_be_bytes(), key.to_be_bytes()].concat(),
+            _ => key.to_be_bytes().to_vec(),
+        }
+    }
+}
+
+type Model = BTreeMap<Vec<u8>, Vec<u8>>;
+
+fn scan_matches(
+    snapshot: &impl KvSnapshot,
+    model: &Model,
+    random: &mut Random,
+    what: &str,
+) -> CaseResult {
+    let all = collect(
+        &mut snapshot
+            .cursor(Keyspace::Gpos, KeyRange::all())
+            .context("cursor")?,
+    )?;
+    ensure!(
+        all.len() == model.len() && all.iter().eq(model.keys()),
+        "{what}: a full scan has {} keys, the model {}",
+        all.len(),
+        model.len()
+    );
+    for _ in 0..200 {
+        let (start, end) = (random.key(), random.key());
+        let range = KeyRange::new(start.clone(), Some(end.clone()));
+        let mut cursor = snapshot.cursor(Keyspace::Gpos, range).context("cursor")?;
+        // The next entries the model has from `from` on, inside the range.
+        let window = |from: &[u8]| -> Vec<(&Vec<u8>, &Vec<u8>)> {
+            model
+                .range(from.to_vec()..)
+                .take_while(|(k, _)| **k < end)
+                .take(32)
+                .collect()
+        };
+        let mut expected = window(&start);
+        let mut at = 0;
+        let mut steps = 0;
+        loop {
+            let want = expected.get(at);
+            ensure!(
+                cursor.key() == want.map(|(k, _)| k.as_slice())
+                    && cursor.value() == want.map(|(_, v)| v.as_slice()),
+                "{what}: range {start:?}..{end:?} differs after {steps} steps"
+            );
+            if want.is_none() || steps > 20 {
+                break;
+            }
+            steps += 1;
+            if random.below(4) == 0 {
+                // Seek anywhere, backwards too.
+                let target = random.key();
+                cursor.seek(&target).context("seek")?;
+                expected = window(if target > start { &target } else { &start });
+                at = 0;
+            } else {
+                cursor.advance().context("advance")?;
+                at += 1;
+            }
+        }
+        let found = snapshot.get(Keyspace::Gpos, &start).context("get")?;
+        ensure!(
+            found.as_ref() == model.get(&start),
+            "{what}: get {start:?} differs"
+        );
+    }
+    Ok(())
+}
+
+/// Enough puts, deletes and sorted runs, in small and large batches, that backends which layer
+/// their data (memtables, runs, overlays) go through each of their shapes; every read is compared
+/// with a plain ordered map, and an old snapshot with the map as it was.
+fn mixed_writes_match_a_model<B: KvBackend>(h: &Harness<'_, B>) -> CaseResult {
+    let backend = h.create();
+    let mut model = Model::new();
+    let mut random = Random(0x9E37_79B9_7F4A_7C15);
+    let mut old: Option<(B::Snapshot<'_>, Model)> = None;
+    for round in 0..24 {
+        match round % 4 {
+            // A sorted run that overwrites some keys and adds others.
+            0 | 2 => {
+                let mut entries = BTreeMap::new();
+                for _ in 0..random.below(6_000) {
+                    entries.insert(random.key(), vec![round]);
+                }
+                model.extend(entries.clone());
+                let run: SortedRun = entries.into_iter().collect();
+                if round % 8 == 0 {
+                    backend
+                        .ingest_sorted(Keyspace::Gpos, run)
+                        .context("ingest")?;
+                } else {
+                    let mut batch = WriteBatch::new();
+                    batch.put_sorted(Keyspace::Gpos, run);
+                    backend
+                        .write(batch, Durability::Buffered)
+                        .context("write run")?;
+                }
+            }
+            // Single puts and deletes, some of keys that do not exist.
+            _ => {
+                let mut batch = WriteBatch::new();
+                for _ in 0..random.below(12_000) {
+                    let key = random.key();
+                    if random.below(3) == 0 {
+                        batch.delete(Keyspace::Gpos, key.clone());
+                        model.remove(&key);
+                    } else {
+                        batch.put(Keyspace::Gpos, key.clone(), vec![round, 1]);
+                        model.insert(key, vec![round, 1]);
+                    }
+                }
+                backend
+                    .write(batch, Durability::Buffered)
+                    .context("write")?;
+            }
+        }
+        if round == 10 {
+            old = Some((backend.snapshot().context("snapshot")?, model.clone()));
+        }
+        if round % 6 == 5 {
+            let snapshot = backend.snapshot().context("snapshot")?;
+            scan_matches(&snapshot, &model, &mut random, &format!("round {round}"))?;
+        }
+    }
+    if let Some((snapshot, then)) = old {
+        scan_matches(&snapshot, &then, &mut random, "old snapshot")?;
     }
     Ok(())
 }
