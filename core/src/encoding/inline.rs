@@ -98,6 +98,22 @@ pub fn decode_inline(id: TermId) -> Option<Literal> {
     })
 }
 
+/// The value of an inline `xsd:integer` id, without building its literal.
+pub(crate) fn inline_integer(id: TermId) -> Option<Integer> {
+    (id.tag() == TermTag::Integer)
+        .then(|| i64::try_from(unbiased(id.payload())).ok())
+        .flatten()
+        .map(Integer::from)
+}
+
+/// The value of an inline `xsd:decimal` id, without building its literal.
+pub(crate) fn inline_decimal(id: TermId) -> Option<Decimal> {
+    (id.tag() == TermTag::Decimal).then(|| {
+        let raw = unbiased(id.payload()) * DECIMAL_SCALE;
+        Decimal::from_be_bytes(raw.to_be_bytes())
+    })
+}
+
 fn typed(value: impl ToString, datatype: oxrdf::NamedNodeRef<'_>) -> Literal {
     Literal::new_typed_literal(value.to_string(), datatype)
 }

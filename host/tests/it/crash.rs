@@ -256,8 +256,10 @@ fn acknowledged_updates_survive_sigkill() {
         kills_during_load >= ROUNDS / 2,
         "too few kills hit a running load"
     );
+    // A hang detector, not a speed goal: a loaded 2-core machine takes a minute or two, a hang
+    // takes forever.
     assert!(
-        started.elapsed() < Duration::from_secs(120),
+        started.elapsed() < Duration::from_secs(900),
         "the crash test took too long"
     );
 }

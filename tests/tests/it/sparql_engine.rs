@@ -90,9 +90,11 @@ fn timeout_stops_a_runaway_query_and_the_store_keeps_answering() {
     let outcome = execution.results().and_then(drain);
     let elapsed = started.elapsed();
     assert!(matches!(outcome, Err(QueryError::Timeout)), "{outcome:?}");
+    // Without the timeout the query would run for hours; a busy machine may add seconds of
+    // scheduling delay, never hours.
     assert!(
-        elapsed < 2 * timeout,
-        "stopped after {elapsed:?}, more than twice {timeout:?}"
+        elapsed < timeout + Duration::from_secs(30),
+        "stopped after {elapsed:?}, long past the {timeout:?} timeout"
     );
     let count = PreparedQuery::parse("SELECT * WHERE { <http://e/s1> ?p ?o }", None)
         .expect("parse")

@@ -321,7 +321,73 @@ pub(crate) fn compare(a: &Term, b: &Term) -> Option<Ordering> {
     compare_values(x, y)
 }
 
+/// The number an inline id holds, if it holds one.
+fn inline_numeric(id: TermId) -> Option<Numeric> {
+    crate::encoding::inline_integer(id)
+        .map(Numeric::Integer)
+        .or_else(|| crate::encoding::inline_decimal(id).map(Numeric::Decimal))
+}
+
 impl Expr {
+    /// The value of a numeric operand computed on ids, without building terms: a slot holding an
+    /// inline integer or decimal, a numeric constant, or arithmetic over those. `None` leaves the
+    /// operand to [`eval`](Self::eval) (other terms, overflow and other errors), which gives the
+    /// same answer the slow way.
+    fn fast_numeric(&self, row: &[Option<TermId>]) -> Option<Numeric> {
+        match self {
+            Self::Const(term) => numeric(term),
+            Self::Slot(slot) => inline_numeric(row.get(*slot).copied().flatten()?),
+            Self::Arithmetic(a, b, op) => {
+                arithmetic(a.fast_numeric(row)?, b.fast_numeric(row)?, *op)
+            }
+            _ => None,
+        }
+    }
+
+    /// The effective boolean value on a row; `Ok(None)` is a SPARQL expression error. Filters
+    /// call this: comparisons and connectives over numbers are decided on ids, without building
+    /// the intermediate boolean terms.
+    pub(crate) fn test(
+        &self,
+        row: &[Option<TermId>],
+        ctx: &EvalContext<'_>,
+    ) -> Result<Option<bool>, QueryError> {
+        match self {
+            Self::Compare(a, b, accepted) => {
+                if let (Some(x), Some(y)) = (a.fast_numeric(row), b.fast_numeric(row)) {
+                    return Ok(compare_numeric(x, y).map(|o| accepted.contains(&o)));
+                }
+            }
+            Self::And(a, b) => {
+                let left = a.test(row, ctx)?;
+                if left == Some(false) {
+                    return Ok(Some(false));
+                }
+                return Ok(match (left, b.test(row, ctx)?) {
+                    (_, Some(false)) => Some(false),
+                    (Some(true), Some(true)) => Some(true),
+                    _ => None,
+                });
+            }
+            Self::Or(a, b) => {
+                let left = a.test(row, ctx)?;
+                if left == Some(true) {
+                    return Ok(Some(true));
+                }
+                return Ok(match (left, b.test(row, ctx)?) {
+                    (_, Some(true)) => Some(true),
+                    (Some(false), Some(false)) => Some(false),
+                    _ => None,
+                });
+            }
+            _ => {}
+        }
+        Ok(self
+            .eval(row, ctx)?
+            .as_ref()
+            .and_then(effective_boolean_value))
+    }
+
     /// Evaluates on a row; `Ok(None)` is a SPARQL expression error.
     pub(crate) fn eval(
         &self,
@@ -334,30 +400,7 @@ impl Expr {
                 Some(id) => Some(ctx.term(id)?),
                 None => None,
             },
-            Self::Or(a, b) => {
-                let left = a.eval(row, ctx)?.as_ref().and_then(effective_boolean_value);
-                if left == Some(true) {
-                    return Ok(Some(boolean(true)));
-                }
-                let right = b.eval(row, ctx)?.as_ref().and_then(effective_boolean_value);
-                match (left, right) {
-                    (_, Some(true)) => Some(boolean(true)),
-                    (Some(false), Some(false)) => Some(boolean(false)),
-                    _ => None,
-                }
-            }
-            Self::And(a, b) => {
-                let left = a.eval(row, ctx)?.as_ref().and_then(effective_boolean_value);
-                if left == Some(false) {
-                    return Ok(Some(boolean(false)));
-                }
-                let right = b.eval(row, ctx)?.as_ref().and_then(effective_boolean_value);
-                match (left, right) {
-                    (_, Some(false)) => Some(boolean(false)),
-                    (Some(true), Some(true)) => Some(boolean(true)),
-                    _ => None,
-                }
-            }
+            Self::Or(..) | Self::And(..) => self.test(row, ctx)?.map(boolean),
             Self::Equal(a, b) => match (a.eval(row, ctx)?, b.eval(row, ctx)?) {
                 (Some(x), Some(y)) => equals(&x, &y).map(boolean),
                 _ => None,
@@ -366,9 +409,14 @@ impl Expr {
                 (Some(x), Some(y)) => Some(boolean(x == y)),
                 _ => None,
             },
-            Self::Compare(a, b, accepted) => match (a.eval(row, ctx)?, b.eval(row, ctx)?) {
-                (Some(x), Some(y)) => compare(&x, &y).map(|o| boolean(accepted.contains(&o))),
-                _ => None,
+            Self::Compare(a, b, accepted) => match (a.fast_numeric(row), b.fast_numeric(row)) {
+                (Some(x), Some(y)) => compare_numeric(x, y).map(|o| boolean(accepted.contains(&o))),
+                _ => match (a.eval(row, ctx)?, b.eval(row, ctx)?) {
+                    (Some(x), Some(y)) => {
+                        compare(&x, &y).map(|o| boolean(accepted.contains(&o)))
+                    }
+                    _ => None,
+                },
             },
             Self::In(needle, haystack) => {
                 let Some(needle) = needle.eval(row, ctx)? else {
@@ -383,6 +431,9 @@ impl Expr {
                     }
                 }
                 if error { None } else { Some(boolean(false)) }
+            }
+            Self::Arithmetic(..) if let Some(value) = self.fast_numeric(row) => {
+                Some(numeric_term(value))
             }
             Self::Arithmetic(a, b, op) => match (a.eval(row, ctx)?, b.eval(row, ctx)?) {
                 (Some(x), Some(y)) => match (numeric(&x), numeric(&y)) {
@@ -405,19 +456,11 @@ impl Expr {
                     }))
                 })
             }
-            Self::Not(inner) => inner
-                .eval(row, ctx)?
-                .as_ref()
-                .and_then(effective_boolean_value)
-                .map(|v| boolean(!v)),
+            Self::Not(inner) => inner.test(row, ctx)?.map(|v| boolean(!v)),
             Self::Exists(plan) => Some(boolean(ctx.exists(plan, row)?)),
             Self::Bound(slot) => Some(boolean(row.get(*slot).is_some_and(Option::is_some))),
             Self::If(condition, then, otherwise) => {
-                match condition
-                    .eval(row, ctx)?
-                    .as_ref()
-                    .and_then(effective_boolean_value)
-                {
+                match condition.test(row, ctx)? {
                     Some(true) => then.eval(row, ctx)?,
                     Some(false) => otherwise.eval(row, ctx)?,
                     None => None,

@@ -9,7 +9,7 @@
 use std::cmp::Ordering;
 use std::collections::HashSet;
 
-use super::expr::{effective_boolean_value, order_terms};
+use super::expr::order_terms;
 use super::pattern::scan_pattern;
 use super::{EvalContext, Row};
 use crate::encoding::TermId;
@@ -106,12 +106,8 @@ fn evaluate_node<'c>(ctx: &'c EvalContext<'c>, plan: &'c PlanNode, input: Row) -
         PlanNode::Filter(expr, inner) => {
             Box::new(evaluate(ctx, inner, input).filter_map(move |row| {
                 match row {
-                    Ok(row) => match expr.eval(&row, ctx) {
-                        Ok(value) => value
-                            .as_ref()
-                            .and_then(effective_boolean_value)
-                            .unwrap_or(false)
-                            .then_some(Ok(row)),
+                    Ok(row) => match expr.test(&row, ctx) {
+                        Ok(value) => value.unwrap_or(false).then_some(Ok(row)),
                         Err(e) => Some(Err(e)),
                     },
                     Err(e) => Some(Err(e)),
@@ -362,11 +358,8 @@ fn left_join<'c>(
             } {
                 let keep = match filter {
                     None => true,
-                    Some(expr) => match expr.eval(&candidate, ctx) {
-                        Ok(value) => value
-                            .as_ref()
-                            .and_then(effective_boolean_value)
-                            .unwrap_or(false),
+                    Some(expr) => match expr.test(&candidate, ctx) {
+                        Ok(value) => value.unwrap_or(false),
                         Err(e) => return failed(e),
                     },
                 };
