@@ -412,9 +412,7 @@ impl Expr {
             Self::Compare(a, b, accepted) => match (a.fast_numeric(row), b.fast_numeric(row)) {
                 (Some(x), Some(y)) => compare_numeric(x, y).map(|o| boolean(accepted.contains(&o))),
                 _ => match (a.eval(row, ctx)?, b.eval(row, ctx)?) {
-                    (Some(x), Some(y)) => {
-                        compare(&x, &y).map(|o| boolean(accepted.contains(&o)))
-                    }
+                    (Some(x), Some(y)) => compare(&x, &y).map(|o| boolean(accepted.contains(&o))),
                     _ => None,
                 },
             },
@@ -459,13 +457,11 @@ impl Expr {
             Self::Not(inner) => inner.test(row, ctx)?.map(|v| boolean(!v)),
             Self::Exists(plan) => Some(boolean(ctx.exists(plan, row)?)),
             Self::Bound(slot) => Some(boolean(row.get(*slot).is_some_and(Option::is_some))),
-            Self::If(condition, then, otherwise) => {
-                match condition.test(row, ctx)? {
-                    Some(true) => then.eval(row, ctx)?,
-                    Some(false) => otherwise.eval(row, ctx)?,
-                    None => None,
-                }
-            }
+            Self::If(condition, then, otherwise) => match condition.test(row, ctx)? {
+                Some(true) => then.eval(row, ctx)?,
+                Some(false) => otherwise.eval(row, ctx)?,
+                None => None,
+            },
             Self::Coalesce(options) => {
                 for option in options {
                     if let Some(value) = option.eval(row, ctx)? {

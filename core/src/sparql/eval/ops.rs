@@ -103,17 +103,15 @@ fn evaluate_node<'c>(ctx: &'c EvalContext<'c>, plan: &'c PlanNode, input: Row) -
         PlanNode::LeftJoin(left, right, filter) => {
             left_join(ctx, left, right, filter.as_ref(), input)
         }
-        PlanNode::Filter(expr, inner) => {
-            Box::new(evaluate(ctx, inner, input).filter_map(move |row| {
-                match row {
-                    Ok(row) => match expr.test(&row, ctx) {
-                        Ok(value) => value.unwrap_or(false).then_some(Ok(row)),
-                        Err(e) => Some(Err(e)),
-                    },
+        PlanNode::Filter(expr, inner) => Box::new(evaluate(ctx, inner, input).filter_map(
+            move |row| match row {
+                Ok(row) => match expr.test(&row, ctx) {
+                    Ok(value) => value.unwrap_or(false).then_some(Ok(row)),
                     Err(e) => Some(Err(e)),
-                }
-            }))
-        }
+                },
+                Err(e) => Some(Err(e)),
+            },
+        )),
         PlanNode::Extend(inner, slot, expr) => {
             let slot = *slot;
             Box::new(evaluate(ctx, inner, input).map(move |row| {
