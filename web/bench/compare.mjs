@@ -70,17 +70,30 @@ const engines = [
   },
 ];
 
-const results = engines.map((engine) => {
+// Both stores are loaded (each load timed alone), then each query's runs alternate between the
+// engines, so background load on the machine falls on both alike rather than on whichever ran
+// during a busy spell.
+const stores = engines.map((engine) => {
   const store = engine.open();
   const [loadMs] = time(() => engine.load(store));
-  const perQuery = queries.map((q) => {
-    const answer = consume(engine.query(store, q.text)); // warm-up, and the answer checked
-    const samples = [];
-    for (let i = 0; i < runs; i++) samples.push(time(() => consume(engine.query(store, q.text)))[0]);
-    return { answer, ms: median(samples) };
-  });
-  return { name: engine.name, size: store.size, loadMs, perQuery };
+  return { store, loadMs };
 });
+const perQuery = queries.map((q) => {
+  const answers = engines.map((engine, e) => consume(engine.query(stores[e].store, q.text))); // warm-up, and the answers checked
+  const samples = engines.map(() => []);
+  for (let i = 0; i < runs; i++) {
+    engines.forEach((engine, e) => {
+      samples[e].push(time(() => consume(engine.query(stores[e].store, q.text)))[0]);
+    });
+  }
+  return engines.map((_, e) => ({ answer: answers[e], ms: median(samples[e]) }));
+});
+const results = engines.map((engine, e) => ({
+  name: engine.name,
+  size: stores[e].store.size,
+  loadMs: stores[e].loadMs,
+  perQuery: perQuery.map((both) => both[e]),
+}));
 
 const [trine, oxi] = results;
 let failed = false;

@@ -43,6 +43,9 @@ pub struct BulkLoader<'a, B: KvBackend> {
     done: LoadProgress,
     merge_existing: bool,
     parallel: bool,
+    /// Set once [`finish`](Self::finish) has recounted; a loader dropped before that repairs the
+    /// store (see `storage::repair`).
+    finished: bool,
 }
 
 impl<'a, B: KvBackend> BulkLoader<'a, B> {
@@ -51,6 +54,7 @@ impl<'a, B: KvBackend> BulkLoader<'a, B> {
         dictionary: &'a Dictionary,
         writer: std::sync::MutexGuard<'a, WriterState>,
         merge_existing: bool,
+        dictionary_empty: bool,
     ) -> Self {
         Self {
             backend,
@@ -59,7 +63,9 @@ impl<'a, B: KvBackend> BulkLoader<'a, B> {
             chunk_size: 500_000,
             term_cache_capacity: 2_000_000,
             term_cache: FxHashMap::default(),
-            cache_complete: !merge_existing,
+            // A store without quads may still hold terms (deleted quads, a load that stopped
+            // part-way): only an empty dictionary makes every cache miss a new term.
+            cache_complete: dictionary_empty,
             chunk: Vec::new(),
             progress: None,
             done: LoadProgress {
@@ -68,6 +74,7 @@ impl<'a, B: KvBackend> BulkLoader<'a, B> {
             },
             merge_existing,
             parallel: cfg!(not(target_family = "wasm")),
+            finished: false,
         }
     }
 
@@ -127,6 +134,10 @@ impl<'a, B: KvBackend> BulkLoader<'a, B> {
     pub fn finish(mut self) -> Result<u64, StorageError> {
         self.flush_chunk()?;
         recount(self.backend, self.dictionary)?;
+        let mut batch = WriteBatch::new();
+        batch.delete(Keyspace::Meta, MetaKey::BulkLoad.key());
+        self.backend.write(batch, Durability::Sync)?;
+        self.finished = true;
         Ok(self.done.quads)
     }
 
@@ -302,6 +313,22 @@ impl<'a, B: KvBackend> BulkLoader<'a, B> {
         let id = self.writer.ids.allocate(buffer, || term.to_string())?;
         self.term_cache.insert(buffer.as_slice().into(), id);
         Ok(id)
+    }
+}
+
+impl<B: KvBackend> Drop for BulkLoader<'_, B> {
+    /// A load that failed part-way (a syntax error after some chunks, a storage failure) leaves
+    /// what it wrote, made consistent here; if even that fails, the mark stays and the next
+    /// opening of the store repairs it.
+    fn drop(&mut self) {
+        if self.finished {
+            return;
+        }
+        match super::repair(self.backend, self.dictionary) {
+            Ok((_, Some(next))) => self.writer.ids = crate::dictionary::IdAllocator::new(next),
+            Ok((_, None)) => {}
+            Err(error) => tracing::warn!(%error, "cannot repair a bulk load that stopped part-way"),
+        }
     }
 }
 

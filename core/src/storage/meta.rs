@@ -21,6 +21,8 @@ pub(crate) enum MetaKey {
     ReasoningReflexive,
     /// Number of default-graph quads flagged inferred, a big-endian u64.
     InferredCount,
+    /// Present while a bulk load runs: a store opened with it set is repaired first.
+    BulkLoad,
 }
 
 impl MetaKey {
@@ -33,6 +35,7 @@ impl MetaKey {
             Self::ReasoningRules => b"reasoning.rules",
             Self::ReasoningReflexive => b"reasoning.eq_ref",
             Self::InferredCount => b"reasoning.inferred",
+            Self::BulkLoad => b"bulk_load",
         }
     }
 }

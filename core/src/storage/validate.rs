@@ -23,6 +23,9 @@ impl ValidationReport {
     }
 }
 
+/// Dictionary ids remembered as present while validating (bounded memory on huge stores).
+const KNOWN_IDS: usize = 4_000_000;
+
 /// Checks every invariant the storage layer maintains, by full scans.
 pub(crate) fn validate(reader: &impl QuadRead) -> Result<ValidationReport, StorageError> {
     let mut report = ValidationReport::default();
@@ -30,6 +33,7 @@ pub(crate) fn validate(reader: &impl QuadRead) -> Result<ValidationReport, Stora
     let mut predicate_counts = std::collections::HashMap::<TermId, u64>::new();
     let mut graphs = HashSet::new();
     let mut named_quads = 0;
+    let mut known = HashSet::new();
     for quad in reader.encoded_quads(&QuadPattern::any(GraphScope::All)) {
         let quad = quad?;
         // `All` scans the default graph in GSPO, then named graphs in SPOG: each quad once.
@@ -39,10 +43,11 @@ pub(crate) fn validate(reader: &impl QuadRead) -> Result<ValidationReport, Stora
                 .problems
                 .push(format!("{quad:?} has no flags in GSPO"));
         }
+        let stored = kv.get(Keyspace::Gspo, &QuadOrder::Gspo.key(&quad))?;
         for order in QuadOrder::ALL {
-            if order.holds(&quad)
-                && kv.get(order.keyspace(), &order.key(&quad))?
-                    != kv.get(Keyspace::Gspo, &QuadOrder::Gspo.key(&quad))?
+            if order != QuadOrder::Gspo
+                && order.holds(&quad)
+                && kv.get(order.keyspace(), &order.key(&quad))? != stored
             {
                 report
                     .problems
@@ -50,10 +55,16 @@ pub(crate) fn validate(reader: &impl QuadRead) -> Result<ValidationReport, Stora
             }
         }
         for id in [quad.subject, quad.predicate, quad.object, quad.graph] {
-            if id.is_dictionary() && kv.get(Keyspace::IdToTerm, &id.to_be_bytes())?.is_none() {
+            // Ids recur across quads: each is looked up once.
+            if id.is_dictionary()
+                && !known.contains(&id)
+                && kv.get(Keyspace::IdToTerm, &id.to_be_bytes())?.is_none()
+            {
                 report
                     .problems
                     .push(format!("{id:?} of {quad:?} is not in the dictionary"));
+            } else if id.is_dictionary() && known.len() < KNOWN_IDS {
+                known.insert(id);
             }
         }
         if quad.graph != TermId::DEFAULT_GRAPH {

@@ -90,7 +90,27 @@ impl<B: KvBackend> Store<B> {
             super::reasoning::stored_options(|key| Ok(snapshot.get(Keyspace::Meta, key.key())?))?;
         drop(snapshot);
         store.install_reasoning(options, std::sync::Arc::default());
+        if crate::storage::load_interrupted(&store.backend)? {
+            store.repair_interrupted_load()?;
+            store.after_bulk_load()?;
+        }
         Ok(store)
+    }
+
+    /// Completes what a bulk load that stopped part-way left half-written (see
+    /// [`BulkLoader`]); the store is consistent again afterwards, with what the load wrote.
+    fn repair_interrupted_load(&self) -> Result<(), StorageError> {
+        let mut writer = self.lock_writer();
+        let (repaired, next_id) = crate::storage::repair(&self.backend, &self.dictionary)?;
+        if let Some(next) = next_id {
+            writer.ids = crate::dictionary::IdAllocator::new(next);
+        }
+        tracing::warn!(
+            dictionary_entries = repaired.dictionary_entries,
+            index_entries = repaired.index_entries,
+            "repaired a bulk load that stopped part-way"
+        );
+        Ok(())
     }
 
     /// The backend.
@@ -169,12 +189,23 @@ impl<B: KvBackend> Store<B> {
     /// # Errors
     /// Fails if the backend cannot be read.
     pub fn bulk_loader(&self) -> Result<BulkLoader<'_, B>, StorageError> {
-        let merge_existing = !self.snapshot()?.is_empty()?;
+        let snapshot = self.snapshot()?;
+        let merge_existing = !snapshot.is_empty()?;
+        let dictionary_empty = {
+            let cursor = snapshot
+                .kv()
+                .cursor(Keyspace::IdToTerm, crate::kv::KeyRange::all())?;
+            crate::kv::KvCursor::key(&cursor).is_none()
+        };
+        drop(snapshot);
+        let writer = self.lock_writer();
+        crate::storage::mark_loading(&self.backend)?;
         Ok(BulkLoader::new(
             &self.backend,
             &self.dictionary,
-            self.lock_writer(),
+            writer,
             merge_existing,
+            dictionary_empty,
         ))
     }
 

@@ -10,6 +10,7 @@
 //! ```
 
 mod cases;
+mod interrupted_cases;
 mod kv_cases;
 mod model;
 mod reasoning_cases;
@@ -84,6 +85,7 @@ pub fn run<B: KvBackend + 'static>(
     let all: Vec<Case<B>> = kv_cases::cases()
         .into_iter()
         .chain(cases::cases())
+        .chain(interrupted_cases::cases())
         .chain(sparql_cases::cases())
         .chain(update_cases::cases())
         .chain(reasoning_cases::cases())

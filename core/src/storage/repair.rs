@@ -1,0 +1,151 @@
+//! Bringing a store back to a consistent state after a bulk load stopped part-way.
+//!
+//! A bulk load writes each chunk's dictionary entries and index runs keyspace by keyspace (that
+//! is what makes it fast), so a kill, a crash or an error between two of those writes leaves the
+//! two dictionary directions, the six indexes and the counts disagreeing. The loader marks the
+//! store before its first write and clears the mark with its final recount; a store opened with
+//! the mark set, or a loader dropped before it finished, is repaired here: every half-written
+//! entry is completed (what a load wrote stays, as documented), then the counts are recounted.
+//! Each step only adds what is missing, so a repair that is itself interrupted can run again.
+
+use std::collections::HashSet;
+
+use super::{MetaKey, StorageError};
+use crate::dictionary::Dictionary;
+use crate::encoding::{QuadOrder, TermId};
+use crate::kv::{Durability, KeyRange, Keyspace, KvBackend, KvCursor, KvSnapshot, WriteBatch};
+
+/// Entries written per batch while repairing, so memory stays bounded on large stores.
+const BATCH: usize = 100_000;
+
+/// Marks the store as being bulk-loaded; durable before the load writes anything.
+pub(crate) fn mark_loading(backend: &impl KvBackend) -> Result<(), StorageError> {
+    let mut batch = WriteBatch::new();
+    batch.put(Keyspace::Meta, MetaKey::BulkLoad.key(), Vec::new());
+    backend.write(batch, Durability::Sync)?;
+    Ok(())
+}
+
+/// Whether a bulk load started and did not finish.
+pub(crate) fn load_interrupted(backend: &impl KvBackend) -> Result<bool, StorageError> {
+    Ok(backend
+        .snapshot()?
+        .contains(Keyspace::Meta, MetaKey::BulkLoad.key())?)
+}
+
+/// What [`repair`] completed.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Repaired {
+    pub(crate) dictionary_entries: u64,
+    pub(crate) index_entries: u64,
+}
+
+/// Completes half-written dictionary pairs and index entries, moves the id counter past every
+/// id in use, recounts, and clears the mark. Returns the id counter's new value, if it moved.
+pub(crate) fn repair<B: KvBackend>(
+    backend: &B,
+    dictionary: &Dictionary,
+) -> Result<(Repaired, Option<u64>), StorageError> {
+    let mut repaired = Repaired::default();
+    let mut pending = Pending::new(backend);
+    let snapshot = backend.snapshot()?;
+
+    // Dictionary: every id has its term and every term its id.
+    let mut max_id = 0;
+    let mut cursor = snapshot.cursor(Keyspace::IdToTerm, KeyRange::all())?;
+    while let (Some(id), Some(term)) = (cursor.key(), cursor.value()) {
+        if let Some(id) = <[u8; 8]>::try_from(id).ok().and_then(TermId::from_be_bytes) {
+            max_id = max_id.max(id.payload());
+        }
+        if snapshot.get(Keyspace::TermToId, term)?.is_none() {
+            pending.put(Keyspace::TermToId, term, id)?;
+            repaired.dictionary_entries += 1;
+        }
+        cursor.advance()?;
+    }
+    drop(cursor);
+    let mut cursor = snapshot.cursor(Keyspace::TermToId, KeyRange::all())?;
+    while let (Some(term), Some(id)) = (cursor.key(), cursor.value()) {
+        if let Some(id) = <[u8; 8]>::try_from(id).ok().and_then(TermId::from_be_bytes) {
+            max_id = max_id.max(id.payload());
+        }
+        if snapshot.get(Keyspace::IdToTerm, id)?.is_none() {
+            pending.put(Keyspace::IdToTerm, id, term)?;
+            repaired.dictionary_entries += 1;
+        }
+        cursor.advance()?;
+    }
+    drop(cursor);
+
+    // Indexes: a quad in any index is put in every index that holds it, with the same value.
+    let mut graphs = HashSet::new();
+    for order in QuadOrder::ALL {
+        let mut cursor = snapshot.cursor(order.keyspace(), KeyRange::all())?;
+        while let Some(key) = cursor.key() {
+            let quad = order.decode(key).ok_or_else(|| {
+                StorageError::Corruption(format!("malformed {order:?} key while repairing"))
+            })?;
+            let value = cursor.value().unwrap_or_default();
+            if quad.graph != TermId::DEFAULT_GRAPH {
+                graphs.insert(quad.graph);
+            }
+            for other in QuadOrder::ALL {
+                if other != order
+                    && other.holds(&quad)
+                    && !snapshot.contains(other.keyspace(), &other.key(&quad))?
+                {
+                    pending.put(other.keyspace(), &other.key(&quad), value)?;
+                    repaired.index_entries += 1;
+                }
+            }
+            cursor.advance()?;
+        }
+    }
+    for graph in graphs {
+        pending.put(Keyspace::Graphs, &graph.to_be_bytes(), &[])?;
+    }
+    let stored_next = super::meta::read_u64(&snapshot, Keyspace::Meta, MetaKey::NextId.key())?;
+    drop(snapshot);
+    let next_id = (max_id >= stored_next).then_some(max_id + 1);
+    if let Some(next) = next_id {
+        pending.put(Keyspace::Meta, MetaKey::NextId.key(), &next.to_be_bytes())?;
+    }
+    pending.flush()?;
+
+    super::recount(backend, dictionary)?;
+    let mut batch = WriteBatch::new();
+    batch.delete(Keyspace::Meta, MetaKey::BulkLoad.key());
+    backend.write(batch, Durability::Sync)?;
+    Ok((repaired, next_id))
+}
+
+/// Puts written in bounded batches.
+struct Pending<'a, B: KvBackend> {
+    backend: &'a B,
+    batch: WriteBatch,
+}
+
+impl<'a, B: KvBackend> Pending<'a, B> {
+    fn new(backend: &'a B) -> Self {
+        Self {
+            backend,
+            batch: WriteBatch::new(),
+        }
+    }
+
+    fn put(&mut self, keyspace: Keyspace, key: &[u8], value: &[u8]) -> Result<(), StorageError> {
+        self.batch.put(keyspace, key, value);
+        if self.batch.len() >= BATCH {
+            self.flush()?;
+        }
+        Ok(())
+    }
+
+    fn flush(&mut self) -> Result<(), StorageError> {
+        let batch = std::mem::take(&mut self.batch);
+        if !batch.is_empty() {
+            self.backend.write(batch, Durability::Sync)?;
+        }
+        Ok(())
+    }
+}
