@@ -25,9 +25,12 @@ pub struct LoadProgress {
 /// Loads large inputs fast, in bounded memory: quads are encoded and written in sorted chunks
 /// through [`KvBackend::ingest_sorted`], then the statistics are recounted in one pass.
 ///
-/// Unlike a [`Transaction`](super::Transaction), a bulk load is not atomic: if it fails halfway,
-/// the chunks written so far stay (each chunk is whole in every index, and counts are recounted at
-/// the end). It holds the writer lock throughout, so no transaction interleaves with it.
+/// Unlike a [`Transaction`](super::Transaction), a bulk load is not atomic: if it fails or is
+/// killed halfway, what it wrote stays. It writes keyspace by keyspace, so it marks the store
+/// first and clears the mark with its final recount: a loader dropped unfinished repairs the store
+/// at once, and a store opened with the mark set (a killed load) is repaired on opening, so the
+/// indexes, the dictionary and the counts agree again. It holds the writer lock throughout, so no
+/// transaction interleaves with it.
 pub struct BulkLoader<'a, B: KvBackend> {
     backend: &'a B,
     dictionary: &'a Dictionary,
