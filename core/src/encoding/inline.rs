@@ -114,6 +114,22 @@ pub(crate) fn inline_decimal(id: TermId) -> Option<Decimal> {
     })
 }
 
+/// The value of an inline `xsd:dateTime` id, without building its literal.
+pub(crate) fn inline_date_time(id: TermId) -> Option<DateTime> {
+    (id.tag() == TermTag::DateTime)
+        .then(|| decode_timestamp(id.payload()))
+        .flatten()
+        .map(DateTime::from_be_bytes)
+}
+
+/// The value of an inline `xsd:date` id, without building its literal.
+pub(crate) fn inline_date(id: TermId) -> Option<Date> {
+    (id.tag() == TermTag::Date)
+        .then(|| decode_timestamp(id.payload()))
+        .flatten()
+        .map(Date::from_be_bytes)
+}
+
 fn typed(value: impl ToString, datatype: oxrdf::NamedNodeRef<'_>) -> Literal {
     Literal::new_typed_literal(value.to_string(), datatype)
 }

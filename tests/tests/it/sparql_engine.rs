@@ -241,13 +241,20 @@ fn numeric_filters_agree_on_inline_and_dictionary_numbers() {
         <http://e/d> <http://e/v> 10.5 .
         <http://e/e> <http://e/v> "x" .
         <http://e/f> <http://e/v> 9223372036854775807 .
+        <http://e/g> <http://e/v> "2008-06-21T00:00:00Z"^^xsd:dateTime .
+        <http://e/h> <http://e/v> "2008-06-19T00:00:00"^^xsd:dateTime .
+        <http://e/i> <http://e/v> "2008-06-22T00:00:00.0Z"^^xsd:dateTime .
+        <http://e/j> <http://e/v> "2008-06-23"^^xsd:date .
     "#;
     store
         .load_from_reader(RdfFormat::Turtle, data.as_bytes(), &LoadOptions::new())
         .expect("load");
     let snapshot = store.snapshot().expect("snapshot");
     let subjects = |filter: &str| -> Vec<String> {
-        let text = format!("SELECT ?s WHERE {{ ?s <http://e/v> ?v FILTER({filter}) }} ORDER BY ?s");
+        let text = format!(
+            "PREFIX xsd: <http://www.w3.org/2001/XMLSchema#> \
+             SELECT ?s WHERE {{ ?s <http://e/v> ?v FILTER({filter}) }} ORDER BY ?s"
+        );
         let query = PreparedQuery::parse(&text, None).expect("parse");
         let execution = query
             .bind(&snapshot, &QueryOptions::default())
@@ -274,6 +281,12 @@ fn numeric_filters_agree_on_inline_and_dictionary_numbers() {
     assert_eq!(subjects("!(?v < 10)"), ["c", "d", "f"]);
     // Overflow is an error: `error || false` drops the row, `error || true` keeps it.
     assert_eq!(subjects("?v * 2 > 20 || ?v = \"x\""), ["d", "e"]);
+    // Date-times compare by value, inline or not; a date is another type, an error here.
+    assert_eq!(
+        subjects("?v > \"2008-06-20T00:00:00Z\"^^xsd:dateTime"),
+        ["g", "i"]
+    );
+    assert_eq!(subjects("?v <= \"2008-06-23\"^^xsd:date"), ["j"]);
     // Overflow is an error, so the row is dropped, never wrapped around.
     assert_eq!(subjects("?v + 1 > 0"), ["a", "b", "c", "d"]);
 }

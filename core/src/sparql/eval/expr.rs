@@ -321,6 +321,27 @@ pub(crate) fn compare(a: &Term, b: &Term) -> Option<Ordering> {
     compare_values(x, y)
 }
 
+/// A value compared on ids: a number, or a date-time or date, as inline ids and constants hold
+/// them.
+#[derive(Clone, Copy)]
+enum Comparable {
+    Number(Numeric),
+    DateTime(oxsdatatypes::DateTime),
+    Date(oxsdatatypes::Date),
+}
+
+impl Comparable {
+    /// `None` where the general path decides (different kinds).
+    fn compare(self, other: Self) -> Option<Option<Ordering>> {
+        match (self, other) {
+            (Self::Number(x), Self::Number(y)) => Some(compare_numeric(x, y)),
+            (Self::DateTime(x), Self::DateTime(y)) => Some(x.partial_cmp(&y)),
+            (Self::Date(x), Self::Date(y)) => Some(x.partial_cmp(&y)),
+            _ => None,
+        }
+    }
+}
+
 /// The number an inline id holds, if it holds one.
 fn inline_numeric(id: TermId) -> Option<Numeric> {
     crate::encoding::inline_integer(id)
@@ -344,6 +365,38 @@ impl Expr {
         }
     }
 
+    /// The value of a comparison operand computed on ids (see [`fast_numeric`](Self::fast_numeric)),
+    /// date-times and dates included.
+    fn fast_comparable(&self, row: &[Option<TermId>]) -> Option<Comparable> {
+        if let Some(number) = self.fast_numeric(row) {
+            return Some(Comparable::Number(number));
+        }
+        match self {
+            Self::Slot(slot) => {
+                let id = row.get(*slot).copied().flatten()?;
+                crate::encoding::inline_date_time(id)
+                    .map(Comparable::DateTime)
+                    .or_else(|| crate::encoding::inline_date(id).map(Comparable::Date))
+            }
+            Self::Const(Term::Literal(literal)) if literal.datatype() == xsd::DATE_TIME => {
+                oxsdatatypes::DateTime::from_str(literal.value())
+                    .ok()
+                    .map(Comparable::DateTime)
+            }
+            Self::Const(Term::Literal(literal)) if literal.datatype() == xsd::DATE => {
+                oxsdatatypes::Date::from_str(literal.value())
+                    .ok()
+                    .map(Comparable::Date)
+            }
+            _ => None,
+        }
+    }
+
+    /// The order of two comparison operands decided on ids, when both allow it.
+    fn fast_compare(a: &Self, b: &Self, row: &[Option<TermId>]) -> Option<Option<Ordering>> {
+        a.fast_comparable(row)?.compare(b.fast_comparable(row)?)
+    }
+
     /// The effective boolean value on a row; `Ok(None)` is a SPARQL expression error. Filters
     /// call this: comparisons and connectives over numbers are decided on ids, without building
     /// the intermediate boolean terms.
@@ -354,8 +407,8 @@ impl Expr {
     ) -> Result<Option<bool>, QueryError> {
         match self {
             Self::Compare(a, b, accepted) => {
-                if let (Some(x), Some(y)) = (a.fast_numeric(row), b.fast_numeric(row)) {
-                    return Ok(compare_numeric(x, y).map(|o| accepted.contains(&o)));
+                if let Some(order) = Self::fast_compare(a, b, row) {
+                    return Ok(order.map(|o| accepted.contains(&o)));
                 }
             }
             Self::And(a, b) => {
@@ -409,9 +462,9 @@ impl Expr {
                 (Some(x), Some(y)) => Some(boolean(x == y)),
                 _ => None,
             },
-            Self::Compare(a, b, accepted) => match (a.fast_numeric(row), b.fast_numeric(row)) {
-                (Some(x), Some(y)) => compare_numeric(x, y).map(|o| boolean(accepted.contains(&o))),
-                _ => match (a.eval(row, ctx)?, b.eval(row, ctx)?) {
+            Self::Compare(a, b, accepted) => match Self::fast_compare(a, b, row) {
+                Some(order) => order.map(|o| boolean(accepted.contains(&o))),
+                None => match (a.eval(row, ctx)?, b.eval(row, ctx)?) {
                     (Some(x), Some(y)) => compare(&x, &y).map(|o| boolean(accepted.contains(&o))),
                     _ => None,
                 },
