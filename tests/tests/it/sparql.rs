@@ -143,7 +143,77 @@ fn sparql10_syntax_spareval() {
 /// print the full report and hold a floor under the number of tests passed: a change that makes
 /// a passing test fail fails here. Raise the floors as the engine grows; the goal is the full
 /// count with an empty skip list.
-fn run_trine(suite: SparqlSuite, floor: usize) {
+/// Tests Trine fails, each with the reason; the runner requires exactly these to fail.
+const TRINE_EXPECTED_FAILURES: &[(&str, &str)] = &[(
+    "case-insensitive booleans",
+    "spargebra 0.4.8 (the SPARQL parser) rejects the boolean keyword written `False`; a proposed \
+     test of the SPARQL 1.0 suite, not part of the recommendation's grammar tests",
+)];
+
+/// Results Trine gives with the same values as expected but other lexical forms, so they pass
+/// only when literals are compared by value: each named, with the reason.
+const TRINE_BY_VALUE: &[(SparqlSuite, &str, &str)] = &[
+    (
+        SparqlSuite::CsvTsvResults11,
+        "tsv03 - TSV Result Format",
+        "a double written 1.0E6 where the expected file has 1.0e6",
+    ),
+    (
+        SparqlSuite::Query11,
+        "SUM with GROUP BY",
+        "sums as doubles in oxsdatatypes' form (32100) where the expected results use \
+         scientific notation (3.21E4)",
+    ),
+    (
+        SparqlSuite::Query11,
+        "AVG with GROUP BY",
+        "averages as doubles in oxsdatatypes' form (0.2) where the expected results use \
+         scientific notation (2.0E-1)",
+    ),
+    (
+        SparqlSuite::Query11,
+        "MIN with GROUP BY",
+        "the minimum keeps the data's own lexical form (2E-1); the expected results write 2.0E-1",
+    ),
+    (
+        SparqlSuite::Query11,
+        "Protect from error in AVG",
+        "averages written as oxsdatatypes writes doubles and decimals, where the expected \
+         results write 2.5E0 and 2.0",
+    ),
+    (
+        SparqlSuite::Query11,
+        "xsd:float cast",
+        "casts to float written as oxsdatatypes writes floats, where the expected results use \
+         scientific notation (-1.02E4)",
+    ),
+    (
+        SparqlSuite::Query11,
+        "xsd:double cast",
+        "casts to double written as oxsdatatypes writes doubles, where the expected results use \
+         scientific notation (-1.02E4)",
+    ),
+    (
+        SparqlSuite::Query11,
+        "xsd:decimal cast",
+        "decimals in their XSD 1.1 canonical form (1, 0) where the expected results use XSD \
+         1.0's (1.0, 0.0)",
+    ),
+    (
+        SparqlSuite::Query11,
+        "plus-1-corrected",
+        "the decimal sum in XSD 1.1 canonical form (3) where the expected results write 3.0",
+    ),
+    (
+        SparqlSuite::Query11,
+        "COALESCE()",
+        "the decimal quotient in XSD 1.1 canonical form (0) where the expected results write 0.0",
+    ),
+];
+
+/// Runs `suite` on Trine: every test runs (no skips), exactly the expected failures fail, and
+/// exactly the results in [`TRINE_BY_VALUE`] pass only by value comparison.
+fn run_trine(suite: SparqlSuite) {
     let Some(root) = w3c::locate("rdf-tests/sparql") else {
         return;
     };
@@ -156,39 +226,70 @@ fn run_trine(suite: SparqlSuite, floor: usize) {
     .unwrap_or_else(|e| panic!("cannot read the {suite} manifests: {e}"));
     print!("{report}");
     assert_eq!(report.entries, expected_entries(suite));
-    assert!(
-        report.passed >= floor,
-        "{suite}: Trine passed {} tests, fewer than the {floor} it passed before",
-        report.passed
+    assert!(report.skipped.is_empty(), "{suite}: Trine skips nothing");
+    let failed: Vec<&str> = report.failures.iter().map(|f| f.name.as_str()).collect();
+    let expected: Vec<&str> = TRINE_EXPECTED_FAILURES
+        .iter()
+        .map(|(name, _)| *name)
+        .filter(|name| failed.contains(name))
+        .collect();
+    for (name, reason) in TRINE_EXPECTED_FAILURES {
+        if failed.contains(name) {
+            println!("  expected failure [{suite}] {name}: {reason}");
+        }
+    }
+    assert_eq!(
+        failed, expected,
+        "{suite}: only the expected failures may fail"
+    );
+    assert_eq!(
+        report.passed + failed.len(),
+        report.entries,
+        "{suite}: every test runs"
+    );
+    let mut by_value: Vec<&str> = report.by_value.iter().map(|f| f.name.as_str()).collect();
+    by_value.sort_unstable();
+    let mut named: Vec<&str> = TRINE_BY_VALUE
+        .iter()
+        .filter(|(listed, _, _)| *listed == suite)
+        .map(|(_, name, reason)| {
+            println!("  by value, named [{suite}] {name}: {reason}");
+            *name
+        })
+        .collect();
+    named.sort_unstable();
+    assert_eq!(
+        by_value, named,
+        "{suite}: results accepted only by value comparison must be the named ones"
     );
 }
 
 #[test]
 fn sparql11_query_trine() {
-    run_trine(SparqlSuite::Query11, 328);
+    run_trine(SparqlSuite::Query11);
 }
 
 #[test]
 fn sparql11_json_results_trine() {
-    run_trine(SparqlSuite::JsonResults11, 4);
+    run_trine(SparqlSuite::JsonResults11);
 }
 
 #[test]
 fn sparql11_csv_tsv_results_trine() {
-    run_trine(SparqlSuite::CsvTsvResults11, 6);
+    run_trine(SparqlSuite::CsvTsvResults11);
 }
 
 #[test]
 fn sparql11_federation_trine() {
-    run_trine(SparqlSuite::Federation11, 10);
+    run_trine(SparqlSuite::Federation11);
 }
 
 #[test]
 fn sparql10_evaluation_trine() {
-    run_trine(SparqlSuite::Evaluation10, 282);
+    run_trine(SparqlSuite::Evaluation10);
 }
 
 #[test]
 fn sparql10_syntax_trine() {
-    run_trine(SparqlSuite::Syntax10, 199);
+    run_trine(SparqlSuite::Syntax10);
 }
