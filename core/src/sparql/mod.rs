@@ -292,6 +292,11 @@ impl PreparedQuery {
                 dataset, pattern, ..
             } => (dataset, pattern),
         };
+        let bound = bindings
+            .iter()
+            .map(|(variable, _)| variable.clone())
+            .collect();
+        plan::check_service_endpoints(pattern, &bound)?;
         let mut view = DatasetView::default();
         if let Some(dataset) = dataset {
             let ids = |nodes: &[oxrdf::NamedNode]| -> Result<Vec<_>, QueryError> {

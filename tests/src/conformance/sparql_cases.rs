@@ -8,7 +8,13 @@ use trine_core::sparql::{PreparedQuery, QueryOptions, QueryResults};
 use super::{Case, CaseResult, Context, Harness, ensure};
 
 pub(crate) fn cases<B: KvBackend>() -> Vec<Case<B>> {
-    vec![("sparql: queries give the expected answers", queries)]
+    vec![
+        ("sparql: queries give the expected answers", queries),
+        (
+            "sparql: an unbindable SERVICE variable fails whatever the branch order",
+            service_outcome_ignores_order,
+        ),
+    ]
 }
 
 const DATA: &str = r#"
@@ -110,5 +116,55 @@ fn queries<B: KvBackend>(h: &Harness<'_, B>) -> CaseResult {
             "{text}: {found} answers, expected {expected}"
         );
     }
+    Ok(())
+}
+
+/// The outcome of running `text`: `Ok(answers)` or `Err(error code)`.
+fn outcome<B: KvBackend>(store: &Store<B>, text: &str) -> Result<Result<usize, String>, String> {
+    let snapshot = store.snapshot().context("snapshot")?;
+    let query = PreparedQuery::parse(text, None).context("parse")?;
+    let run = query
+        .bind(&snapshot, &QueryOptions::default())
+        .and_then(|execution| match execution.results()? {
+            QueryResults::Solutions(solutions) => {
+                Ok(solutions.collect::<Result<Vec<_>, _>>()?.len())
+            }
+            QueryResults::Boolean(value) => Ok(usize::from(value)),
+            QueryResults::Graph(triples) => Ok(triples.collect::<Result<Vec<_>, _>>()?.len()),
+        });
+    Ok(run.map_err(|e| e.code().to_owned()))
+}
+
+/// A regression: `ASK { { SERVICE ?v {} } UNION {} }` failed while the mirrored query answered
+/// `true` without reaching the SERVICE. Both must fail the same way; SILENT, or a variable some
+/// joined pattern binds, keeps them answering.
+fn service_outcome_ignores_order<B: KvBackend>(h: &Harness<'_, B>) -> CaseResult {
+    let store = Store::open(h.create()).context("open store")?;
+    store
+        .load_from_reader(RdfFormat::TriG, DATA.as_bytes(), &LoadOptions::new())
+        .context("load")?;
+    let pairs = [
+        (
+            "ASK { { SERVICE ?unbound {} } UNION {} }",
+            "ASK { {} UNION { SERVICE ?unbound {} } }",
+        ),
+        (
+            "SELECT * { { SERVICE ?x {} } UNION { ?x ?p ?o } }",
+            "SELECT * { { ?x ?p ?o } UNION { SERVICE ?x {} } }",
+        ),
+    ];
+    for (first, mirrored) in pairs {
+        let (a, b) = (outcome(&store, first)?, outcome(&store, mirrored)?);
+        ensure!(a == b, "{first} gives {a:?}, {mirrored} gives {b:?}");
+        ensure!(a == Err("service".into()), "{first} gives {a:?}");
+    }
+    let silent = outcome(&store, "ASK { { SERVICE SILENT ?unbound {} } UNION {} }")?;
+    ensure!(silent == Ok(1), "SILENT: {silent:?}");
+    // Bound by a joined pattern: no static error (the call itself fails without a handler).
+    let joined = outcome(
+        &store,
+        "ASK { SERVICE SILENT ?who {} ?who <http://example.com/age> 25 }",
+    )?;
+    ensure!(joined == Ok(1), "joined: {joined:?}");
     Ok(())
 }

@@ -4,6 +4,7 @@
 mod explain;
 mod node;
 mod order;
+mod scope;
 mod translate;
 
 pub use explain::ExplainNode;
@@ -12,6 +13,7 @@ pub use node::{
     GraphTarget, PatternTerm, PlanNode, QuadPatternNode, QueryForm, ServiceEndpoint, Slot,
     TemplateTerm, TemplateTriple,
 };
+pub(crate) use scope::check_service_endpoints;
 pub(crate) use translate::Translator;
 
 use crate::encoding::TermId;
