@@ -51,6 +51,11 @@ pub enum HostError {
     /// A write came without the bearer token the server requires.
     #[error("a valid bearer token is required for writes")]
     Unauthorized,
+    /// An admin endpoint was called on a server started without a token.
+    #[error(
+        "admin endpoints need the server to be started with a token (--token-file, TRINE_TOKEN_FILE)"
+    )]
+    TokenRequired,
     /// The request body is larger than the configured limit.
     #[error("the request body exceeds the limit of {limit} bytes")]
     BodyTooLarge {
@@ -114,6 +119,7 @@ impl HostError {
             Self::Results(e) => e.code(),
             Self::ReadOnly => "read_only",
             Self::Unauthorized => "unauthorized",
+            Self::TokenRequired => "token_required",
             Self::BodyTooLarge { .. } => "body_too_large",
             Self::BadRequest(_) => "bad_request",
             Self::NotAcceptable(_) => "not_acceptable",
@@ -160,7 +166,7 @@ fn status_of_code(code: &str) -> u16 {
         | "unknown_profile"
         | "backup_backend_mismatch" => 400,
         "unauthorized" => 401,
-        "read_only" => 403,
+        "read_only" | "token_required" => 403,
         "not_found" => 404,
         "method_not_allowed" => 405,
         "not_acceptable" => 406,

@@ -12,6 +12,6 @@ mod error;
 pub mod plugin;
 pub mod server;
 
-pub use config::{Config, Preset};
+pub use config::{Config, Preset, Secret};
 pub use database::{Database, Location, OutputFormat, OutputFormats, Query, QueryForm};
 pub use error::HostError;

@@ -32,6 +32,14 @@ pub const ENV_VARS: &[(&str, &str)] = &[
     ),
     ("TRINE_READ_ONLY", "true to refuse every write"),
     (
+        "TRINE_TOKEN",
+        "bearer token the server requires on writes and admin endpoints",
+    ),
+    (
+        "TRINE_TOKEN_FILE",
+        "file holding that token (kept out of the environment)",
+    ),
+    (
         "TRINE_BLOCK_CACHE_BYTES",
         "RocksDB block cache capacity, in bytes",
     ),
@@ -103,6 +111,18 @@ pub(super) fn from_vars(
     }
     if let Some(value) = get("TRINE_READ_ONLY") {
         config.read_only = boolean("TRINE_READ_ONLY", value)?;
+    }
+    match (get("TRINE_TOKEN"), get("TRINE_TOKEN_FILE")) {
+        (Some(_), Some(_)) => {
+            return Err(HostError::Config(
+                "TRINE_TOKEN and TRINE_TOKEN_FILE: set one, not both".into(),
+            ));
+        }
+        (Some(token), None) if !token.is_empty() => config.token = Some(token.into()),
+        (None, Some(path)) if !path.is_empty() => {
+            config.token = Some(super::Secret::from_file(std::path::Path::new(path))?);
+        }
+        _ => {}
     }
     if let Some(value) = get("TRINE_BLOCK_CACHE_BYTES") {
         config.rocksdb.block_cache_bytes = number("TRINE_BLOCK_CACHE_BYTES", value)?;
@@ -183,6 +203,34 @@ mod tests {
         assert!(config.read_only);
         assert_eq!(config.rocksdb.block_cache_bytes, 1 << 20);
         assert_eq!(config.rocksdb.max_open_files, 256);
+        Ok(())
+    }
+
+    #[test]
+    fn the_token_comes_from_a_variable_or_a_file() -> Result<(), HostError> {
+        let config = from_vars(vars(&[("TRINE_TOKEN", "s3cret")]))?;
+        assert_eq!(
+            config.token.as_ref().map(super::super::Secret::expose),
+            Some("s3cret")
+        );
+        assert!(
+            !format!("{config:?}").contains("s3cret"),
+            "the token leaks into Debug"
+        );
+        let dir = tempfile::tempdir()?;
+        let file = dir.path().join("token");
+        std::fs::write(&file, "from-a-file\n")?;
+        let path = file.to_string_lossy().into_owned();
+        let config = from_vars(vars(&[("TRINE_TOKEN_FILE", &path)]))?;
+        assert_eq!(
+            config.token.as_ref().map(super::super::Secret::expose),
+            Some("from-a-file")
+        );
+        let both = from_vars(vars(&[("TRINE_TOKEN", "a"), ("TRINE_TOKEN_FILE", &path)]));
+        assert!(matches!(both, Err(HostError::Config(_))));
+        std::fs::write(&file, "\n")?;
+        let empty = from_vars(vars(&[("TRINE_TOKEN_FILE", &path)]));
+        assert!(matches!(empty, Err(HostError::Config(m)) if m.contains("empty")));
         Ok(())
     }
 

@@ -5,11 +5,13 @@ mod env;
 mod file;
 mod limits;
 mod preset;
+mod secret;
 
 pub use env::ENV_VARS;
 pub use file::CONFIG_VAR;
 pub use limits::Limits;
 pub use preset::Preset;
+pub use secret::Secret;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -57,6 +59,9 @@ pub struct Config {
     /// The reasoning profile to keep materialized; `None` keeps whatever the store has (a
     /// store remembers its profile). Opening with another profile recomputes the closure.
     pub reasoning: Option<trine_core::reasoner::Profile>,
+    /// The bearer token the HTTP server requires on writes and admin endpoints (`TRINE_TOKEN`,
+    /// `TRINE_TOKEN_FILE`); `None` leaves writes open and admin endpoints closed.
+    pub token: Option<Secret>,
 }
 
 impl Default for Config {

@@ -57,6 +57,7 @@ impl Preset {
             backup: crate::backup::BackupSettings::default(),
             limits: super::Limits::for_preset(self),
             reasoning: None,
+            token: None,
         };
         match self {
             Self::Development => {

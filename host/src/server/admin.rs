@@ -7,7 +7,7 @@ use axum::http::HeaderMap;
 use axum::response::Response;
 
 use super::App;
-use super::guard::authorize_write;
+use super::guard::authorize_admin;
 use super::respond::{error_response, ok_with};
 use crate::HostError;
 
@@ -15,10 +15,11 @@ use crate::HostError;
 /// `TRINE_BACKUP_DIR`) and rotates it as configured; answers its name, time, quad count and
 /// size as JSON, never its path.
 ///
-/// It is guarded like a write (the bearer token when one is set; refused on a read-only
-/// server), since it fills a disk, and answers 404 when no backup directory is configured.
+/// It needs the server's bearer token (refused with 403 when the server has none, 401 without
+/// it; refused on a read-only server), since it fills a disk, and answers 404 when no backup
+/// directory is configured.
 pub(crate) async fn backup(State(app): State<Arc<App>>, headers: HeaderMap) -> Response {
-    if let Err(error) = authorize_write(&app.config, &headers) {
+    if let Err(error) = authorize_admin(&app.config, &headers) {
         return error_response(&error);
     }
     let db = Arc::clone(&app.db);

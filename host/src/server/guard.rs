@@ -24,11 +24,20 @@ pub(crate) fn authorize_write(config: &ServerConfig, headers: &HeaderMap) -> Res
                     .then_some(token.trim())
             })
             .unwrap_or_default();
-        if !constant_time_eq(given.as_bytes(), expected.as_bytes()) {
+        if !constant_time_eq(given.as_bytes(), expected.expose().as_bytes()) {
             return Err(HostError::Unauthorized);
         }
     }
     Ok(())
+}
+
+/// Admin endpoints (backups) also fill disks and reveal store details: they need a token to be
+/// configured, and then the same authorization as writes.
+pub(crate) fn authorize_admin(config: &ServerConfig, headers: &HeaderMap) -> Result<(), HostError> {
+    if config.token.is_none() {
+        return Err(HostError::TokenRequired);
+    }
+    authorize_write(config, headers)
 }
 
 /// Compares without stopping at the first difference, so timing does not reveal how much of a
@@ -102,5 +111,29 @@ mod tests {
             authorize_write(&config, &headers),
             Err(HostError::ReadOnly)
         ));
+    }
+
+    #[test]
+    fn admin_endpoints_need_a_configured_token() {
+        let open = ServerConfig::default();
+        let mut headers = HeaderMap::new();
+        assert!(authorize_write(&open, &headers).is_ok(), "writes stay open");
+        assert!(matches!(
+            authorize_admin(&open, &headers),
+            Err(HostError::TokenRequired)
+        ));
+        let guarded = ServerConfig {
+            token: Some("s3cret".into()),
+            ..ServerConfig::default()
+        };
+        assert!(matches!(
+            authorize_admin(&guarded, &headers),
+            Err(HostError::Unauthorized)
+        ));
+        headers.insert(
+            header::AUTHORIZATION,
+            HeaderValue::from_static("Bearer s3cret"),
+        );
+        assert!(authorize_admin(&guarded, &headers).is_ok());
     }
 }

@@ -34,7 +34,7 @@ use axum::Router;
 use axum::extract::{Request, State};
 use axum::routing::get;
 
-use crate::config::Limits;
+use crate::config::{Limits, Secret};
 use crate::{Config, Database, HostError};
 use protocol::Endpoint;
 
@@ -46,8 +46,9 @@ pub struct ServerConfig {
     pub bind: SocketAddr,
     /// Refuse every write with 403.
     pub read_only: bool,
-    /// Require `Authorization: Bearer <token>` on writes (401 otherwise).
-    pub token: Option<String>,
+    /// Require `Authorization: Bearer <token>` on writes (401 otherwise); admin endpoints are
+    /// refused without one.
+    pub token: Option<Secret>,
     /// Longest a query request may take before it is cancelled and answered with 503.
     pub timeout: Option<Duration>,
     /// Let any origin call the endpoints from a browser.
@@ -71,7 +72,7 @@ impl ServerConfig {
         Self {
             bind: SocketAddr::from(([127, 0, 0, 1], 7878)),
             read_only: config.read_only,
-            token: None,
+            token: config.token.clone(),
             timeout: config.query_timeout,
             cors: false,
             max_body_bytes: config.max_body_bytes,

@@ -236,3 +236,85 @@ fn serve_answers_and_stops_gracefully_on_sigterm() {
     let dump = trine_ok(&["dump", "--location", path(&db), "--format", "nt"]);
     assert_eq!(dump.trim(), "<http://e/s> <http://e/p> <http://e/o> .");
 }
+
+/// `trine serve` with extra arguments and environment; returns it and the address it listens on.
+#[expect(
+    clippy::zombie_processes,
+    reason = "the caller kills and waits for the child it gets back"
+)]
+fn serve_with(args: &[&str], env: &[(&str, &str)]) -> (std::process::Child, std::net::SocketAddr) {
+    use std::io::BufRead;
+
+    let mut command = Command::new(env!("CARGO_BIN_EXE_trine"));
+    command
+        .args(["serve", "--location", "memory:", "--bind", "127.0.0.1:0"])
+        .args(args)
+        .env_remove("TRINE_PRESET")
+        .env_remove("TRINE_TOKEN")
+        .env_remove("TRINE_TOKEN_FILE")
+        .env("RUST_LOG", "warn")
+        .stderr(Stdio::piped());
+    for (name, value) in env {
+        command.env(name, value);
+    }
+    let mut child = command.spawn().expect("run trine serve");
+    let mut stderr = std::io::BufReader::new(child.stderr.take().expect("stderr"));
+    let mut line = String::new();
+    loop {
+        line.clear();
+        if stderr.read_line(&mut line).unwrap_or(0) == 0 {
+            let _ = child.kill();
+            let status = child.wait();
+            panic!("trine serve exited before listening: {status:?}");
+        }
+        if let Some(addr) = line.trim().strip_prefix("trine listening on http://") {
+            return (child, addr.parse().expect("an address"));
+        }
+    }
+}
+
+/// The token from a file or the environment guards writes like `--token`, and never shows in
+/// the process's arguments.
+#[test]
+fn serve_takes_its_token_from_a_file_or_the_environment() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let file = dir.path().join("token");
+    std::fs::write(&file, "from-a-file\n").expect("write the token file");
+    let update = |addr, token: Option<&str>| {
+        let auth = token.map(|t| format!("Bearer {t}"));
+        let mut headers = vec![("Content-Type", "application/sparql-update")];
+        if let Some(auth) = &auth {
+            headers.push(("Authorization", auth.as_str()));
+        }
+        crate::support::request(
+            addr,
+            "POST",
+            "/update",
+            &headers,
+            b"INSERT DATA { <http://e/s> <http://e/p> 1 }",
+        )
+        .status
+    };
+    for (args, env, token) in [
+        (vec!["--token-file", path(&file)], vec![], "from-a-file"),
+        (
+            vec![],
+            vec![("TRINE_TOKEN", "from-the-env")],
+            "from-the-env",
+        ),
+        (
+            vec![],
+            vec![("TRINE_TOKEN_FILE", path(&file))],
+            "from-a-file",
+        ),
+    ] {
+        let (mut child, addr) = serve_with(&args, &env);
+        assert_eq!(update(addr, None), 401, "{args:?} {env:?}");
+        assert_eq!(update(addr, Some("wrong")), 401, "{args:?} {env:?}");
+        assert_eq!(update(addr, Some(token)), 200, "{args:?} {env:?}");
+        let _ = child.kill();
+        let _ = child.wait();
+    }
+    let both = trine(&["serve", "--token", "a", "--token-file", path(&file)]);
+    assert!(!both.status.success(), "--token and --token-file together");
+}

@@ -189,9 +189,13 @@ pub struct ServeArgs {
     /// Refuse every write with 403 Forbidden.
     #[arg(long)]
     pub read_only: bool,
-    /// Require `Authorization: Bearer <TOKEN>` on writes (401 otherwise); reads stay open.
-    #[arg(long, value_name = "TOKEN")]
+    /// Require `Authorization: Bearer <TOKEN>` on writes (401 otherwise) and admin endpoints;
+    /// reads stay open. Visible in the process list: prefer `--token-file` or `TRINE_TOKEN_FILE`.
+    #[arg(long, value_name = "TOKEN", conflicts_with = "token_file")]
     pub token: Option<String>,
+    /// Read that token from a file (its whole content, without a trailing line end).
+    #[arg(long, value_name = "FILE")]
+    pub token_file: Option<PathBuf>,
     /// Per-request query timeout in seconds; 0 for none [default: the preset's].
     #[arg(long, value_name = "N")]
     pub timeout_s: Option<u64>,

@@ -106,7 +106,11 @@ fn serve(args: ServeArgs) -> Result<ExitCode, HostError> {
     }
     let mut server_config = ServerConfig::from_config(&config);
     server_config.bind = args.bind;
-    server_config.token = args.token;
+    if let Some(token) = args.token {
+        server_config.token = Some(token.into());
+    } else if let Some(file) = &args.token_file {
+        server_config.token = Some(trine_host::Secret::from_file(file)?);
+    }
     server_config.cors = args.cors;
     let db = Arc::new(Database::open_with(&args.location, config)?);
     let scheduler = crate::backups::start_scheduler(&db)?;

@@ -141,17 +141,26 @@ fn http_backup_needs_the_token_and_shows_in_health() {
     assert_eq!(health["last_backup"]["ok"], true, "{health}");
     assert_eq!(health["last_backup"]["quads"], 1);
 
-    let memory = crate::support::TestServer::start(|config, _| {
+    let memory = crate::support::TestServer::start(|config, server| {
         config.backup.destination = Some(dir.path().join("memory-backups"));
+        server.token = Some("secret".into());
     });
-    let response = memory.post_with("/admin/backup", &[], b"");
+    let response = memory.post_with("/admin/backup", &auth, b"");
     assert_eq!(response.status, 501, "{}", response.body);
     assert_eq!(response.json()["code"], "backup_unsupported");
     let health = memory.get("/health", &[]).json();
     assert_eq!(health["status"], "degraded", "{health}");
-    let unconfigured = crate::support::TestServer::start(|_, _| {});
+    // Without a token the server has no admin endpoints, backups configured or not.
+    let without_token = crate::support::TestServer::start(|config, _| {
+        config.backup.destination = Some(dir.path().join("open-backups"));
+    });
+    let response = without_token.post_with("/admin/backup", &[], b"");
+    assert_eq!(response.status, 403, "{}", response.body);
+    assert_eq!(response.json()["code"], "token_required");
+    let unconfigured =
+        crate::support::TestServer::start(|_, server| server.token = Some("secret".into()));
     assert_eq!(
-        unconfigured.post_with("/admin/backup", &[], b"").status,
+        unconfigured.post_with("/admin/backup", &auth, b"").status,
         404
     );
 }
