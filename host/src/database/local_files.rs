@@ -152,6 +152,19 @@ mod tests {
         assert!(loader.resolve("file:sub/../../x.ttl").is_err());
         let escape = format!("file://{}/x.ttl", outside.path().display());
         assert!(loader.resolve(&escape).is_err());
+        // Encoded dots are decoded before the check.
+        assert!(loader.resolve("file:%2e%2e/x.ttl").is_err());
+        assert!(loader.resolve("file:sub/%2E%2E/%2e%2e/x.ttl").is_err());
+        #[cfg(unix)]
+        {
+            // A link inside that points out is refused; one that stays inside is followed.
+            std::os::unix::fs::symlink(outside.path().join("x.ttl"), dir.path().join("out.ttl"))?;
+            std::os::unix::fs::symlink(outside.path(), dir.path().join("outdir"))?;
+            std::os::unix::fs::symlink(dir.path().join("sub/a b.ttl"), dir.path().join("in.ttl"))?;
+            assert!(loader.resolve("file:out.ttl").is_err());
+            assert!(loader.resolve("file:outdir/x.ttl").is_err());
+            assert!(loader.resolve("file:in.ttl").is_ok());
+        }
         assert!(loader.resolve("http://example.com/a.ttl").is_err());
         assert!(loader.resolve("file://remote/a.ttl").is_err());
         let error = loader.resolve("file:missing.ttl").err().unwrap_or_default();
