@@ -1,7 +1,8 @@
 //! Crash consistency: `trine serve` on a RocksDB directory is killed with SIGKILL in the middle
-//! of a sustained update load, 20 times; after each kill the store passes `trine verify`
-//! (indexes agree, counts match), and after each restart every update the server acknowledged
-//! is there.
+//! of a sustained load of multi-quad updates (`INSERT DATA` and `INSERT … WHERE`, eight quads
+//! each), 20 times; after each kill the store passes `trine verify` (indexes agree, counts
+//! match), and after each restart every update the server acknowledged is there, and every
+//! update is there entirely or not at all. `trine load` is killed at visible points too.
 //!
 //! Why acknowledged updates survive: an update is answered only after its transaction
 //! committed, as one RocksDB write batch through the write-ahead log. The commit uses
@@ -23,6 +24,27 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 const ROUNDS: usize = 20;
 const WRITERS: u64 = 2;
 const SEQ: &str = "http://example.com/seq";
+const PART: &str = "http://example.com/part";
+/// Quads each update writes besides its sequence number: a recognizable set that must be there
+/// entirely or not at all.
+const PARTS: u64 = 7;
+
+/// Update `n`: its sequence number and [`PARTS`] more quads, alternately as `INSERT DATA` and as
+/// `INSERT … WHERE` (the second kind goes through query evaluation).
+fn update_text(n: u64) -> String {
+    let item = format!("<http://example.com/item/{n}>");
+    if n.is_multiple_of(2) {
+        let parts: String = (0..PARTS)
+            .map(|p| format!(" {item} <{PART}> {p} ."))
+            .collect();
+        format!("INSERT DATA {{ {item} <{SEQ}> {n} .{parts} }}")
+    } else {
+        let values: String = (0..PARTS).map(|p| format!(" {p}")).collect();
+        format!(
+            "INSERT {{ {item} <{SEQ}> {n} . {item} <{PART}> ?p }} WHERE {{ VALUES ?p {{{values} }} }}"
+        )
+    }
+}
 
 /// One request on its own connection that never panics: `None` when the server is gone or
 /// answers something unreadable.
@@ -98,8 +120,46 @@ fn serve(dir: &Path) -> (Child, SocketAddr) {
     panic!("trine serve did not start on {}", dir.display());
 }
 
-/// The sequence numbers the store holds, and how many `SEQ` quads it has.
+/// The sequence numbers the store holds; every update is there entirely or not at all.
 fn present(addr: SocketAddr) -> BTreeSet<u64> {
+    let query = format!(
+        "SELECT ?n (COUNT(?p) AS ?parts) WHERE {{ ?i <{SEQ}> ?n . ?i <{PART}> ?p }} GROUP BY ?n"
+    );
+    let (status, body) =
+        try_request(addr, "/query", "application/sparql-query", &query).expect("a query answer");
+    assert_eq!(status, 200, "{body}");
+    let json: serde_json::Value = serde_json::from_str(&body).expect("JSON results");
+    let mut complete = BTreeSet::new();
+    for row in json["results"]["bindings"].as_array().expect("bindings") {
+        let number = |name: &str| -> u64 {
+            row[name]["value"]
+                .as_str()
+                .and_then(|v| v.parse().ok())
+                .expect("a number")
+        };
+        assert_eq!(
+            number("parts"),
+            PARTS,
+            "update {} is partly present",
+            number("n")
+        );
+        complete.insert(number("n"));
+    }
+    let orphans = format!("ASK {{ ?i <{PART}> ?p FILTER NOT EXISTS {{ ?i <{SEQ}> ?n }} }}");
+    let (status, body) =
+        try_request(addr, "/query", "application/sparql-query", &orphans).expect("an answer");
+    assert_eq!(status, 200, "{body}");
+    assert!(
+        body.contains("false"),
+        "parts of an update without it: {body}"
+    );
+    let numbers = sequence_numbers(addr);
+    assert_eq!(numbers, complete, "updates with no parts at all");
+    numbers
+}
+
+/// The sequence numbers the store holds.
+fn sequence_numbers(addr: SocketAddr) -> BTreeSet<u64> {
     let query = format!("SELECT ?n WHERE {{ ?s <{SEQ}> ?n }}");
     let (status, body) =
         try_request(addr, "/query", "application/sparql-query", &query).expect("a query answer");
@@ -196,8 +256,7 @@ fn acknowledged_updates_survive_sigkill() {
                             return;
                         }
                         let n = next_seq.fetch_add(1, Ordering::AcqRel);
-                        let update =
-                            format!("INSERT DATA {{ <http://example.com/item/{n}> <{SEQ}> {n} }}");
+                        let update = update_text(n);
                         match try_request(addr, "/update", "application/sparql-update", &update) {
                             Some((status, _)) if (200..300).contains(&status) => {
                                 acknowledged.lock().expect("the ack list").insert(n);
@@ -222,14 +281,20 @@ fn acknowledged_updates_survive_sigkill() {
         }
         // Killed mid-load, the store is consistent: indexes agree and counts match.
         let quads = verify(&db);
+        assert_eq!(
+            quads % (PARTS + 1),
+            0,
+            "round {round}: {quads} quads, not whole updates"
+        );
+        let updates = quads / (PARTS + 1);
         let acked = acknowledged.lock().expect("the ack list").len() as u64;
         assert!(
-            quads >= acked,
-            "round {round}: {quads} quads but {acked} acknowledged"
+            updates >= acked,
+            "round {round}: {updates} updates present but {acked} acknowledged"
         );
         assert!(
-            quads <= next_seq.load(Ordering::Acquire),
-            "round {round}: more quads than updates sent"
+            updates <= next_seq.load(Ordering::Acquire),
+            "round {round}: more updates than sent"
         );
     }
     // The last round's acknowledgements, checked after one more restart.
@@ -242,13 +307,14 @@ fn acknowledged_updates_survive_sigkill() {
     assert!(missing.is_empty(), "acknowledged updates lost: {missing:?}");
     assert_eq!(
         verify(&db),
-        held.len() as u64,
+        held.len() as u64 * (PARTS + 1),
         "the count disagrees with the quads"
     );
     println!(
         "crash test: {ROUNDS} kills ({kills_during_load} during acknowledged writes), {} updates \
-         acknowledged, {} present, {:.1?}",
+         of {} quads each acknowledged, {} present and whole, {:.1?}",
         acked.len(),
+        PARTS + 1,
         held.len(),
         started.elapsed()
     );
