@@ -168,13 +168,24 @@ mod tests {
         written.write(dir.path())?;
         assert_eq!(Manifest::read(dir.path())?, written);
 
-        let mut hostile = manifest();
-        hostile.files[0].path = "data/../../etc/passwd".into();
-        hostile.write(dir.path())?;
-        assert!(matches!(
-            Manifest::read(dir.path()),
-            Err(BackupError::Manifest(_))
-        ));
+        // Parent steps, absolute paths, paths outside data/ and backslashes are all refused.
+        for path in [
+            "data/../../etc/passwd",
+            "/etc/passwd",
+            "data//../x",
+            "etc/passwd",
+            "data\\..\\x",
+            "data",
+            "",
+        ] {
+            let mut hostile = manifest();
+            hostile.files[0].path = path.into();
+            hostile.write(dir.path())?;
+            assert!(
+                matches!(Manifest::read(dir.path()), Err(BackupError::Manifest(_))),
+                "{path:?} was accepted"
+            );
+        }
 
         let mut newer = manifest();
         newer.format_version = FORMAT_VERSION + 1;
