@@ -160,24 +160,14 @@ fn main() -> ExitCode {
         Some("build") => {
             for args in BUILD {
                 println!("==> xtask: cargo {}", args.join(" "));
-                let built = Command::new(&cargo)
-                    .current_dir(&root)
-                    .args(*args)
-                    .status()
-                    .is_ok_and(|status| status.success());
-                if !built {
+                if !run_cargo(&root, &cargo, args) {
                     return ExitCode::FAILURE;
                 }
             }
             ExitCode::SUCCESS
         }
         Some("component") => {
-            let built = Command::new(&cargo)
-                .current_dir(&root)
-                .args(COMPONENT)
-                .status()
-                .is_ok_and(|status| status.success());
-            if built {
+            if run_cargo(&root, &cargo, COMPONENT) {
                 // The path alone on standard output, for scripts (`component=$(cargo xtask component)`).
                 println!("{}", component_path(&root).display());
                 ExitCode::SUCCESS
@@ -201,6 +191,15 @@ fn main() -> ExitCode {
     }
 }
 
+/// Runs `cargo args` in the workspace root; whether it succeeded.
+fn run_cargo(root: &Path, cargo: &str, args: &[&str]) -> bool {
+    Command::new(cargo)
+        .current_dir(root)
+        .args(args)
+        .status()
+        .is_ok_and(|status| status.success())
+}
+
 /// The workspace root: the parent of this crate's directory, as `cargo run` gives it at run
 /// time (the compile-time path would point at whichever checkout built a shared target
 /// directory's binary first).
@@ -220,11 +219,7 @@ fn test(root: &Path, cargo: &str) -> ExitCode {
         let ok = match &step.action {
             Action::Cargo(args) => {
                 println!("\n==> xtask: {} (cargo {})", step.name, args.join(" "));
-                Command::new(cargo)
-                    .current_dir(root)
-                    .args(*args)
-                    .status()
-                    .is_ok_and(|status| status.success())
+                run_cargo(root, cargo, args)
             }
             Action::Task(task) => {
                 println!("\n==> xtask: {}", step.name);

@@ -75,19 +75,10 @@ pub fn decode_inline(id: TermId) -> Option<Literal> {
     let payload = id.payload();
     Some(match id.tag() {
         TermTag::Boolean => Literal::from(payload != 0),
-        TermTag::Integer => typed(
-            Integer::from(i64::try_from(unbiased(payload)).ok()?),
-            xsd::INTEGER,
-        ),
-        TermTag::Decimal => {
-            let raw = unbiased(payload) * DECIMAL_SCALE;
-            typed(Decimal::from_be_bytes(raw.to_be_bytes()), xsd::DECIMAL)
-        }
-        TermTag::DateTime => typed(
-            DateTime::from_be_bytes(decode_timestamp(payload)?),
-            xsd::DATE_TIME,
-        ),
-        TermTag::Date => typed(Date::from_be_bytes(decode_timestamp(payload)?), xsd::DATE),
+        TermTag::Integer => typed(inline_integer(id)?, xsd::INTEGER),
+        TermTag::Decimal => typed(inline_decimal(id)?, xsd::DECIMAL),
+        TermTag::DateTime => typed(inline_date_time(id)?, xsd::DATE_TIME),
+        TermTag::Date => typed(inline_date(id)?, xsd::DATE),
         TermTag::ShortString => {
             let bytes = payload.to_be_bytes();
             // Payload bytes 1..8, left-aligned and zero-padded; short strings never hold NUL.

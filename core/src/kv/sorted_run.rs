@@ -75,21 +75,6 @@ impl SortedRun {
         }
     }
 
-    /// The first index in `from..to` whose key is `>= key` (`to` if none); the run must be sorted.
-    pub(crate) fn lower_bound(&self, key: &[u8], from: usize, to: usize) -> usize {
-        let mut low = from;
-        let mut high = to;
-        while low < high {
-            let middle = low + (high - low) / 2;
-            if self.key_at(middle) < key {
-                low = middle + 1;
-            } else {
-                high = middle;
-            }
-        }
-        low
-    }
-
     /// The entries in order.
     pub fn iter(&self) -> impl ExactSizeIterator<Item = (&[u8], &[u8])> {
         let mut start = 0;

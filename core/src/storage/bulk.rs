@@ -137,9 +137,7 @@ impl<'a, B: KvBackend> BulkLoader<'a, B> {
     pub fn finish(mut self) -> Result<u64, StorageError> {
         self.flush_chunk()?;
         recount(self.backend, self.dictionary)?;
-        let mut batch = WriteBatch::new();
-        batch.delete(Keyspace::Meta, MetaKey::BulkLoad.key());
-        self.backend.write(batch, Durability::Sync)?;
+        super::clear_loading(self.backend)?;
         self.finished = true;
         Ok(self.done.quads)
     }
@@ -327,10 +325,8 @@ impl<B: KvBackend> Drop for BulkLoader<'_, B> {
         if self.finished {
             return;
         }
-        match super::repair(self.backend, self.dictionary) {
-            Ok((_, Some(next))) => self.writer.ids = crate::dictionary::IdAllocator::new(next),
-            Ok((_, None)) => {}
-            Err(error) => tracing::warn!(%error, "cannot repair a bulk load that stopped part-way"),
+        if let Err(error) = super::repair(self.backend, self.dictionary, &mut self.writer) {
+            tracing::warn!(%error, "cannot repair a bulk load that stopped part-way");
         }
     }
 }

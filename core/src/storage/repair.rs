@@ -10,7 +10,7 @@
 
 use std::collections::HashSet;
 
-use super::{MetaKey, StorageError};
+use super::{MetaKey, StorageError, WriterState};
 use crate::dictionary::Dictionary;
 use crate::encoding::{QuadOrder, TermId};
 use crate::kv::{Durability, KeyRange, Keyspace, KvBackend, KvCursor, KvSnapshot, WriteBatch};
@@ -40,42 +40,36 @@ pub(crate) struct Repaired {
     pub(crate) index_entries: u64,
 }
 
-/// Completes half-written dictionary pairs and index entries, moves the id counter past every
-/// id in use, recounts, and clears the mark. Returns the id counter's new value, if it moved.
+/// Completes half-written dictionary pairs and index entries, moves the id counter (stored and
+/// `writer`'s) past every id in use, recounts, and clears the mark.
 pub(crate) fn repair<B: KvBackend>(
     backend: &B,
     dictionary: &Dictionary,
-) -> Result<(Repaired, Option<u64>), StorageError> {
+    writer: &mut WriterState,
+) -> Result<Repaired, StorageError> {
     let mut repaired = Repaired::default();
     let mut pending = Pending::new(backend);
     let snapshot = backend.snapshot()?;
 
     // Dictionary: every id has its term and every term its id.
     let mut max_id = 0;
-    let mut cursor = snapshot.cursor(Keyspace::IdToTerm, KeyRange::all())?;
-    while let (Some(id), Some(term)) = (cursor.key(), cursor.value()) {
-        if let Some(id) = <[u8; 8]>::try_from(id).ok().and_then(TermId::from_be_bytes) {
-            max_id = max_id.max(id.payload());
+    for (from, to, id_is_key) in [
+        (Keyspace::IdToTerm, Keyspace::TermToId, true),
+        (Keyspace::TermToId, Keyspace::IdToTerm, false),
+    ] {
+        let mut cursor = snapshot.cursor(from, KeyRange::all())?;
+        while let (Some(key), Some(value)) = (cursor.key(), cursor.value()) {
+            let id = if id_is_key { key } else { value };
+            if let Some(id) = <[u8; 8]>::try_from(id).ok().and_then(TermId::from_be_bytes) {
+                max_id = max_id.max(id.payload());
+            }
+            if snapshot.get(to, value)?.is_none() {
+                pending.put(to, value, key)?;
+                repaired.dictionary_entries += 1;
+            }
+            cursor.advance()?;
         }
-        if snapshot.get(Keyspace::TermToId, term)?.is_none() {
-            pending.put(Keyspace::TermToId, term, id)?;
-            repaired.dictionary_entries += 1;
-        }
-        cursor.advance()?;
     }
-    drop(cursor);
-    let mut cursor = snapshot.cursor(Keyspace::TermToId, KeyRange::all())?;
-    while let (Some(term), Some(id)) = (cursor.key(), cursor.value()) {
-        if let Some(id) = <[u8; 8]>::try_from(id).ok().and_then(TermId::from_be_bytes) {
-            max_id = max_id.max(id.payload());
-        }
-        if snapshot.get(Keyspace::IdToTerm, id)?.is_none() {
-            pending.put(Keyspace::IdToTerm, id, term)?;
-            repaired.dictionary_entries += 1;
-        }
-        cursor.advance()?;
-    }
-    drop(cursor);
 
     // Indexes: a quad in any index is put in every index that holds it, with the same value.
     let mut graphs = HashSet::new();
@@ -106,17 +100,27 @@ pub(crate) fn repair<B: KvBackend>(
     }
     let stored_next = super::meta::read_u64(&snapshot, Keyspace::Meta, MetaKey::NextId.key())?;
     drop(snapshot);
-    let next_id = (max_id >= stored_next).then_some(max_id + 1);
-    if let Some(next) = next_id {
-        pending.put(Keyspace::Meta, MetaKey::NextId.key(), &next.to_be_bytes())?;
+    if max_id >= stored_next {
+        pending.put(
+            Keyspace::Meta,
+            MetaKey::NextId.key(),
+            &(max_id + 1).to_be_bytes(),
+        )?;
+        writer.ids = crate::dictionary::IdAllocator::new(max_id + 1);
     }
     pending.flush()?;
 
     super::recount(backend, dictionary)?;
+    clear_loading(backend)?;
+    Ok(repaired)
+}
+
+/// Clears the mark of [`mark_loading`]: the load finished, or its leftovers are repaired.
+pub(crate) fn clear_loading(backend: &impl KvBackend) -> Result<(), StorageError> {
     let mut batch = WriteBatch::new();
     batch.delete(Keyspace::Meta, MetaKey::BulkLoad.key());
     backend.write(batch, Durability::Sync)?;
-    Ok((repaired, next_id))
+    Ok(())
 }
 
 /// Puts written in bounded batches.

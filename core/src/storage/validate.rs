@@ -37,13 +37,15 @@ pub(crate) fn validate(reader: &impl QuadRead) -> Result<ValidationReport, Stora
     for quad in reader.encoded_quads(&QuadPattern::any(GraphScope::All)) {
         let quad = quad?;
         // `All` scans the default graph in GSPO, then named graphs in SPOG: each quad once.
-        let flags = reader.quad_flags(&quad)?;
-        if flags.is_none() || flags.is_some_and(IndexFlags::is_empty) {
+        let stored = kv.get(Keyspace::Gspo, &QuadOrder::Gspo.key(&quad))?;
+        if stored
+            .as_deref()
+            .is_none_or(|value| IndexFlags::from_value(value).is_empty())
+        {
             report
                 .problems
                 .push(format!("{quad:?} has no flags in GSPO"));
         }
-        let stored = kv.get(Keyspace::Gspo, &QuadOrder::Gspo.key(&quad))?;
         for order in QuadOrder::ALL {
             if order != QuadOrder::Gspo
                 && order.holds(&quad)
@@ -56,14 +58,14 @@ pub(crate) fn validate(reader: &impl QuadRead) -> Result<ValidationReport, Stora
         }
         for id in [quad.subject, quad.predicate, quad.object, quad.graph] {
             // Ids recur across quads: each is looked up once.
-            if id.is_dictionary()
-                && !known.contains(&id)
-                && kv.get(Keyspace::IdToTerm, &id.to_be_bytes())?.is_none()
-            {
+            if !id.is_dictionary() || known.contains(&id) {
+                continue;
+            }
+            if kv.get(Keyspace::IdToTerm, &id.to_be_bytes())?.is_none() {
                 report
                     .problems
                     .push(format!("{id:?} of {quad:?} is not in the dictionary"));
-            } else if id.is_dictionary() && known.len() < KNOWN_IDS {
+            } else if known.len() < KNOWN_IDS {
                 known.insert(id);
             }
         }

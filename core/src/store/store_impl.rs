@@ -100,11 +100,8 @@ impl<B: KvBackend> Store<B> {
     /// Completes what a bulk load that stopped part-way left half-written (see
     /// [`BulkLoader`]); the store is consistent again afterwards, with what the load wrote.
     fn repair_interrupted_load(&self) -> Result<(), StorageError> {
-        let mut writer = self.lock_writer();
-        let (repaired, next_id) = crate::storage::repair(&self.backend, &self.dictionary)?;
-        if let Some(next) = next_id {
-            writer.ids = crate::dictionary::IdAllocator::new(next);
-        }
+        let repaired =
+            crate::storage::repair(&self.backend, &self.dictionary, &mut self.lock_writer())?;
         tracing::warn!(
             dictionary_entries = repaired.dictionary_entries,
             index_entries = repaired.index_entries,

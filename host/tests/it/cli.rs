@@ -183,29 +183,9 @@ fn errors_exit_non_zero_with_a_code() {
 
 #[test]
 fn serve_answers_and_stops_gracefully_on_sigterm() {
-    use std::io::BufRead;
-
     let dir = tempfile::tempdir().expect("a temporary directory");
     let db = dir.path().join("db");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_trine"))
-        .args(["serve", "--location", path(&db), "--bind", "127.0.0.1:0"])
-        .env_remove("TRINE_PRESET")
-        .env("RUST_LOG", "warn")
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run trine serve");
-    let mut stderr = std::io::BufReader::new(child.stderr.take().expect("stderr"));
-    let mut line = String::new();
-    let addr: std::net::SocketAddr = loop {
-        line.clear();
-        assert!(
-            stderr.read_line(&mut line).expect("read stderr") > 0,
-            "trine serve exited before listening"
-        );
-        if let Some(addr) = line.trim().strip_prefix("trine listening on http://") {
-            break addr.parse().expect("an address");
-        }
-    };
+    let (mut child, addr) = serve_with(&["--location", path(&db)], &[]);
     let update = crate::support::request(
         addr,
         "POST",
@@ -247,7 +227,7 @@ fn serve_with(args: &[&str], env: &[(&str, &str)]) -> (std::process::Child, std:
 
     let mut command = Command::new(env!("CARGO_BIN_EXE_trine"));
     command
-        .args(["serve", "--location", "memory:", "--bind", "127.0.0.1:0"])
+        .args(["serve", "--bind", "127.0.0.1:0"])
         .args(args)
         .env_remove("TRINE_PRESET")
         .env_remove("TRINE_TOKEN")
@@ -308,6 +288,7 @@ fn serve_takes_its_token_from_a_file_or_the_environment() {
             "from-a-file",
         ),
     ] {
+        let args = [&["--location", "memory:"], &args[..]].concat();
         let (mut child, addr) = serve_with(&args, &env);
         assert_eq!(update(addr, None), 401, "{args:?} {env:?}");
         assert_eq!(update(addr, Some("wrong")), 401, "{args:?} {env:?}");

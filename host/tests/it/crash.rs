@@ -94,20 +94,27 @@ fn free_port() -> SocketAddr {
     listener.local_addr().expect("an address")
 }
 
+/// The `trine` binary with the default preset, errors-only logging and no terminal I/O.
+fn quiet_trine() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_trine"));
+    command
+        .env_remove("TRINE_PRESET")
+        .env("RUST_LOG", "error")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    command
+}
+
 /// Starts `trine serve` on `dir` and waits (bounded) until it answers.
 fn serve(dir: &Path) -> (Child, SocketAddr) {
     // A port picked free can be taken before the server binds it: try a few.
     for _ in 0..5 {
         let addr = free_port();
-        let mut child = Command::new(env!("CARGO_BIN_EXE_trine"))
+        let mut child = quiet_trine()
             .args(["serve", "--location"])
             .arg(dir)
             .args(["--bind", &addr.to_string()])
-            .env_remove("TRINE_PRESET")
-            .env("RUST_LOG", "error")
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
             .spawn()
             .expect("start trine serve");
         let deadline = Instant::now() + Duration::from_secs(20);
@@ -340,16 +347,11 @@ fn acknowledged_updates_survive_sigkill() {
 
 /// Starts `trine load` of `file` into `dir`.
 fn load(dir: &Path, file: &Path) -> Child {
-    Command::new(env!("CARGO_BIN_EXE_trine"))
+    quiet_trine()
         .args(["load", "--location"])
         .arg(dir)
         .arg("--file")
         .arg(file)
-        .env_remove("TRINE_PRESET")
-        .env("RUST_LOG", "error")
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
         .spawn()
         .expect("start trine load")
 }

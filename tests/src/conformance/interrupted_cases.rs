@@ -10,7 +10,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use oxrdf::{Literal, NamedNode, Quad};
 use trine_core::Store;
 use trine_core::kv::{
-    Durability, KeyRange, Keyspace, KvBackend, KvCursor, KvError, KvSnapshot, SortedRun, WriteBatch,
+    Durability, KeyRange, Keyspace, KvBackend, KvError, KvSnapshot, SortedRun, WriteBatch,
 };
 
 use super::{Case, CaseResult, Context, Harness, ensure};
@@ -88,12 +88,7 @@ fn quads(count: usize) -> Vec<Quad> {
 
 fn entries(kv: &impl KvSnapshot, keyspace: Keyspace) -> Result<usize, String> {
     let mut cursor = kv.cursor(keyspace, KeyRange::all()).context("cursor")?;
-    let mut count = 0;
-    while cursor.key().is_some() {
-        count += 1;
-        cursor.advance().context("advance")?;
-    }
-    Ok(count)
+    Ok(super::kv_cases::collect(&mut cursor)?.len())
 }
 
 /// Loads 200 quads in chunks of 50 until the `fail_at`-th ingest fails; returns whether the

@@ -31,7 +31,7 @@ pub(crate) fn cases<B: KvBackend>() -> Vec<Case<B>> {
     ]
 }
 
-fn collect(cursor: &mut impl KvCursor) -> Result<Vec<Vec<u8>>, String> {
+pub(super) fn collect(cursor: &mut impl KvCursor) -> Result<Vec<Vec<u8>>, String> {
     let mut keys = Vec::new();
     while let Some(key) = cursor.key() {
         keys.push(key.to_vec());

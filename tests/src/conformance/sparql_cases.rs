@@ -3,7 +3,7 @@
 use trine_core::Store;
 use trine_core::io::{LoadOptions, RdfFormat};
 use trine_core::kv::KvBackend;
-use trine_core::sparql::{PreparedQuery, QueryOptions, QueryResults};
+use trine_core::sparql::{PreparedQuery, QueryError, QueryOptions, QueryResults};
 
 use super::{Case, CaseResult, Context, Harness, ensure};
 
@@ -90,6 +90,15 @@ const QUERIES: &[(&str, usize)] = &[
     ),
 ];
 
+/// How many solutions or triples the results hold, or the boolean as 0/1.
+fn answers(results: QueryResults<'_>) -> Result<usize, QueryError> {
+    Ok(match results {
+        QueryResults::Solutions(solutions) => solutions.collect::<Result<Vec<_>, _>>()?.len(),
+        QueryResults::Boolean(value) => usize::from(value),
+        QueryResults::Graph(triples) => triples.collect::<Result<Vec<_>, _>>()?.len(),
+    })
+}
+
 fn queries<B: KvBackend>(h: &Harness<'_, B>) -> CaseResult {
     let store = Store::open(h.create()).context("open store")?;
     store
@@ -101,16 +110,7 @@ fn queries<B: KvBackend>(h: &Harness<'_, B>) -> CaseResult {
         let execution = query
             .bind(&snapshot, &QueryOptions::default())
             .context(text)?;
-        let found = match execution.results().context(text)? {
-            QueryResults::Solutions(solutions) => solutions
-                .collect::<Result<Vec<_>, _>>()
-                .context(text)?
-                .len(),
-            QueryResults::Boolean(value) => usize::from(value),
-            QueryResults::Graph(triples) => {
-                triples.collect::<Result<Vec<_>, _>>().context(text)?.len()
-            }
-        };
+        let found = answers(execution.results().context(text)?).context(text)?;
         ensure!(
             found == *expected,
             "{text}: {found} answers, expected {expected}"
@@ -125,13 +125,7 @@ fn outcome<B: KvBackend>(store: &Store<B>, text: &str) -> Result<Result<usize, S
     let query = PreparedQuery::parse(text, None).context("parse")?;
     let run = query
         .bind(&snapshot, &QueryOptions::default())
-        .and_then(|execution| match execution.results()? {
-            QueryResults::Solutions(solutions) => {
-                Ok(solutions.collect::<Result<Vec<_>, _>>()?.len())
-            }
-            QueryResults::Boolean(value) => Ok(usize::from(value)),
-            QueryResults::Graph(triples) => Ok(triples.collect::<Result<Vec<_>, _>>()?.len()),
-        });
+        .and_then(|execution| answers(execution.results()?));
     Ok(run.map_err(|e| e.code().to_owned()))
 }
 

@@ -39,7 +39,7 @@ pub(super) struct Frozen {
 fn gallop(from: usize, to: usize, before: impl Fn(usize) -> bool) -> usize {
     let mut low = from;
     let mut step = 1;
-    let mut high = loop {
+    let high = loop {
         let probe = low.saturating_add(step - 1);
         if probe >= to {
             break to;
@@ -50,6 +50,11 @@ fn gallop(from: usize, to: usize, before: impl Fn(usize) -> bool) -> usize {
         low = probe + 1;
         step *= 2;
     };
+    partition(low, high, before)
+}
+
+/// The first index in `from..to` where `before` turns false, by binary search.
+fn partition(mut low: usize, mut high: usize, before: impl Fn(usize) -> bool) -> usize {
     while low < high {
         let middle = low + (high - low) / 2;
         if before(middle) {
@@ -110,7 +115,7 @@ impl Frozen {
         let above = gallop(below, self.fences.len(), |i| self.fences[i] <= wanted);
         let low = below.saturating_sub(1) * BLOCK;
         let high = (above * BLOCK).min(self.len());
-        self.entries.lower_bound(key, low, high)
+        partition(low, high, |i| self.entries.key_at(i) < key)
     }
 
     /// The first index in `from..to` whose key is `>= key` (`to` if none), searched outwards from

@@ -405,40 +405,53 @@ impl Expr {
         row: &[Option<TermId>],
         ctx: &EvalContext<'_>,
     ) -> Result<Option<bool>, QueryError> {
-        match self {
+        Ok(match self {
             Self::Compare(a, b, accepted) => {
-                if let Some(order) = Self::fast_compare(a, b, row) {
-                    return Ok(order.map(|o| accepted.contains(&o)));
-                }
+                Self::compare_on(a, b, row, ctx)?.map(|o| accepted.contains(&o))
             }
-            Self::And(a, b) => {
-                let left = a.test(row, ctx)?;
-                if left == Some(false) {
-                    return Ok(Some(false));
-                }
-                return Ok(match (left, b.test(row, ctx)?) {
-                    (_, Some(false)) => Some(false),
-                    (Some(true), Some(true)) => Some(true),
-                    _ => None,
-                });
-            }
-            Self::Or(a, b) => {
-                let left = a.test(row, ctx)?;
-                if left == Some(true) {
-                    return Ok(Some(true));
-                }
-                return Ok(match (left, b.test(row, ctx)?) {
-                    (_, Some(true)) => Some(true),
-                    (Some(false), Some(false)) => Some(false),
-                    _ => None,
-                });
-            }
-            _ => {}
+            Self::And(a, b) => Self::connective(a, b, false, row, ctx)?,
+            Self::Or(a, b) => Self::connective(a, b, true, row, ctx)?,
+            _ => self
+                .eval(row, ctx)?
+                .as_ref()
+                .and_then(effective_boolean_value),
+        })
+    }
+
+    /// `&&` (`decisive` false) or `||` (`decisive` true) with SPARQL's error rules: the decisive
+    /// value on either side wins over an error, the right side is skipped when the left decides.
+    fn connective(
+        a: &Self,
+        b: &Self,
+        decisive: bool,
+        row: &[Option<TermId>],
+        ctx: &EvalContext<'_>,
+    ) -> Result<Option<bool>, QueryError> {
+        let left = a.test(row, ctx)?;
+        if left == Some(decisive) {
+            return Ok(left);
         }
-        Ok(self
-            .eval(row, ctx)?
-            .as_ref()
-            .and_then(effective_boolean_value))
+        Ok(match (left, b.test(row, ctx)?) {
+            (_, Some(right)) if right == decisive => Some(decisive),
+            (Some(_), Some(_)) => Some(!decisive),
+            _ => None,
+        })
+    }
+
+    /// The order of two operands: on ids where both allow it, else on their terms.
+    fn compare_on(
+        a: &Self,
+        b: &Self,
+        row: &[Option<TermId>],
+        ctx: &EvalContext<'_>,
+    ) -> Result<Option<Ordering>, QueryError> {
+        if let Some(order) = Self::fast_compare(a, b, row) {
+            return Ok(order);
+        }
+        Ok(match (a.eval(row, ctx)?, b.eval(row, ctx)?) {
+            (Some(x), Some(y)) => compare(&x, &y),
+            _ => None,
+        })
     }
 
     /// Evaluates on a row; `Ok(None)` is a SPARQL expression error.
@@ -453,7 +466,7 @@ impl Expr {
                 Some(id) => Some(ctx.term(id)?),
                 None => None,
             },
-            Self::Or(..) | Self::And(..) => self.test(row, ctx)?.map(boolean),
+            Self::Or(..) | Self::And(..) | Self::Compare(..) => self.test(row, ctx)?.map(boolean),
             Self::Equal(a, b) => match (a.eval(row, ctx)?, b.eval(row, ctx)?) {
                 (Some(x), Some(y)) => equals(&x, &y).map(boolean),
                 _ => None,
@@ -461,13 +474,6 @@ impl Expr {
             Self::SameTerm(a, b) => match (a.eval(row, ctx)?, b.eval(row, ctx)?) {
                 (Some(x), Some(y)) => Some(boolean(x == y)),
                 _ => None,
-            },
-            Self::Compare(a, b, accepted) => match Self::fast_compare(a, b, row) {
-                Some(order) => order.map(|o| boolean(accepted.contains(&o))),
-                None => match (a.eval(row, ctx)?, b.eval(row, ctx)?) {
-                    (Some(x), Some(y)) => compare(&x, &y).map(|o| boolean(accepted.contains(&o))),
-                    _ => None,
-                },
             },
             Self::In(needle, haystack) => {
                 let Some(needle) = needle.eval(row, ctx)? else {
