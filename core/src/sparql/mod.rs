@@ -1,8 +1,9 @@
 //! Trine's SPARQL 1.1 query engine.
 //!
-//! `spargebra` parses; [`plan`] turns the algebra into a plan where variables are column slots and
-//! constants are ids; [`eval`] runs it over any [`QuadRead`] view (a snapshot or a transaction),
-//! decoding terms only for expressions and output.
+//! `spargebra` parses; `plan` turns its algebra into Trine's own (`algebra`: variables as column
+//! slots, constants as ids) and orders joins from the store's statistics; `exec` runs the plan over
+//! any [`QuadRead`] view (a snapshot or a transaction), decoding terms only for expressions and
+//! output. The arrows point one way: `exec` → `plan` → `algebra`.
 //!
 //! ```
 //! use trine_core::{Store, kv::MemoryBackend, io::{LoadOptions, RdfFormat}};
@@ -23,8 +24,9 @@
 //! [`ServiceHandler`] the embedder installs. Each execution runs under [`QueryOptions`]: a
 //! timeout, a cancellation token and a cap on rows held in memory.
 
-pub mod eval;
-pub mod plan;
+mod algebra;
+mod exec;
+mod plan;
 
 pub(crate) mod depth;
 mod error;
@@ -34,9 +36,10 @@ mod results;
 
 pub use depth::MAX_ALGEBRA_DEPTH;
 pub use error::QueryError;
-pub use eval::CancellationToken;
+pub use exec::CancellationToken;
 pub use format::{QueryResultsFormat, ResultsWriteError, results_format_by_name};
 pub use lexical::{MAX_NESTING_DEPTH, MAX_OPERATORS};
+pub use plan::ExplainNode;
 pub use results::{QueryResults, QuerySolution, SolutionIter};
 
 use std::collections::HashMap;
@@ -47,8 +50,9 @@ use spargebra::Query;
 pub use spargebra::algebra::GraphPattern;
 
 use crate::storage::QuadRead;
-use eval::EvalContext;
-use plan::{DatasetView, DefaultGraphs, GraphTarget, PlanNode, QueryForm, Translator};
+use algebra::{DatasetView, DefaultGraphs, GraphTarget, PlanNode, QueryForm, TemplateTerm};
+use exec::EvalContext;
+use plan::Translator;
 
 /// A function an embedder adds to SPARQL, called by its IRI: it gets the evaluated arguments and
 /// returns a value, or `None` for an expression error.
@@ -365,12 +369,15 @@ impl PreparedQuery {
                 QueryForm::Describe(
                     variables
                         .iter()
-                        .map(|v| plan::TemplateTerm::Slot(translator.slot(v)))
+                        .map(|v| TemplateTerm::Slot(translator.slot(v)))
                         .collect(),
                 )
             }
         };
         ctx.set_width(translator.width());
+        for slot in translator.graph_slots() {
+            ctx.add_graph_slot(*slot);
+        }
         let names = translator.slot_names();
         let mut input = ctx.empty_row();
         for (slot, value) in bound_slots {
@@ -406,7 +413,7 @@ pub struct Execution<'r> {
     root: PlanNode,
     form: QueryForm,
     names: Vec<String>,
-    input: eval::Row,
+    input: exec::Row,
 }
 
 impl Execution<'_> {
@@ -418,17 +425,12 @@ impl Execution<'_> {
         results::results(&self.ctx, &self.root, &self.form, self.input.clone())
     }
 
-    /// The plan.
-    pub fn plan(&self) -> &PlanNode {
-        &self.root
-    }
-
     /// EXPLAIN: the plan with the join algorithm at each join and estimated rows; render it with
     /// [`ExplainNode::to_text`] or [`ExplainNode::to_json`].
     ///
     /// # Errors
     /// Fails if the statistics cannot be read.
-    pub fn explain(&self) -> Result<plan::ExplainNode, QueryError> {
+    pub fn explain(&self) -> Result<ExplainNode, QueryError> {
         let names = |slot: usize| {
             self.names
                 .get(slot)

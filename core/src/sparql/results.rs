@@ -4,8 +4,8 @@ use std::sync::Arc;
 use oxrdf::{BlankNode, NamedOrBlankNode, Term, Triple, Variable};
 
 use super::QueryError;
-use super::eval::{EvalContext, RowIter};
-use super::plan::{PlanNode, QueryForm, TemplateTerm, TemplateTriple};
+use super::algebra::{PlanNode, QueryForm, TemplateTerm, TemplateTriple};
+use super::exec::{EvalContext, RowIter};
 use crate::encoding::TermId;
 
 /// What a query returns.
@@ -87,9 +87,9 @@ pub(crate) fn results<'e>(
     ctx: &'e EvalContext<'e>,
     root: &'e PlanNode,
     form: &'e QueryForm,
-    input: super::eval::Row,
+    input: super::exec::Row,
 ) -> Result<QueryResults<'e>, QueryError> {
-    let rows = super::eval::ops_evaluate(ctx, root, input);
+    let rows = super::exec::ops_evaluate(ctx, root, input);
     Ok(match form {
         QueryForm::Select(variables) => QueryResults::Solutions(SolutionIter {
             ctx,

@@ -6,9 +6,9 @@
 
 use std::fmt::Write;
 
-use super::{PatternTerm, PlanNode};
+use super::{Catalog, substitutable};
 use crate::sparql::QueryError;
-use crate::sparql::eval::{EvalContext, substitutable};
+use crate::sparql::algebra::{PatternTerm, PlanNode};
 
 use super::order::BOUND_SELECTIVITY;
 
@@ -77,7 +77,7 @@ impl ExplainNode {
     }
 }
 
-fn term(ctx: &EvalContext<'_>, term: PatternTerm, names: &dyn Fn(usize) -> String) -> String {
+fn term(ctx: &dyn Catalog, term: PatternTerm, names: &dyn Fn(usize) -> String) -> String {
     match term {
         PatternTerm::Const(id) => ctx
             .term(id)
@@ -88,11 +88,11 @@ fn term(ctx: &EvalContext<'_>, term: PatternTerm, names: &dyn Fn(usize) -> Strin
 }
 
 pub(crate) fn explain(
-    ctx: &EvalContext<'_>,
+    ctx: &dyn Catalog,
     node: &PlanNode,
     names: &dyn Fn(usize) -> String,
 ) -> Result<ExplainNode, QueryError> {
-    let total = ctx.reader().quad_count()? as f64;
+    let total = ctx.quad_count()? as f64;
     let leaf = |operator: &str, detail: String, rows: f64| ExplainNode {
         operator: operator.into(),
         detail,
@@ -108,10 +108,9 @@ pub(crate) fn explain(
         };
     Ok(match node {
         PlanNode::Unit => leaf("Unit", String::new(), 1.0),
-        PlanNode::Empty => leaf("Empty", String::new(), 0.0),
         PlanNode::Pattern(pattern) => {
             let mut rows = match pattern.predicate {
-                PatternTerm::Const(p) => ctx.reader().predicate_count(p)? as f64,
+                PatternTerm::Const(p) => ctx.predicate_count(p)? as f64,
                 PatternTerm::Absent => 0.0,
                 PatternTerm::Slot(_) => total,
             };
@@ -137,13 +136,13 @@ pub(crate) fn explain(
         PlanNode::NamedGraph(_) => leaf(
             "NamedGraphs",
             String::new(),
-            ctx.reader().named_graphs()?.len() as f64,
+            ctx.named_graph_count()? as f64,
         ),
         PlanNode::Values(rows, _) => leaf("Values", String::new(), rows.len() as f64),
         PlanNode::Service(endpoint, ..) => {
             let target = match endpoint {
-                super::ServiceEndpoint::Iri(iri) => format!("<{}>", iri.as_str()),
-                super::ServiceEndpoint::Slot(slot) => format!("?{}", names(*slot)),
+                crate::sparql::algebra::ServiceEndpoint::Iri(iri) => format!("<{}>", iri.as_str()),
+                crate::sparql::algebra::ServiceEndpoint::Slot(slot) => format!("?{}", names(*slot)),
             };
             leaf("Service", target, 1.0)
         }

@@ -8,9 +8,9 @@
 
 use std::collections::HashSet;
 
-use super::{PatternTerm, PlanNode, QuadPatternNode, Slot};
+use super::Catalog;
 use crate::sparql::QueryError;
-use crate::sparql::eval::EvalContext;
+use crate::sparql::algebra::{PatternTerm, PlanNode, QuadPatternNode, Slot};
 use crate::storage::{GraphScope, QuadPattern};
 
 /// The share of a pattern's quads one bound position keeps (the same guess EXPLAIN uses).
@@ -22,7 +22,7 @@ const COUNT_CAP: usize = 1024;
 /// Rows `pattern` alone is expected to give. A constant subject or object makes it a prefix scan:
 /// count it (up to [`COUNT_CAP`] entries, over every graph) instead of guessing.
 fn base_estimate(
-    ctx: &EvalContext<'_>,
+    ctx: &dyn Catalog,
     pattern: &QuadPatternNode,
     total: f64,
 ) -> Result<f64, QueryError> {
@@ -39,22 +39,16 @@ fn base_estimate(
         return Ok(0.0);
     };
     if subject.is_some() || object.is_some() {
-        let scan = ctx.reader().scan(&QuadPattern {
+        let pattern = QuadPattern {
             subject,
             predicate,
             object,
-            graph: GraphScope::All,
-            explicit_only: ctx.explicit_only(),
-        });
-        let mut count = 0_usize;
-        for quad in scan.take(COUNT_CAP) {
-            quad?;
-            count += 1;
-        }
-        return Ok(count as f64);
+            ..QuadPattern::any(GraphScope::All)
+        };
+        return Ok(ctx.count_matches(&pattern, COUNT_CAP)? as f64);
     }
     Ok(match predicate {
-        Some(p) => ctx.reader().predicate_count(p)? as f64,
+        Some(p) => ctx.predicate_count(p)? as f64,
         None => total,
     })
 }
@@ -83,13 +77,13 @@ fn slots(pattern: &QuadPatternNode) -> impl Iterator<Item = Slot> + '_ {
 /// The nodes of one BGP in the order to join them. Only plain quad patterns are reordered; a BGP
 /// with anything else keeps its written order.
 pub(crate) fn order_bgp(
-    ctx: &EvalContext<'_>,
+    ctx: &dyn Catalog,
     nodes: Vec<PlanNode>,
 ) -> Result<Vec<PlanNode>, QueryError> {
     if nodes.len() < 2 || !nodes.iter().all(|n| matches!(n, PlanNode::Pattern(_))) {
         return Ok(nodes);
     }
-    let total = ctx.reader().quad_count()? as f64;
+    let total = ctx.quad_count()? as f64;
     let mut left: Vec<(PlanNode, f64)> = Vec::with_capacity(nodes.len());
     for node in nodes {
         let base = match &node {

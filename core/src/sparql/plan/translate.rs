@@ -7,14 +7,12 @@ use spargebra::algebra::{
 };
 use spargebra::term::{GroundTerm, NamedNodePattern, TermPattern, TriplePattern};
 
-use super::{
-    GraphTarget, PatternTerm, PlanNode, QuadPatternNode, ServiceEndpoint, Slot, TemplateTerm,
-    TemplateTriple,
-};
+use super::Catalog;
 use crate::sparql::QueryError;
-use crate::sparql::eval::{
-    Aggregate, AggregateFunction, ArithmeticOp, Builtin, CastTarget, EvalContext, Expr, PathExpr,
-    PathNode,
+use crate::sparql::algebra::{
+    Aggregate, AggregateFunction, ArithmeticOp, Builtin, CastTarget, Expr, GraphTarget, PathExpr,
+    PathNode, PatternTerm, PlanNode, QuadPatternNode, ServiceEndpoint, Slot, TemplateTerm,
+    TemplateTriple,
 };
 
 /// Turns spargebra's algebra into a plan, numbering variables as it meets them.
@@ -22,6 +20,9 @@ pub(crate) struct Translator {
     slots: HashMap<Variable, Slot>,
     blank_slots: HashMap<BlankNode, Slot>,
     hidden: usize,
+    /// Hidden slots that hold the graph being read inside `GRAPH ?g`: context the executor
+    /// passes into sub-plans evaluated on their own.
+    graph_slots: Vec<Slot>,
 }
 
 fn unsupported(what: impl Into<String>) -> QueryError {
@@ -34,12 +35,18 @@ impl Translator {
             slots: HashMap::new(),
             blank_slots: HashMap::new(),
             hidden: 0,
+            graph_slots: Vec::new(),
         }
     }
 
     /// Number of slots allotted so far.
     pub(crate) fn width(&self) -> usize {
         self.slots.len() + self.blank_slots.len() + self.hidden
+    }
+
+    /// The slots that carry graph context (see [`PlanNode::BindGraph`]).
+    pub(crate) fn graph_slots(&self) -> &[Slot] {
+        &self.graph_slots
     }
 
     /// A printable name for each slot: `?var` for variables, `_:b` for blank nodes.
@@ -71,8 +78,8 @@ impl Translator {
         *self.blank_slots.entry(node.clone()).or_insert(next)
     }
 
-    fn constant(&self, term: &Term, ctx: &EvalContext<'_>) -> Result<PatternTerm, QueryError> {
-        Ok(match ctx.reader().term_id(term)? {
+    fn constant(&self, term: &Term, ctx: &dyn Catalog) -> Result<PatternTerm, QueryError> {
+        Ok(match ctx.term_id(term)? {
             Some(id) => PatternTerm::Const(id),
             None => PatternTerm::Absent,
         })
@@ -81,7 +88,7 @@ impl Translator {
     fn term_pattern(
         &mut self,
         term: &TermPattern,
-        ctx: &EvalContext<'_>,
+        ctx: &dyn Catalog,
     ) -> Result<PatternTerm, QueryError> {
         Ok(match term {
             TermPattern::NamedNode(node) => self.constant(&node.clone().into(), ctx)?,
@@ -96,7 +103,7 @@ impl Translator {
     fn named_node_pattern(
         &mut self,
         term: &NamedNodePattern,
-        ctx: &EvalContext<'_>,
+        ctx: &dyn Catalog,
     ) -> Result<PatternTerm, QueryError> {
         Ok(match term {
             NamedNodePattern::NamedNode(node) => self.constant(&node.clone().into(), ctx)?,
@@ -108,7 +115,7 @@ impl Translator {
         &mut self,
         pattern: &TriplePattern,
         graph: &GraphTarget,
-        ctx: &EvalContext<'_>,
+        ctx: &dyn Catalog,
     ) -> Result<PlanNode, QueryError> {
         Ok(PlanNode::Pattern(QuadPatternNode {
             subject: self.term_pattern(&pattern.subject, ctx)?,
@@ -123,7 +130,7 @@ impl Translator {
     fn path_end(
         &mut self,
         term: &TermPattern,
-        ctx: &EvalContext<'_>,
+        ctx: &dyn Catalog,
     ) -> Result<PatternTerm, QueryError> {
         Ok(match term {
             TermPattern::NamedNode(node) => PatternTerm::Const(ctx.intern(node.clone().into())?),
@@ -137,9 +144,9 @@ impl Translator {
     fn path(
         &mut self,
         path: &PropertyPathExpression,
-        ctx: &EvalContext<'_>,
+        ctx: &dyn Catalog,
     ) -> Result<PathExpr, QueryError> {
-        let id = |node: &oxrdf::NamedNode| ctx.reader().term_id(&node.clone().into());
+        let id = |node: &oxrdf::NamedNode| ctx.term_id(&node.clone().into());
         Ok(match path {
             PropertyPathExpression::NamedNode(node) => PathExpr::Predicate(id(node)?),
             PropertyPathExpression::Reverse(inner) => {
@@ -176,7 +183,7 @@ impl Translator {
         &mut self,
         pattern: &GraphPattern,
         graph: &GraphTarget,
-        ctx: &EvalContext<'_>,
+        ctx: &dyn Catalog,
     ) -> Result<PlanNode, QueryError> {
         Ok(match pattern {
             GraphPattern::Bgp { patterns } => {
@@ -249,7 +256,7 @@ impl Translator {
                     // The graph being read lives in a hidden slot; the variable is unified with it
                     // after the inner pattern, where it may also occur as an ordinary variable.
                     let current = self.hidden_slot();
-                    ctx.add_graph_slot(current);
+                    self.graph_slots.push(current);
                     let target = GraphTarget::Named(PatternTerm::Slot(current));
                     let inner = self.pattern(inner, &target, ctx)?;
                     PlanNode::BindGraph(
@@ -426,7 +433,7 @@ impl Translator {
         &mut self,
         expression: &Expression,
         graph: &GraphTarget,
-        ctx: &EvalContext<'_>,
+        ctx: &dyn Catalog,
     ) -> Result<Expr, QueryError> {
         let binary = |a: &Expression,
                       b: &Expression,

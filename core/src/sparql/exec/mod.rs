@@ -2,6 +2,7 @@
 //! terms are decoded only where an expression needs a value and at the output.
 
 mod aggregate;
+mod catalog;
 mod context;
 mod expr;
 mod functions;
@@ -9,17 +10,14 @@ mod ops;
 mod path;
 mod pattern;
 
-pub use aggregate::{Aggregate, AggregateFunction};
-pub use context::{CancellationToken, EvalContext};
-pub use expr::{ArithmeticOp, Expr};
-pub use functions::{Builtin, CastTarget};
-pub(crate) use ops::{RowIter, substitutable};
-pub use path::{PathExpr, PathNode};
+pub use context::CancellationToken;
+pub(crate) use context::EvalContext;
+pub(crate) use ops::RowIter;
 
 /// Solutions of a whole plan.
 pub(crate) fn ops_evaluate<'c>(
     ctx: &'c EvalContext<'c>,
-    plan: &'c crate::sparql::plan::PlanNode,
+    plan: &'c crate::sparql::algebra::PlanNode,
     input: Row,
 ) -> RowIter<'c> {
     ops::evaluate(ctx, plan, input)

@@ -7,42 +7,8 @@ use super::ops::RowIter;
 use super::{EvalContext, Row};
 use crate::encoding::TermId;
 use crate::sparql::QueryError;
-use crate::sparql::plan::{DefaultGraphs, GraphTarget, PatternTerm};
+use crate::sparql::algebra::{DefaultGraphs, GraphTarget, PathExpr, PathNode, PatternTerm};
 use crate::storage::{GraphScope, QuadPattern};
-
-/// A compiled property path.
-#[derive(Debug, Clone)]
-pub enum PathExpr {
-    /// One predicate (`None`: unknown to the store, matches nothing).
-    Predicate(Option<TermId>),
-    /// `^p`
-    Reverse(Box<PathExpr>),
-    /// `a / b`
-    Sequence(Box<PathExpr>, Box<PathExpr>),
-    /// `a | b`
-    Alternative(Box<PathExpr>, Box<PathExpr>),
-    /// `p*`
-    ZeroOrMore(Box<PathExpr>),
-    /// `p+`
-    OneOrMore(Box<PathExpr>),
-    /// `p?`
-    ZeroOrOne(Box<PathExpr>),
-    /// `!(p1 | p2 …)` (ids the store knows; unknown ones exclude nothing).
-    Negated(Vec<TermId>),
-}
-
-/// A path pattern in a plan.
-#[derive(Debug, Clone)]
-pub struct PathNode {
-    /// Start.
-    pub subject: PatternTerm,
-    /// The path.
-    pub path: PathExpr,
-    /// End.
-    pub object: PatternTerm,
-    /// The graph it runs in.
-    pub graph: GraphTarget,
-}
 
 struct PathEval<'c> {
     ctx: &'c EvalContext<'c>,

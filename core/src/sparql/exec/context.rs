@@ -8,7 +8,7 @@ use oxrdf::Term;
 use super::Row;
 use crate::encoding::{TermId, TermTag};
 use crate::sparql::QueryError;
-use crate::sparql::plan::{DatasetView, PlanNode};
+use crate::sparql::algebra::{DatasetView, PlanNode};
 use crate::storage::QuadRead;
 
 /// Stops a running query from another thread.

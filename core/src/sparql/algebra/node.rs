@@ -1,5 +1,6 @@
 use oxrdf::Variable;
 
+use super::{Aggregate, Expr, PathNode};
 use crate::encoding::TermId;
 
 /// A column of the rows operators exchange: each query variable (and each blank node of the query
@@ -45,12 +46,10 @@ pub struct QuadPatternNode {
 pub enum PlanNode {
     /// One row with nothing bound.
     Unit,
-    /// No row.
-    Empty,
     /// A quad pattern.
     Pattern(QuadPatternNode),
     /// A property path.
-    Path(super::super::eval::PathNode),
+    Path(PathNode),
     /// One row per named graph of the dataset, binding the graph variable (or one row if the
     /// named graph exists): what `GRAPH ?g { … }` ranges over.
     NamedGraph(PatternTerm),
@@ -67,33 +66,25 @@ pub enum PlanNode {
     /// Inner join.
     Join(Box<PlanNode>, Box<PlanNode>),
     /// Left outer join, with the OPTIONAL's filter.
-    LeftJoin(
-        Box<PlanNode>,
-        Box<PlanNode>,
-        Option<super::super::eval::Expr>,
-    ),
+    LeftJoin(Box<PlanNode>, Box<PlanNode>, Option<Expr>),
     /// Keeps the rows for which the expression is true.
-    Filter(super::super::eval::Expr, Box<PlanNode>),
+    Filter(Expr, Box<PlanNode>),
     /// Concatenation.
     Union(Vec<PlanNode>),
     /// Binds a slot to an expression's value (BIND).
-    Extend(Box<PlanNode>, Slot, super::super::eval::Expr),
+    Extend(Box<PlanNode>, Slot, Expr),
     /// Rows of the left side with no compatible row on the right sharing a variable.
     Minus(Box<PlanNode>, Box<PlanNode>),
     /// Inline rows (VALUES).
     Values(Vec<Vec<Option<TermId>>>, Vec<Slot>),
     /// Sorts by keys (expression, descending?).
-    OrderBy(Box<PlanNode>, Vec<(super::super::eval::Expr, bool)>),
+    OrderBy(Box<PlanNode>, Vec<(Expr, bool)>),
     /// Keeps only these slots bound.
     Project(Box<PlanNode>, Vec<Slot>),
     /// Removes duplicate rows.
     Distinct(Box<PlanNode>),
     /// Groups by the key slots and computes aggregates into their slots.
-    Group(
-        Box<PlanNode>,
-        Vec<Slot>,
-        Vec<(Slot, super::super::eval::Aggregate)>,
-    ),
+    Group(Box<PlanNode>, Vec<Slot>, Vec<(Slot, Aggregate)>),
     /// Skips then limits.
     Slice(Box<PlanNode>, usize, Option<usize>),
 }

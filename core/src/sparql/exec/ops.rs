@@ -14,7 +14,8 @@ use super::pattern::scan_pattern;
 use super::{EvalContext, Row};
 use crate::encoding::TermId;
 use crate::sparql::QueryError;
-use crate::sparql::plan::PlanNode;
+use crate::sparql::algebra::{Expr, PlanNode, ServiceEndpoint};
+use crate::sparql::plan::substitutable;
 
 /// A stream of solution rows.
 pub(crate) type RowIter<'c> = Box<dyn Iterator<Item = Result<Row, QueryError>> + 'c>;
@@ -25,24 +26,6 @@ fn once(row: Row) -> RowIter<'static> {
 
 fn failed(error: QueryError) -> RowIter<'static> {
     Box::new(std::iter::once(Err(error)))
-}
-
-/// Whether `plan` can be evaluated with its input substituted in.
-pub(crate) fn substitutable(plan: &PlanNode) -> bool {
-    match plan {
-        PlanNode::Unit
-        | PlanNode::Empty
-        | PlanNode::Pattern(_)
-        | PlanNode::Path(_)
-        | PlanNode::NamedGraph(_)
-        | PlanNode::Values(..)
-        // A variable endpoint is called once per row that binds it.
-        | PlanNode::Service(crate::sparql::plan::ServiceEndpoint::Slot(_), ..) => true,
-        PlanNode::Join(left, right) => substitutable(left) && substitutable(right),
-        PlanNode::BindGraph(inner, _, _) => substitutable(inner),
-        PlanNode::Union(children) => children.iter().all(substitutable),
-        _ => false,
-    }
 }
 
 /// `a` and `b` merged, if they agree where both are bound.
@@ -81,7 +64,6 @@ pub(crate) fn evaluate<'c>(
 fn evaluate_node<'c>(ctx: &'c EvalContext<'c>, plan: &'c PlanNode, input: Row) -> RowIter<'c> {
     match plan {
         PlanNode::Unit => once(input),
-        PlanNode::Empty => Box::new(std::iter::empty()),
         PlanNode::Pattern(pattern) => scan_pattern(ctx, pattern, input),
         PlanNode::Path(path) => super::path::scan_path(ctx, path, input),
         PlanNode::Values(rows, slots) => {
@@ -327,7 +309,7 @@ fn left_join<'c>(
     ctx: &'c EvalContext<'c>,
     left: &'c PlanNode,
     right: &'c PlanNode,
-    filter: Option<&'c super::Expr>,
+    filter: Option<&'c Expr>,
     input: Row,
 ) -> RowIter<'c> {
     let context = ctx.context_of(&input);
@@ -377,7 +359,7 @@ fn left_join<'c>(
 fn order_by<'c>(
     ctx: &'c EvalContext<'c>,
     inner: &'c PlanNode,
-    keys: &'c [(super::Expr, bool)],
+    keys: &'c [(Expr, bool)],
     input: Row,
 ) -> Result<Vec<Row>, QueryError> {
     let mut keyed = Vec::new();
@@ -409,15 +391,15 @@ fn order_by<'c>(
 
 fn service(
     ctx: &EvalContext<'_>,
-    endpoint: &crate::sparql::plan::ServiceEndpoint,
+    endpoint: &ServiceEndpoint,
     pattern: &spargebra::algebra::GraphPattern,
     slots: &[(oxrdf::Variable, usize)],
     silent: bool,
     input: &[Option<TermId>],
 ) -> Result<Vec<Row>, QueryError> {
     let endpoint = match endpoint {
-        crate::sparql::plan::ServiceEndpoint::Iri(iri) => iri.clone(),
-        crate::sparql::plan::ServiceEndpoint::Slot(slot) => {
+        ServiceEndpoint::Iri(iri) => iri.clone(),
+        ServiceEndpoint::Slot(slot) => {
             match input.get(*slot).copied().flatten().map(|id| ctx.term(id)) {
                 Some(Ok(oxrdf::Term::NamedNode(iri))) => iri,
                 Some(Err(e)) => return Err(e),

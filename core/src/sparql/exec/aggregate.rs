@@ -4,44 +4,12 @@ use std::collections::{HashMap, HashSet};
 
 use oxrdf::{Literal, Term};
 
-use super::expr::{ArithmeticOp, arithmetic_terms, is_numeric, order_terms};
+use super::expr::{arithmetic_terms, is_numeric, order_terms};
 use super::ops::{RowIter, evaluate};
-use super::{EvalContext, Expr, Row};
+use super::{EvalContext, Row};
 use crate::encoding::TermId;
 use crate::sparql::QueryError;
-use crate::sparql::plan::{PlanNode, Slot};
-
-/// An aggregate function.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum AggregateFunction {
-    /// `COUNT(*)`
-    CountRows,
-    /// `COUNT(expr)`
-    Count,
-    /// `SUM`
-    Sum,
-    /// `AVG`
-    Avg,
-    /// `MIN`
-    Min,
-    /// `MAX`
-    Max,
-    /// `GROUP_CONCAT` with its separator.
-    GroupConcat(String),
-    /// `SAMPLE`
-    Sample,
-}
-
-/// An aggregate of a GROUP BY.
-#[derive(Debug, Clone)]
-pub struct Aggregate {
-    /// The function.
-    pub function: AggregateFunction,
-    /// Its argument (none for `COUNT(*)`).
-    pub expr: Option<Expr>,
-    /// Whether duplicates are removed first.
-    pub distinct: bool,
-}
+use crate::sparql::algebra::{Aggregate, AggregateFunction, ArithmeticOp, PlanNode, Slot};
 
 pub(crate) fn group<'c>(
     ctx: &'c EvalContext<'c>,

@@ -10,62 +10,9 @@ use oxrdf::{Literal, Term};
 use oxsdatatypes::{Boolean, Decimal, Double, Float, Integer};
 
 use super::EvalContext;
-use super::functions::Builtin;
 use crate::encoding::TermId;
 use crate::sparql::QueryError;
-use crate::sparql::plan::{PlanNode, Slot};
-
-/// A compiled expression.
-#[derive(Debug, Clone)]
-pub enum Expr {
-    /// A constant.
-    Const(Term),
-    /// A variable's value.
-    Slot(Slot),
-    /// `||`
-    Or(Box<Expr>, Box<Expr>),
-    /// `&&`
-    And(Box<Expr>, Box<Expr>),
-    /// `=`
-    Equal(Box<Expr>, Box<Expr>),
-    /// `sameTerm`
-    SameTerm(Box<Expr>, Box<Expr>),
-    /// `<`, `<=`, `>`, `>=` as the orderings they accept.
-    Compare(Box<Expr>, Box<Expr>, &'static [Ordering]),
-    /// `IN`
-    In(Box<Expr>, Vec<Expr>),
-    /// `+ - * /`
-    Arithmetic(Box<Expr>, Box<Expr>, ArithmeticOp),
-    /// Unary `-` (unary `+` keeps numerics unchanged).
-    Negate(Box<Expr>, bool),
-    /// `!`
-    Not(Box<Expr>),
-    /// `EXISTS { … }`
-    Exists(Box<PlanNode>),
-    /// `BOUND(?x)`
-    Bound(Slot),
-    /// `IF`
-    If(Box<Expr>, Box<Expr>, Box<Expr>),
-    /// `COALESCE`
-    Coalesce(Vec<Expr>),
-    /// A built-in function.
-    Call(Builtin, Vec<Expr>),
-    /// An extension function registered in the query options, by its index there.
-    Custom(usize, Vec<Expr>),
-}
-
-/// Arithmetic operators.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ArithmeticOp {
-    /// `+`
-    Add,
-    /// `-`
-    Subtract,
-    /// `*`
-    Multiply,
-    /// `/`
-    Divide,
-}
+use crate::sparql::algebra::{ArithmeticOp, Expr};
 
 /// A numeric value, after XSD type promotion.
 #[derive(Debug, Clone, Copy)]

@@ -5,7 +5,7 @@ use std::collections::HashSet;
 use super::ops::RowIter;
 use super::{EvalContext, Row};
 use crate::encoding::{EncodedQuad, TermId};
-use crate::sparql::plan::{DefaultGraphs, GraphTarget, PatternTerm, QuadPatternNode};
+use crate::sparql::algebra::{DefaultGraphs, GraphTarget, PatternTerm, QuadPatternNode};
 use crate::storage::{GraphScope, QuadPattern};
 
 /// How often a scan checks for cancellation and timeouts, in rows read.
