@@ -415,25 +415,16 @@ where
     Ok(())
 }
 
-/// Recomputes the quad count and the per-predicate counts from one scan of GSPO.
+/// Recomputes the quad count and the per-predicate counts, and analyzes the store for the
+/// planner (see [`super::statistics`]), from one scan of GSPO and one of GPOS.
 pub(crate) fn recount<B: KvBackend>(
     backend: &B,
     dictionary: &Dictionary,
 ) -> Result<(), StorageError> {
     let snapshot: super::Snapshot<'_, B> = super::Snapshot::new(backend.snapshot()?, dictionary);
     let kv = snapshot.kv();
-    let mut total = 0_u64;
-    let mut per_predicate = FxHashMap::<TermId, u64>::default();
-    let mut cursor = kv.cursor(Keyspace::Gspo, KeyRange::all())?;
-    while let Some(key) = cursor.key() {
-        let quad = QuadOrder::Gspo
-            .decode(key)
-            .ok_or_else(|| StorageError::Corruption("malformed GSPO key".into()))?;
-        total += 1;
-        *per_predicate.entry(quad.predicate).or_default() += 1;
-        cursor.advance()?;
-    }
-    drop(cursor);
+    let statistics = super::statistics::analyze(kv)?;
+    let total = statistics.quads;
     let mut batch = WriteBatch::new();
     let mut stats = kv.cursor(Keyspace::Stats, KeyRange::all())?;
     while let Some(key) = stats.key() {
@@ -441,13 +432,24 @@ pub(crate) fn recount<B: KvBackend>(
         stats.advance()?;
     }
     drop(stats);
-    for (predicate, count) in per_predicate {
+    for predicate in &statistics.predicates {
         batch.put(
             Keyspace::Stats,
-            predicate.to_be_bytes(),
-            count.to_be_bytes(),
+            predicate.predicate.to_be_bytes(),
+            predicate.quads.to_be_bytes(),
         );
     }
+    batch.put(
+        Keyspace::Meta,
+        MetaKey::Statistics.key(),
+        statistics.encode(),
+    );
+    batch.delete(Keyspace::Meta, MetaKey::StatisticsChanges.key().to_vec());
+    batch.put(
+        Keyspace::Meta,
+        MetaKey::StatisticsAnalyzed.key(),
+        total.to_be_bytes(),
+    );
     batch.put(
         Keyspace::Meta,
         MetaKey::QuadCount.key(),

@@ -23,6 +23,12 @@ pub(crate) enum MetaKey {
     InferredCount,
     /// Present while a bulk load runs: a store opened with it set is repaired first.
     BulkLoad,
+    /// The planner's last analysis (see `storage::statistics`).
+    Statistics,
+    /// Quads inserted or deleted since that analysis, a big-endian u64.
+    StatisticsChanges,
+    /// Quads when that analysis ran, a big-endian u64.
+    StatisticsAnalyzed,
 }
 
 impl MetaKey {
@@ -36,6 +42,9 @@ impl MetaKey {
             Self::ReasoningReflexive => b"reasoning.eq_ref",
             Self::InferredCount => b"reasoning.inferred",
             Self::BulkLoad => b"bulk_load",
+            Self::Statistics => b"statistics",
+            Self::StatisticsChanges => b"statistics.changes",
+            Self::StatisticsAnalyzed => b"statistics.analyzed",
         }
     }
 }

@@ -11,6 +11,7 @@ mod pattern;
 mod read;
 mod repair;
 mod snapshot;
+mod statistics;
 mod transaction;
 mod validate;
 
@@ -19,6 +20,7 @@ pub use error::StorageError;
 pub use pattern::{EncodedQuadIter, FlaggedQuadIter, GraphScope, QuadIter, QuadPattern};
 pub use read::QuadRead;
 pub use snapshot::Snapshot;
+pub use statistics::{CharacteristicSet, PredicateStatistics, REANALYZE_MIN_CHANGES, Statistics};
 pub use transaction::{CommitHook, Transaction, TxnKv};
 pub use validate::ValidationReport;
 
@@ -27,4 +29,5 @@ pub(crate) use bulk::recount;
 pub(crate) use bulk::write_indexes;
 pub(crate) use meta::{FORMAT_VERSION, MetaKey, WriterState, read_meta_u64};
 pub(crate) use repair::{clear_loading, load_interrupted, mark_loading, repair};
+pub(crate) use statistics::{needs_analysis, read_statistics};
 pub(crate) use validate::validate as validate_reader;

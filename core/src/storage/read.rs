@@ -162,6 +162,14 @@ pub trait QuadRead {
         read_u64(self.kv(), Keyspace::Stats, &predicate.to_be_bytes())
     }
 
+    /// The planner's statistics: the last analysis with the current exact counts.
+    ///
+    /// # Errors
+    /// Fails if storage cannot be read or the persisted analysis is malformed.
+    fn statistics(&self) -> Result<super::Statistics, StorageError> {
+        super::read_statistics(self.kv())
+    }
+
     /// Quads of ids matching `pattern`.
     fn encoded_quads(&self, pattern: &QuadPattern) -> EncodedQuadIter<'_, Self::Kv> {
         EncodedQuadIter::new(self.kv(), pattern)

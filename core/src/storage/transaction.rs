@@ -103,6 +103,8 @@ pub struct Transaction<'a, B: KvBackend + 'a> {
     /// Index writes that go straight to the commit's batch, after the overlay's: see
     /// [`set_known_flags`](Self::set_known_flags).
     blind: BlindWrites,
+    /// Quads inserted or deleted, for the planner's statistics.
+    changes: u64,
 }
 
 impl<'a, B: KvBackend + 'a> Transaction<'a, B> {
@@ -125,6 +127,7 @@ impl<'a, B: KvBackend + 'a> Transaction<'a, B> {
             hook: None,
             touched: FxHashSet::default(),
             blind: BlindWrites::default(),
+            changes: 0,
         }
     }
 
@@ -255,6 +258,7 @@ impl<'a, B: KvBackend + 'a> Transaction<'a, B> {
                 .add_counter(Keyspace::Meta, MetaKey::QuadCount.key(), 1)?;
             self.kv
                 .add_counter(Keyspace::Stats, &quad.predicate.to_be_bytes(), 1)?;
+            self.changes += 1;
             if quad.graph != TermId::DEFAULT_GRAPH {
                 self.kv.put(
                     Keyspace::Graphs,
@@ -293,6 +297,7 @@ impl<'a, B: KvBackend + 'a> Transaction<'a, B> {
                 .add_counter(Keyspace::Meta, MetaKey::QuadCount.key(), -1)?;
             self.kv
                 .add_counter(Keyspace::Stats, &quad.predicate.to_be_bytes(), -1)?;
+            self.changes += 1;
         } else {
             self.write_entries(quad, remaining);
         }
@@ -353,6 +358,7 @@ impl<'a, B: KvBackend + 'a> Transaction<'a, B> {
             if delta != 0 {
                 self.kv
                     .add_counter(Keyspace::Stats, &predicate.to_be_bytes(), delta)?;
+                self.changes += delta.unsigned_abs();
             }
         }
         Ok(())
@@ -455,6 +461,18 @@ impl<'a, B: KvBackend + 'a> Transaction<'a, B> {
                 hook.before_commit(&mut self, touched)?;
             }
         }
+        let mut reanalyze = false;
+        if self.changes > 0 {
+            let changes = read_u64(&self.kv, Keyspace::Meta, MetaKey::StatisticsChanges.key())?
+                .saturating_add(self.changes);
+            let analyzed = read_u64(&self.kv, Keyspace::Meta, MetaKey::StatisticsAnalyzed.key())?;
+            reanalyze = super::needs_analysis(analyzed, changes);
+            self.kv.put(
+                Keyspace::Meta,
+                MetaKey::StatisticsChanges.key().to_vec(),
+                changes.to_be_bytes().to_vec(),
+            );
+        }
         let mut batch = WriteBatch::new();
         if !self.new_terms.is_empty() {
             batch.put(
@@ -478,6 +496,10 @@ impl<'a, B: KvBackend + 'a> Transaction<'a, B> {
         self.backend.write(batch, self.durability)?;
         for (id, bytes) in self.new_terms.drain(..) {
             self.dictionary.remember(id, bytes);
+        }
+        if reanalyze {
+            // Still under the writer lock: no write can slip between the commit and the scan.
+            super::recount(self.backend, self.dictionary)?;
         }
         Ok(())
     }

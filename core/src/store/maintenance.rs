@@ -25,6 +25,27 @@ impl<B: KvBackend> Store<B> {
         crate::storage::recount(self.backend(), self.dictionary())
     }
 
+    /// Analyzes the store for the query planner now (distinct subjects and objects per
+    /// predicate, characteristic sets; see [`Statistics`](crate::storage::Statistics)), and
+    /// recomputes the maintained counts on the way. Bulk loads and large enough runs of writes
+    /// do this by themselves.
+    ///
+    /// # Errors
+    /// Fails if the backend fails.
+    pub fn analyze(&self) -> Result<crate::storage::Statistics, StorageError> {
+        let _writer = self.lock_writer();
+        crate::storage::recount(self.backend(), self.dictionary())?;
+        self.snapshot()?.statistics()
+    }
+
+    /// The query planner's statistics: the last analysis, with exact current counts.
+    ///
+    /// # Errors
+    /// Fails if the backend cannot be read.
+    pub fn statistics(&self) -> Result<crate::storage::Statistics, StorageError> {
+        self.snapshot()?.statistics()
+    }
+
     /// Removes dictionary entries that no quad and no named graph uses any more; returns how many.
     ///
     /// Ids are never reused afterwards: the id counter only grows.

@@ -16,6 +16,7 @@ mod model;
 mod reasoning_cases;
 mod report;
 mod sparql_cases;
+mod statistics_cases;
 mod update_cases;
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -87,6 +88,7 @@ pub fn run<B: KvBackend + 'static>(
         .chain(cases::cases())
         .chain(interrupted_cases::cases())
         .chain(sparql_cases::cases())
+        .chain(statistics_cases::cases())
         .chain(update_cases::cases())
         .chain(reasoning_cases::cases())
         .collect();

@@ -6,7 +6,7 @@ use super::EvalContext;
 use crate::encoding::TermId;
 use crate::sparql::QueryError;
 use crate::sparql::plan::Catalog;
-use crate::storage::QuadPattern;
+use crate::storage::{QuadPattern, Statistics};
 
 impl Catalog for EvalContext<'_> {
     fn term_id(&self, term: &Term) -> Result<Option<TermId>, QueryError> {
@@ -38,6 +38,14 @@ impl Catalog for EvalContext<'_> {
             Some(named) => named.len() as u64,
             None => self.reader().named_graphs()?.len() as u64,
         })
+    }
+
+    fn statistics(&self) -> Result<Option<Statistics>, QueryError> {
+        let statistics = self.reader().statistics()?;
+        Ok(
+            (statistics.analyzed_quads > 0 || !statistics.predicates.is_empty())
+                .then_some(statistics),
+        )
     }
 
     fn count_matches(&self, pattern: &QuadPattern, cap: usize) -> Result<u64, QueryError> {

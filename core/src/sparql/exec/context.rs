@@ -75,6 +75,7 @@ pub(crate) trait TermReader {
     fn named_graphs(&self) -> Result<Vec<TermId>, QueryError>;
     fn quad_count(&self) -> Result<u64, QueryError>;
     fn predicate_count(&self, predicate: TermId) -> Result<u64, QueryError>;
+    fn statistics(&self) -> Result<crate::storage::Statistics, QueryError>;
 }
 
 impl<R: QuadRead> TermReader for R {
@@ -106,6 +107,10 @@ impl<R: QuadRead> TermReader for R {
 
     fn predicate_count(&self, predicate: TermId) -> Result<u64, QueryError> {
         Ok(QuadRead::predicate_count(self, predicate)?)
+    }
+
+    fn statistics(&self) -> Result<crate::storage::Statistics, QueryError> {
+        Ok(QuadRead::statistics(self)?)
     }
 }
 

@@ -4,7 +4,7 @@ use oxrdf::{NamedNode, Term};
 
 use crate::encoding::TermId;
 use crate::sparql::QueryError;
-use crate::storage::QuadPattern;
+use crate::storage::{QuadPattern, Statistics};
 
 /// The planner's view of the store and of the query's options.
 ///
@@ -32,6 +32,9 @@ pub(crate) trait Catalog {
 
     /// Named graphs in the query's dataset.
     fn named_graph_count(&self) -> Result<u64, QueryError>;
+
+    /// The store's statistics, `None` where no analysis has run yet.
+    fn statistics(&self) -> Result<Option<Statistics>, QueryError>;
 
     /// Quads matching `pattern`, counted up to `cap` (the graph scope and the explicit-only
     /// option of the query apply).

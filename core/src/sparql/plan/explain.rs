@@ -10,7 +10,7 @@ use super::{Catalog, substitutable};
 use crate::sparql::QueryError;
 use crate::sparql::algebra::{PatternTerm, PlanNode};
 
-use super::order::BOUND_SELECTIVITY;
+use super::cost::BOUND_SELECTIVITY;
 
 /// One node of an explained plan.
 #[derive(Debug, Clone, PartialEq)]

@@ -5,6 +5,7 @@
 //! of the executor.
 
 mod catalog;
+mod cost;
 mod explain;
 mod order;
 mod physical;

@@ -1,127 +1,137 @@
-//! Join order inside a basic graph pattern, from the maintained statistics.
+//! Join order inside a basic graph pattern, from the store's statistics.
 //!
 //! A BGP is a conjunction, so any order gives the same solutions; the order decides how much work
-//! the index nested-loop joins do. Greedy: start from the pattern expected to match fewest quads,
-//! then repeatedly take the cheapest pattern that shares a variable with those already placed
-//! (a bound variable makes a pattern a prefix lookup), so no cross product appears while a
-//! connected pattern is left. Ties keep the written order.
-
-use std::collections::HashSet;
+//! the index nested-loop joins do. The cost of an order is the rows it reads and produces, summed
+//! over its steps ([`CostModel`] estimates each step). Up to [`EXACT_LIMIT`] patterns, dynamic
+//! programming over the subsets finds the cheapest left-deep order that never takes a cross
+//! product while a connected pattern is left; above that, a greedy pass takes the cheapest
+//! connected pattern each time. Ties keep the written order.
 
 use super::Catalog;
+use super::cost::{CostModel, JoinState};
 use crate::sparql::QueryError;
-use crate::sparql::algebra::{PatternTerm, PlanNode, QuadPatternNode, Slot};
-use crate::storage::{GraphScope, QuadPattern};
+use crate::sparql::algebra::{PlanNode, QuadPatternNode};
 
-/// The share of a pattern's quads one bound position keeps (the same guess EXPLAIN uses).
-pub(crate) const BOUND_SELECTIVITY: f64 = 0.05;
+/// Most patterns ordered exhaustively (2^n subsets).
+const EXACT_LIMIT: usize = 10;
 
-/// Most index entries read to count a pattern with a constant subject or object exactly.
-const COUNT_CAP: usize = 1024;
-
-/// Rows `pattern` alone is expected to give. A constant subject or object makes it a prefix scan:
-/// count it (up to [`COUNT_CAP`] entries, over every graph) instead of guessing.
-fn base_estimate(
-    ctx: &dyn Catalog,
-    pattern: &QuadPatternNode,
-    total: f64,
-) -> Result<f64, QueryError> {
-    let constant = |term: PatternTerm| match term {
-        PatternTerm::Const(id) => Ok(Some(id)),
-        PatternTerm::Absent => Err(()),
-        PatternTerm::Slot(_) => Ok(None),
-    };
-    let (Ok(subject), Ok(predicate), Ok(object)) = (
-        constant(pattern.subject),
-        constant(pattern.predicate),
-        constant(pattern.object),
-    ) else {
-        return Ok(0.0);
-    };
-    if subject.is_some() || object.is_some() {
-        let pattern = QuadPattern {
-            subject,
-            predicate,
-            object,
-            ..QuadPattern::any(GraphScope::All)
-        };
-        return Ok(ctx.count_matches(&pattern, COUNT_CAP)? as f64);
-    }
-    Ok(match predicate {
-        Some(p) => ctx.predicate_count(p)? as f64,
-        None => total,
-    })
-}
-
-/// `rows` with each position bound by `bound` keeping [`BOUND_SELECTIVITY`] of them.
-fn narrowed(mut rows: f64, pattern: &QuadPatternNode, bound: &HashSet<Slot>) -> f64 {
-    for position in [pattern.subject, pattern.predicate, pattern.object] {
-        if let PatternTerm::Slot(slot) = position
-            && bound.contains(&slot)
-        {
-            rows *= BOUND_SELECTIVITY;
-        }
-    }
-    rows
-}
-
-fn slots(pattern: &QuadPatternNode) -> impl Iterator<Item = Slot> + '_ {
-    [pattern.subject, pattern.predicate, pattern.object]
-        .into_iter()
-        .filter_map(|term| match term {
-            PatternTerm::Slot(slot) => Some(slot),
-            _ => None,
-        })
+/// A partial order: its patterns, cost so far and state.
+#[derive(Clone)]
+struct Partial {
+    order: Vec<usize>,
+    cost: f64,
+    state: JoinState,
 }
 
 /// The nodes of one BGP in the order to join them. Only plain quad patterns are reordered; a BGP
 /// with anything else keeps its written order.
 pub(crate) fn order_bgp(
-    ctx: &dyn Catalog,
+    catalog: &dyn Catalog,
     nodes: Vec<PlanNode>,
 ) -> Result<Vec<PlanNode>, QueryError> {
-    if nodes.len() < 2 || !nodes.iter().all(|n| matches!(n, PlanNode::Pattern(_))) {
+    if nodes.len() < 2 {
         return Ok(nodes);
     }
-    let total = ctx.quad_count()? as f64;
-    let mut left: Vec<(PlanNode, f64)> = Vec::with_capacity(nodes.len());
-    for node in nodes {
-        let base = match &node {
-            PlanNode::Pattern(pattern) => base_estimate(ctx, pattern, total)?,
-            _ => total,
-        };
-        left.push((node, base));
+    let mut patterns: Vec<QuadPatternNode> = Vec::with_capacity(nodes.len());
+    for node in &nodes {
+        match node {
+            PlanNode::Pattern(pattern) => patterns.push(pattern.clone()),
+            _ => return Ok(nodes),
+        }
     }
-    let mut ordered = Vec::with_capacity(left.len());
-    let mut bound: HashSet<Slot> = HashSet::new();
-    while !left.is_empty() {
-        let mut best: Option<(usize, bool, f64)> = None;
-        for (index, (node, base)) in left.iter().enumerate() {
-            let PlanNode::Pattern(pattern) = node else {
-                continue;
-            };
-            let connected = bound.is_empty() || slots(pattern).any(|s| bound.contains(&s));
-            let cost = narrowed(*base, pattern, &bound);
-            let better = match best {
+    let model = CostModel::new(catalog, &patterns)?;
+    let order = if patterns.len() <= EXACT_LIMIT {
+        exhaustive(&model, patterns.len())
+    } else {
+        greedy(&model, patterns.len())
+    };
+    let mut nodes: Vec<Option<PlanNode>> = nodes.into_iter().map(Some).collect();
+    Ok(order
+        .into_iter()
+        .filter_map(|index| nodes.get_mut(index).and_then(Option::take))
+        .collect())
+}
+
+/// The patterns that may come next: the connected ones, or every one if none is connected.
+fn candidates(model: &CostModel<'_>, partial: &Partial, n: usize) -> Vec<usize> {
+    let left: Vec<usize> = (0..n).filter(|i| !partial.order.contains(i)).collect();
+    if partial.order.is_empty() {
+        return left;
+    }
+    let connected: Vec<usize> = left
+        .iter()
+        .copied()
+        .filter(|i| model.connected(&partial.state, *i))
+        .collect();
+    if connected.is_empty() {
+        left
+    } else {
+        connected
+    }
+}
+
+fn step(model: &CostModel<'_>, partial: &Partial, index: usize) -> Partial {
+    let state = model.join(&partial.state, index);
+    let mut order = partial.order.clone();
+    order.push(index);
+    Partial {
+        cost: partial.cost + partial.state.rows + state.rows,
+        order,
+        state,
+    }
+}
+
+fn start() -> Partial {
+    Partial {
+        order: Vec::new(),
+        cost: 0.0,
+        state: JoinState::start(),
+    }
+}
+
+/// The cheapest order by dynamic programming over subsets (left-deep).
+fn exhaustive(model: &CostModel<'_>, n: usize) -> Vec<usize> {
+    let mut best: Vec<Option<Partial>> = vec![None; 1 << n];
+    best[0] = Some(start());
+    for set in 0..(1_usize << n) {
+        let Some(partial) = best[set].clone() else {
+            continue;
+        };
+        for index in candidates(model, &partial, n) {
+            let next = step(model, &partial, index);
+            let key = set | (1 << index);
+            let better = match &best[key] {
                 None => true,
-                // Connected patterns first, then the cheapest; `<` keeps the written order on ties.
-                Some((_, best_connected, best_cost)) => {
-                    (connected && !best_connected)
-                        || (connected == best_connected && cost < best_cost)
-                }
+                Some(current) => next.cost < current.cost,
             };
             if better {
-                best = Some((index, connected, cost));
+                best[key] = Some(next);
             }
         }
-        let Some((index, _, _)) = best else {
-            break;
-        };
-        let (node, _) = left.remove(index);
-        if let PlanNode::Pattern(pattern) = &node {
-            bound.extend(slots(pattern));
-        }
-        ordered.push(node);
     }
-    Ok(ordered)
+    best[(1 << n) - 1]
+        .take()
+        .map_or_else(|| (0..n).collect(), |p| p.order)
+}
+
+/// The cheapest next pattern each time.
+fn greedy(model: &CostModel<'_>, n: usize) -> Vec<usize> {
+    let mut partial = start();
+    while partial.order.len() < n {
+        let mut chosen: Option<Partial> = None;
+        for index in candidates(model, &partial, n) {
+            let next = step(model, &partial, index);
+            if chosen
+                .as_ref()
+                .is_none_or(|c| next.state.rows < c.state.rows)
+            {
+                chosen = Some(next);
+            }
+        }
+        match chosen {
+            Some(next) => partial = next,
+            None => break,
+        }
+    }
+    partial.order
 }

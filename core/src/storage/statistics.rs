@@ -1,0 +1,314 @@
+//! Statistics for the query planner: per predicate the number of quads, distinct subjects and
+//! distinct objects, and the characteristic sets of subjects (which predicates occur together).
+//!
+//! Quad counts per predicate are maintained exactly on every write (the `stats` keyspace). The
+//! distinct counts and characteristic sets come from an analysis, two full index scans (GSPO and
+//! GPOS) run at the end of every bulk load, by [`Store::analyze`](crate::Store::analyze), and
+//! automatically by the commit that takes the number of quads written since the last analysis
+//! past a tenth of the store (at least [`REANALYZE_MIN_CHANGES`]). Between analyses, a
+//! predicate's distinct counts are scaled by how its exact quad count moved, so the error of an
+//! estimate stays within what that bounded share of writes can change.
+//!
+//! Subjects and objects are counted per graph: a subject with the same predicate in two graphs
+//! counts twice (exact for data in one graph).
+
+use rustc_hash::FxHashMap;
+
+use super::meta::read_u64;
+use super::{MetaKey, StorageError};
+use crate::encoding::{QuadOrder, TermId};
+use crate::kv::{KeyRange, Keyspace, KvCursor, KvSnapshot};
+
+/// Writes since the last analysis below which no commit re-analyzes, whatever the store's size.
+pub const REANALYZE_MIN_CHANGES: u64 = 1_000;
+
+/// Most characteristic sets kept: the ones with the most subjects.
+const MAX_CHARACTERISTIC_SETS: usize = 1_000;
+
+/// Distinct predicate sets held while scanning before the rarest are dropped.
+const SCAN_SET_LIMIT: usize = 100_000;
+
+/// Layout version of the persisted analysis.
+const FORMAT: u32 = 1;
+
+/// What the analysis found for one predicate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PredicateStatistics {
+    /// The predicate.
+    pub predicate: TermId,
+    /// Quads with it.
+    pub quads: u64,
+    /// Distinct (graph, subject) pairs with it.
+    pub subjects: u64,
+    /// Distinct (graph, object) pairs with it.
+    pub objects: u64,
+}
+
+/// Subjects that have exactly these predicates (in one graph), with how many quads each
+/// predicate has among them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CharacteristicSet {
+    /// Subjects with exactly this set of predicates.
+    pub subjects: u64,
+    /// The predicates, ascending, each with its quads among these subjects.
+    pub predicates: Vec<(TermId, u64)>,
+}
+
+/// The planner's statistics, as of the last analysis, with exact current quad counts.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Statistics {
+    /// Quads in the store now (exact).
+    pub quads: u64,
+    /// Quads when the analysis ran.
+    pub analyzed_quads: u64,
+    /// Quads inserted or deleted since the analysis.
+    pub changes_since_analysis: u64,
+    /// Per predicate, as analyzed, ascending by id.
+    pub predicates: Vec<PredicateStatistics>,
+    /// The largest characteristic sets, by subjects, descending.
+    pub characteristic_sets: Vec<CharacteristicSet>,
+}
+
+impl Statistics {
+    /// The analysis of `predicate`, its distinct counts scaled to its current quad count
+    /// `current` (exact, from the maintained counts).
+    pub fn predicate(&self, predicate: TermId, current: u64) -> Option<PredicateStatistics> {
+        let index = self
+            .predicates
+            .binary_search_by_key(&predicate, |p| p.predicate)
+            .ok()?;
+        let analyzed = self.predicates[index];
+        if analyzed.quads == 0 {
+            return None;
+        }
+        let scale = |distinct: u64| {
+            let scaled = (distinct as f64 * current as f64 / analyzed.quads as f64).round() as u64;
+            scaled.clamp(u64::from(current > 0), current)
+        };
+        Some(PredicateStatistics {
+            predicate,
+            quads: current,
+            subjects: scale(analyzed.subjects),
+            objects: scale(analyzed.objects),
+        })
+    }
+
+    /// Expected subjects having every predicate of `predicates` (ascending), and the expected
+    /// rows of the star `?s p1 ?o1 . ?s p2 ?o2 …` over them, from the characteristic sets;
+    /// `None` without an analysis.
+    pub fn star(&self, predicates: &[TermId]) -> Option<(f64, f64)> {
+        if self.characteristic_sets.is_empty() {
+            return None;
+        }
+        let scale = if self.analyzed_quads == 0 {
+            1.0
+        } else {
+            self.quads as f64 / self.analyzed_quads as f64
+        };
+        let (mut subjects, mut rows) = (0.0, 0.0);
+        for set in &self.characteristic_sets {
+            let mut product = set.subjects as f64;
+            let mut all = true;
+            for p in predicates {
+                match set.predicates.binary_search_by_key(p, |(q, _)| *q) {
+                    Ok(i) => product *= set.predicates[i].1 as f64 / set.subjects as f64,
+                    Err(_) => {
+                        all = false;
+                        break;
+                    }
+                }
+            }
+            if all {
+                subjects += set.subjects as f64;
+                rows += product;
+            }
+        }
+        Some((subjects * scale, rows * scale))
+    }
+
+    pub(crate) fn encode(&self) -> Vec<u8> {
+        let mut out = Vec::new();
+        out.extend(FORMAT.to_be_bytes());
+        out.extend(self.analyzed_quads.to_be_bytes());
+        out.extend((self.predicates.len() as u64).to_be_bytes());
+        for p in &self.predicates {
+            for value in [p.predicate.as_u64(), p.quads, p.subjects, p.objects] {
+                out.extend(u64::to_be_bytes(value));
+            }
+        }
+        out.extend((self.characteristic_sets.len() as u64).to_be_bytes());
+        for set in &self.characteristic_sets {
+            out.extend(set.subjects.to_be_bytes());
+            out.extend((set.predicates.len() as u64).to_be_bytes());
+            for (p, quads) in &set.predicates {
+                out.extend(p.as_u64().to_be_bytes());
+                out.extend(quads.to_be_bytes());
+            }
+        }
+        out
+    }
+
+    pub(crate) fn decode(bytes: &[u8]) -> Result<Self, StorageError> {
+        Self::decode_plain(bytes)
+            .ok_or_else(|| StorageError::Corruption("malformed statistics in meta".into()))
+    }
+
+    fn decode_plain(bytes: &[u8]) -> Option<Self> {
+        let (format, mut rest) = bytes.split_first_chunk::<4>()?;
+        if u32::from_be_bytes(*format) != FORMAT {
+            return None;
+        }
+        let mut next = || -> Option<u64> {
+            let (head, tail) = rest.split_first_chunk::<8>()?;
+            rest = tail;
+            Some(u64::from_be_bytes(*head))
+        };
+        let analyzed_quads = next()?;
+        let count = usize::try_from(next()?).ok()?;
+        let mut predicates = Vec::with_capacity(count.min(1 << 16));
+        for _ in 0..count {
+            predicates.push(PredicateStatistics {
+                predicate: TermId::from_u64(next()?)?,
+                quads: next()?,
+                subjects: next()?,
+                objects: next()?,
+            });
+        }
+        let sets = usize::try_from(next()?).ok()?;
+        let mut characteristic_sets = Vec::with_capacity(sets.min(MAX_CHARACTERISTIC_SETS));
+        for _ in 0..sets {
+            let subjects = next()?;
+            let len = usize::try_from(next()?).ok()?;
+            let mut members = Vec::with_capacity(len.min(1 << 12));
+            for _ in 0..len {
+                members.push((TermId::from_u64(next()?)?, next()?));
+            }
+            characteristic_sets.push(CharacteristicSet {
+                subjects,
+                predicates: members,
+            });
+        }
+        Some(Self {
+            analyzed_quads,
+            predicates,
+            characteristic_sets,
+            ..Self::default()
+        })
+    }
+}
+
+/// Reads the persisted analysis with the current counts; an empty analysis if none ran yet.
+pub(crate) fn read_statistics<S: KvSnapshot>(kv: &S) -> Result<Statistics, StorageError> {
+    let mut statistics = match kv.get(Keyspace::Meta, MetaKey::Statistics.key())? {
+        Some(bytes) => Statistics::decode(&bytes)?,
+        None => Statistics::default(),
+    };
+    statistics.quads = read_u64(kv, Keyspace::Meta, MetaKey::QuadCount.key())?;
+    statistics.changes_since_analysis =
+        read_u64(kv, Keyspace::Meta, MetaKey::StatisticsChanges.key())?;
+    Ok(statistics)
+}
+
+/// One scan of GSPO: total and per-predicate quads, distinct subjects per predicate and the
+/// characteristic sets; then one scan of GPOS for distinct objects per predicate.
+pub(crate) fn analyze<S: KvSnapshot>(kv: &S) -> Result<Statistics, StorageError> {
+    let malformed = |order: &str| StorageError::Corruption(format!("malformed {order} key"));
+    let mut per_predicate = FxHashMap::<TermId, PredicateStatistics>::default();
+    let mut sets = FxHashMap::<Vec<TermId>, (u64, Vec<u64>)>::default();
+    let mut total = 0_u64;
+    // The (graph, subject) being read, its predicates with their quads.
+    let mut current: Option<(TermId, TermId)> = None;
+    let mut members: Vec<(TermId, u64)> = Vec::new();
+    let flush = |members: &mut Vec<(TermId, u64)>,
+                 sets: &mut FxHashMap<Vec<TermId>, (u64, Vec<u64>)>| {
+        if members.is_empty() {
+            return;
+        }
+        let key: Vec<TermId> = members.iter().map(|(p, _)| *p).collect();
+        let entry = sets
+            .entry(key)
+            .or_insert_with(|| (0, vec![0; members.len()]));
+        entry.0 += 1;
+        for (slot, (_, quads)) in entry.1.iter_mut().zip(members.iter()) {
+            *slot += quads;
+        }
+        members.clear();
+        if sets.len() > SCAN_SET_LIMIT {
+            // Keep the memory bounded on data where nearly every subject is different: drop the
+            // sets with a single subject, which matter least to estimates.
+            sets.retain(|_, (subjects, _)| *subjects > 1);
+        }
+    };
+    let mut cursor = kv.cursor(Keyspace::Gspo, KeyRange::all())?;
+    while let Some(key) = cursor.key() {
+        let quad = QuadOrder::Gspo
+            .decode(key)
+            .ok_or_else(|| malformed("GSPO"))?;
+        total += 1;
+        let entry = per_predicate
+            .entry(quad.predicate)
+            .or_insert(PredicateStatistics {
+                predicate: quad.predicate,
+                quads: 0,
+                subjects: 0,
+                objects: 0,
+            });
+        entry.quads += 1;
+        if current != Some((quad.graph, quad.subject)) {
+            flush(&mut members, &mut sets);
+            current = Some((quad.graph, quad.subject));
+        }
+        match members.last_mut() {
+            Some((p, quads)) if *p == quad.predicate => *quads += 1,
+            _ => {
+                entry.subjects += 1;
+                members.push((quad.predicate, 1));
+            }
+        }
+        cursor.advance()?;
+    }
+    flush(&mut members, &mut sets);
+    drop(cursor);
+    let mut cursor = kv.cursor(Keyspace::Gpos, KeyRange::all())?;
+    let mut previous: Option<(TermId, TermId, TermId)> = None;
+    while let Some(key) = cursor.key() {
+        let quad = QuadOrder::Gpos
+            .decode(key)
+            .ok_or_else(|| malformed("GPOS"))?;
+        let here = (quad.graph, quad.predicate, quad.object);
+        if previous != Some(here)
+            && let Some(entry) = per_predicate.get_mut(&quad.predicate)
+        {
+            entry.objects += 1;
+        }
+        previous = Some(here);
+        cursor.advance()?;
+    }
+    let mut predicates: Vec<PredicateStatistics> = per_predicate.into_values().collect();
+    predicates.sort_unstable_by_key(|p| p.predicate);
+    let mut characteristic_sets: Vec<CharacteristicSet> = sets
+        .into_iter()
+        .map(|(key, (subjects, quads))| CharacteristicSet {
+            subjects,
+            predicates: key.into_iter().zip(quads).collect(),
+        })
+        .collect();
+    characteristic_sets.sort_unstable_by(|a, b| {
+        b.subjects
+            .cmp(&a.subjects)
+            .then_with(|| a.predicates.cmp(&b.predicates))
+    });
+    characteristic_sets.truncate(MAX_CHARACTERISTIC_SETS);
+    Ok(Statistics {
+        quads: total,
+        analyzed_quads: total,
+        changes_since_analysis: 0,
+        predicates,
+        characteristic_sets,
+    })
+}
+
+/// Whether `changes` writes since an analysis of `analyzed` quads call for a new one.
+pub(crate) fn needs_analysis(analyzed: u64, changes: u64) -> bool {
+    changes >= REANALYZE_MIN_CHANGES.max(analyzed / 10)
+}
