@@ -17,6 +17,10 @@ pub struct Config {
     pub seed: u64,
     /// Leave out Oxigraph's RocksDB store (the `oxigraph` command-line tool).
     pub skip_oxigraph_cli: bool,
+    /// Leave out Trine's server (the `trine` tool).
+    pub skip_trine_server: bool,
+    /// The `trine` executable; by default the one built next to this program.
+    pub trine_bin: Option<PathBuf>,
     /// Where the JSON report and the SVG chart go.
     pub out: PathBuf,
 }
@@ -31,6 +35,8 @@ impl Default for Config {
             mixes: 3,
             seed: 0,
             skip_oxigraph_cli: false,
+            skip_trine_server: false,
+            trine_bin: None,
             out: PathBuf::from("target/bench"),
         }
     }
@@ -39,13 +45,16 @@ impl Default for Config {
 /// The usage text printed for `--help` and after a bad argument.
 pub const USAGE: &str = "\
 usage: compare [--lubm N] [--bsbm N] [--runs N] [--mixes N] [--seed S] [--skip-oxigraph-cli]
-               [--out DIR] [--quick]
+               [--skip-trine-server] [--trine-bin FILE] [--out DIR] [--quick]
   --lubm N             LUBM universities (default 1; 0 skips LUBM)
   --bsbm N             BSBM products (default 1000; 0 skips BSBM)
   --runs N             timed runs per query and engine, after a warm-up (default 5)
   --mixes N            instantiations of each BSBM query (default 3)
   --seed S             seed of the data and of the BSBM parameters (default 0)
   --skip-oxigraph-cli  leave out Oxigraph's RocksDB store through the `oxigraph` tool
+  --skip-trine-server  leave out Trine's RocksDB store through the `trine` tool
+  --trine-bin FILE     the `trine` tool (default: the one built next to `compare`, as
+                       `cargo build [--release] -p trine-host --bin trine` leaves it)
   --out DIR            where compare.json and compare.svg go (default target/bench)
   --quick              smoke run: --lubm 1 --bsbm 100 --runs 1 --mixes 1 --skip-oxigraph-cli
                        (later arguments still override it)";
@@ -71,6 +80,8 @@ impl Config {
                 "--seed" => config.seed = number(&arg, &value("--seed")?)?,
                 "--out" => config.out = PathBuf::from(value("--out")?),
                 "--skip-oxigraph-cli" => config.skip_oxigraph_cli = true,
+                "--skip-trine-server" => config.skip_trine_server = true,
+                "--trine-bin" => config.trine_bin = Some(PathBuf::from(value("--trine-bin")?)),
                 "--quick" => {
                     config.lubm = 1;
                     config.bsbm = 100;

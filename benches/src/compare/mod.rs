@@ -1,12 +1,10 @@
 //! The side-by-side comparison behind the `compare` binary: the same generated data loaded into
-//! Trine (memory and RocksDB) and Oxigraph 0.5 (its in-memory store in-process, with the
-//! `oxigraph` feature; its RocksDB store through the released `oxigraph` tool over HTTP on
-//! loopback), the same queries run on
-//! each, every answer checked against Trine's in-memory store, and one table, a JSON report and
-//! an SVG chart of the results.
-//!
-//! Trine's RocksDB store is queried in-process until Trine's server is wired in here, so its
-//! latencies carry no HTTP cost while the Oxigraph RocksDB column's do.
+//! Trine (memory and RocksDB in-process, and its RocksDB store through `trine load` and
+//! `trine serve` over HTTP on loopback) and Oxigraph 0.5 (its in-memory store in-process, with
+//! the `oxigraph` feature; its RocksDB store through the released `oxigraph` tool, the same
+//! way), the same queries run on each, every answer checked against Trine's in-memory store,
+//! and one table, a JSON report and an SVG chart of the results. `trine-server` against
+//! `oxigraph-rocksdb` is the like-for-like pair: both pay for HTTP and result serialization.
 //!
 //! ```no_run
 //! use trine_benches::compare::{Config, compare};
@@ -21,11 +19,11 @@ mod answer;
 mod config;
 mod engine;
 pub mod http;
-mod oxigraph_cli;
 #[cfg(feature = "oxigraph")]
 mod oxigraph_memory;
 mod report;
 mod run;
+mod server;
 mod shape;
 mod svg;
 
@@ -34,13 +32,13 @@ use std::path::Path;
 pub use answer::{Answer, RawAnswer, check};
 pub use config::{Config, USAGE};
 pub use engine::{Engine, TrineEngine};
-pub use oxigraph_cli::OxigraphCliEngine;
 #[cfg(feature = "oxigraph")]
 pub use oxigraph_memory::OxigraphMemoryEngine;
 pub use report::{DatasetReport, RATIOS, json, table};
 pub use run::{
     BenchQuery, Dataset, EngineRun, Mismatch, QueryRun, bsbm_dataset, lubm_dataset, median,
 };
+pub use server::ServerEngine;
 pub use shape::{QueryForm, QueryShape};
 pub use svg::chart;
 
@@ -52,9 +50,10 @@ pub type Error = Box<dyn std::error::Error>;
 
 /// The engines, in the order they run; the first is the reference every answer is checked
 /// against.
-pub const ENGINES: [&str; 4] = [
+pub const ENGINES: [&str; 5] = [
     "trine-memory",
     "trine-rocksdb",
+    "trine-server",
     "oxigraph-memory",
     "oxigraph-rocksdb",
 ];
@@ -63,7 +62,7 @@ pub const ENGINES: [&str; 4] = [
 ///
 /// # Errors
 /// Fails for an unknown name or a store that cannot be opened.
-pub fn open_engine(name: &str, location: &Path) -> Result<Box<dyn Engine>, Error> {
+pub fn open_engine(name: &str, location: &Path, config: &Config) -> Result<Box<dyn Engine>, Error> {
     Ok(match name {
         "trine-memory" => Box::new(TrineEngine::new(MemoryBackend::new(), None)?),
         "trine-rocksdb" => Box::new(TrineEngine::new(
@@ -72,14 +71,23 @@ pub fn open_engine(name: &str, location: &Path) -> Result<Box<dyn Engine>, Error
         )?),
         #[cfg(feature = "oxigraph")]
         "oxigraph-memory" => Box::new(OxigraphMemoryEngine::new()?),
-        "oxigraph-rocksdb" => Box::new(OxigraphCliEngine::new(location)),
+        "trine-server" => Box::new(ServerEngine::trine(trine_program(config), location)),
+        "oxigraph-rocksdb" => Box::new(ServerEngine::oxigraph(location)),
         other => return Err(format!("unknown engine {other}").into()),
     })
 }
 
+/// The `trine` tool this run uses.
+fn trine_program(config: &Config) -> std::path::PathBuf {
+    config
+        .trine_bin
+        .clone()
+        .unwrap_or_else(server::trine_program)
+}
+
 /// The engines this run uses: all of [`ENGINES`], less Oxigraph in-process in a build without the
-/// `oxigraph` feature and the Oxigraph tool when it is skipped or cannot be run (saying so and why
-/// on standard output).
+/// `oxigraph` feature and either tool when it is skipped or cannot be run (saying so and why on
+/// standard output).
 #[must_use]
 pub fn engines(config: &Config) -> Vec<&'static str> {
     let in_process = cfg!(feature = "oxigraph");
@@ -92,7 +100,7 @@ pub fn engines(config: &Config) -> Vec<&'static str> {
         println!("compare: oxigraph-rocksdb skipped (--skip-oxigraph-cli)");
         false
     } else {
-        match oxigraph_cli::version() {
+        match server::version(&server::oxigraph_program()) {
             Ok(version) => {
                 println!("compare: oxigraph-rocksdb through {version}");
                 true
@@ -105,10 +113,33 @@ pub fn engines(config: &Config) -> Vec<&'static str> {
             }
         }
     };
+    let server = if config.skip_trine_server {
+        println!("compare: trine-server skipped (--skip-trine-server)");
+        false
+    } else {
+        let program = trine_program(config);
+        match server::version(&program) {
+            Ok(version) => {
+                println!(
+                    "compare: trine-server through {version} ({})",
+                    program.display()
+                );
+                true
+            }
+            Err(why) => {
+                println!(
+                    "compare: trine-server SKIPPED: {why}; build it with `cargo build [--release] -p trine-host --bin trine` or pass --trine-bin"
+                );
+                false
+            }
+        }
+    };
     ENGINES
         .into_iter()
         .filter(|&name| {
-            (cli || name != "oxigraph-rocksdb") && (in_process || name != "oxigraph-memory")
+            (cli || name != "oxigraph-rocksdb")
+                && (in_process || name != "oxigraph-memory")
+                && (server || name != "trine-server")
         })
         .collect()
 }
@@ -145,7 +176,7 @@ pub fn compare(config: &Config) -> Result<Vec<DatasetReport>, Error> {
         let mut runs = Vec::new();
         for (i, name) in engines.iter().enumerate() {
             let location = dir.path().join(format!("store-{i}-{name}"));
-            let mut engine = open_engine(name, &location)?;
+            let mut engine = open_engine(name, &location, config)?;
             let result = run::run_engine(name, engine.as_mut(), &dataset, config.runs);
             println!(
                 "compare: {name} on {}: loaded {} triples in {:.2} s, queries done",

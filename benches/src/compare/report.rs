@@ -10,9 +10,10 @@ use super::run::{Dataset, EngineRun, Mismatch, median};
 
 /// Pairs of engines whose latencies are divided in the ratio columns: (column title, Trine
 /// engine, Oxigraph engine). A pair whose engines did not run has no column.
-pub const RATIOS: [(&str, &str, &str); 2] = [
+pub const RATIOS: [(&str, &str, &str); 3] = [
     ("T/O memory", "trine-memory", "oxigraph-memory"),
     ("T/O rocksdb", "trine-rocksdb", "oxigraph-rocksdb"),
+    ("T/O server", "trine-server", "oxigraph-rocksdb"),
 ];
 
 /// One dataset's runs and the disagreements found in them.
@@ -272,6 +273,7 @@ pub fn json(config: &Config, machine: &str, reports: &[DatasetReport]) -> Value 
             "mixes": config.mixes,
             "seed": config.seed,
             "skip_oxigraph_cli": config.skip_oxigraph_cli,
+            "skip_trine_server": config.skip_trine_server,
         },
         "machine": machine,
         "reference_engine": reports.first().and_then(|r| r.runs.first()).map(|r| r.engine.clone()),

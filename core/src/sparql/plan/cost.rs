@@ -12,7 +12,10 @@
 //! - both bound: the chance the pair is a quad, `quads / (subjects × objects)`, scaled by both
 //!   chances above.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
+
+use rustc_hash::FxHashMap;
 
 use super::Catalog;
 use crate::encoding::TermId;
@@ -47,30 +50,48 @@ pub(crate) struct CostModel<'p> {
     patterns: &'p [QuadPatternNode],
     facts: Vec<PatternFacts>,
     statistics: Option<Statistics>,
+    /// Distinct variables of the BGP, numbered locally so a state is a short array.
+    slot_count: usize,
+    /// Per pattern, the local numbers of its subject, predicate and object variables.
+    locals: Vec<[Option<usize>; 3]>,
+    /// Per pattern, its variables as bits.
+    masks: Vec<u64>,
+    /// Per pattern, the patterns that form a star with it: the same subject variable, a
+    /// constant predicate and a variable object (bits; empty for a pattern that is not such).
+    star_masks: Vec<u64>,
+    /// Star estimates by set of star patterns (bits): the characteristic sets are scanned once
+    /// per set.
+    stars: RefCell<FxHashMap<u64, Option<f64>>>,
 }
 
-/// A partial left-deep join: estimated rows and each bound slot's distinct values.
-#[derive(Debug, Clone, Default)]
+/// Most distinct variables in a BGP the model follows; a BGP with more keeps its written order.
+pub(crate) const MAX_SLOTS: usize = 32;
+
+/// A partial left-deep join: estimated rows, the patterns placed and the variables bound (bits),
+/// and each bound variable's distinct values. Small plain data, so the enumeration copies it
+/// freely.
+#[derive(Debug, Clone, Copy)]
 pub(crate) struct JoinState {
     pub(crate) rows: f64,
-    domains: HashMap<Slot, f64>,
-    /// For each subject slot, the constant predicates of the placed patterns on it with a free
-    /// object: a star the characteristic sets can estimate.
-    stars: HashMap<Slot, Vec<TermId>>,
+    pub(crate) placed: u64,
+    bound: u64,
+    domains: [f32; MAX_SLOTS],
 }
 
 impl JoinState {
     /// Before the first pattern: one row, nothing bound.
-    pub(crate) fn start() -> Self {
+    pub(crate) const fn start() -> Self {
         Self {
             rows: 1.0,
-            ..Self::default()
+            placed: 0,
+            bound: 0,
+            domains: [0.0; MAX_SLOTS],
         }
     }
 
-    /// Whether `slot` is bound.
-    pub(crate) fn binds(&self, slot: Slot) -> bool {
-        self.domains.contains_key(&slot)
+    fn domain(&self, local: Option<usize>) -> Option<f64> {
+        let local = local?;
+        (self.bound & (1 << local) != 0).then(|| f64::from(self.domains[local]))
     }
 }
 
@@ -90,13 +111,57 @@ impl<'p> CostModel<'p> {
         let statistics = catalog.statistics()?;
         let total = catalog.quad_count()? as f64;
         let mut facts = Vec::with_capacity(patterns.len());
+        let mut numbers = HashMap::new();
+        let mut locals = Vec::with_capacity(patterns.len());
+        let mut masks = Vec::with_capacity(patterns.len());
         for pattern in patterns {
             facts.push(Self::facts(catalog, statistics.as_ref(), pattern, total)?);
+            let local = [pattern.subject, pattern.predicate, pattern.object].map(|term| {
+                slot(term).map(|slot| {
+                    let next = numbers.len();
+                    *numbers.entry(slot).or_insert(next)
+                })
+            });
+            masks.push(
+                local
+                    .iter()
+                    .flatten()
+                    .filter(|l| **l < 64)
+                    .fold(0_u64, |bits, l| bits | (1 << l)),
+            );
+            locals.push(local);
         }
+        let in_star = |pattern: &QuadPatternNode, facts: &PatternFacts| {
+            matches!(pattern.subject, PatternTerm::Slot(_))
+                && matches!(pattern.object, PatternTerm::Slot(_))
+                && facts.predicate.is_some()
+        };
+        let star_masks = patterns
+            .iter()
+            .zip(&facts)
+            .map(|(pattern, pattern_facts)| {
+                if !in_star(pattern, pattern_facts) {
+                    return 0;
+                }
+                patterns
+                    .iter()
+                    .zip(&facts)
+                    .enumerate()
+                    .filter(|(_, (other, other_facts))| {
+                        other.subject == pattern.subject && in_star(other, other_facts)
+                    })
+                    .fold(0_u64, |bits, (i, _)| bits | (1 << i))
+            })
+            .collect();
         Ok(Self {
             patterns,
             facts,
             statistics,
+            star_masks,
+            slot_count: numbers.len(),
+            locals,
+            masks,
+            stars: RefCell::default(),
         })
     }
 
@@ -170,35 +235,34 @@ impl<'p> CostModel<'p> {
         })
     }
 
-    /// Whether pattern `index` shares a variable with `state`'s bound ones.
-    pub(crate) fn connected(&self, state: &JoinState, index: usize) -> bool {
-        let pattern = &self.patterns[index];
-        [pattern.subject, pattern.predicate, pattern.object]
-            .into_iter()
-            .filter_map(slot)
-            .any(|s| state.binds(s))
+    /// Distinct variables of the BGP.
+    pub(crate) fn slot_count(&self) -> usize {
+        self.slot_count
     }
 
-    /// The state after joining pattern `index` to `state` (the start state is the default one,
-    /// with one row).
+    /// Whether pattern `index` was counted to match at most one quad.
+    pub(crate) fn at_most_one(&self, index: usize) -> bool {
+        self.facts[index].rows <= 1.0
+    }
+
+    /// Whether pattern `index` shares a variable with `state`'s bound ones.
+    pub(crate) fn connected(&self, state: &JoinState, index: usize) -> bool {
+        self.masks[index] & state.bound != 0
+    }
+
+    /// The state after joining pattern `index` to `state` (start from [`JoinState::start`]).
     pub(crate) fn join(&self, state: &JoinState, index: usize) -> JoinState {
         let pattern = &self.patterns[index];
         let facts = &self.facts[index];
-        let (s, p, o) = (
-            slot(pattern.subject),
-            slot(pattern.predicate),
-            slot(pattern.object),
-        );
-        let bound = |slot: Option<Slot>| slot.and_then(|s| state.domains.get(&s).copied());
-        let (s_domain, o_domain) = (bound(s), bound(o));
-        let first = state.domains.is_empty() && state.rows <= 1.0;
-        let fan_out = if first {
+        let [s, p, o] = self.locals[index];
+        let (s_domain, o_domain) = (state.domain(s), state.domain(o));
+        let fan_out = if state.placed == 0 {
             facts.rows
         } else if !facts.analyzed {
             // No analysis: the old fixed guess, one factor per bound position.
             let mut rows = facts.rows;
-            for slot in [s, p, o].into_iter().flatten() {
-                if state.binds(slot) {
+            for local in [s, p, o] {
+                if state.domain(local).is_some() {
                     rows *= BOUND_SELECTIVITY;
                 }
             }
@@ -212,12 +276,9 @@ impl<'p> CostModel<'p> {
             let has_subject = |domain: f64| (facts.subjects / domain.max(1.0)).min(1.0);
             let has_object = |domain: f64| (facts.objects / domain.max(1.0)).min(1.0);
             match (s_domain, o_domain) {
-                (Some(ds), None) if !constant_object => {
-                    let star = s.zip(facts.predicate).and_then(|(slot, predicate)| {
-                        self.star_factor(state.stars.get(&slot), predicate)
-                    });
-                    star.unwrap_or_else(|| per_subject * has_subject(ds))
-                }
+                (Some(ds), None) if !constant_object => self
+                    .star_factor(state, index)
+                    .unwrap_or_else(|| per_subject * has_subject(ds)),
                 (Some(ds), None) => facts.rows / facts.subjects * has_subject(ds),
                 (None, Some(d_o)) if !constant_subject => per_object * has_object(d_o),
                 (None, Some(d_o)) => facts.rows / facts.objects * has_object(d_o),
@@ -229,7 +290,7 @@ impl<'p> CostModel<'p> {
                 (None, None) => {
                     // A bound predicate or graph only, or a cross product.
                     let mut rows = facts.rows;
-                    if p.is_some_and(|p| state.binds(p)) {
+                    if state.domain(p).is_some() {
                         rows *= BOUND_SELECTIVITY;
                     }
                     rows
@@ -237,46 +298,53 @@ impl<'p> CostModel<'p> {
             }
         };
         let rows = state.rows * fan_out;
-        let mut next = state.clone();
+        let mut next = *state;
         next.rows = rows;
-        for domain in next.domains.values_mut() {
-            *domain = domain.min(rows.max(1.0));
+        next.placed |= 1 << index;
+        let cap = rows.max(1.0) as f32;
+        for domain in &mut next.domains {
+            *domain = domain.min(cap);
         }
-        let mut bind = |slot: Option<Slot>, distinct: f64| {
-            if let Some(slot) = slot {
-                next.domains
-                    .entry(slot)
-                    .or_insert_with(|| distinct.min(rows).max(1.0));
-            }
-        };
-        bind(s, facts.subjects);
-        bind(o, facts.objects);
-        bind(p, facts.quads);
-        if let (Some(subject), Some(predicate), None) = (s, facts.predicate, o_domain)
-            && !matches!(pattern.object, PatternTerm::Const(_))
-        {
-            let star = next.stars.entry(subject).or_default();
-            if let Err(at) = star.binary_search(&predicate) {
-                star.insert(at, predicate);
+        for (local, distinct) in [(s, facts.subjects), (o, facts.objects), (p, facts.quads)] {
+            if let Some(local) = local
+                && next.bound & (1 << local) == 0
+            {
+                next.bound |= 1 << local;
+                next.domains[local] = distinct.min(rows).max(1.0) as f32;
             }
         }
         next
     }
 
-    /// Rows of the star on a subject with `predicate` added, per row of the star so far, from
-    /// the characteristic sets.
-    fn star_factor(&self, star: Option<&Vec<TermId>>, predicate: TermId) -> Option<f64> {
-        let statistics = self.statistics.as_ref()?;
-        let star = star?;
-        if star.contains(&predicate) {
+    /// Rows of the star on pattern `index`'s subject with its predicate added, per row of the
+    /// star placed so far, from the characteristic sets.
+    fn star_factor(&self, state: &JoinState, index: usize) -> Option<f64> {
+        let placed = state.placed & self.star_masks[index];
+        if placed == 0 || placed & (1 << index) != 0 {
             return None;
         }
-        let (_, before) = statistics.star(star)?;
-        let mut with = star.clone();
-        if let Err(at) = with.binary_search(&predicate) {
-            with.insert(at, predicate);
-        }
-        let (_, after) = statistics.star(&with)?;
+        let before = self.star_rows(placed)?;
+        let after = self.star_rows(placed | (1 << index))?;
         (before > 0.0).then(|| after / before)
+    }
+
+    /// Expected rows of the star made of the patterns in `set`.
+    fn star_rows(&self, set: u64) -> Option<f64> {
+        if let Some(known) = self.stars.borrow().get(&set) {
+            return *known;
+        }
+        let mut predicates: Vec<TermId> = (0..self.facts.len())
+            .filter(|i| set & (1 << i) != 0)
+            .filter_map(|i| self.facts[i].predicate)
+            .collect();
+        predicates.sort_unstable();
+        predicates.dedup();
+        let rows = self
+            .statistics
+            .as_ref()
+            .and_then(|s| s.star(&predicates))
+            .map(|(_, rows)| rows);
+        self.stars.borrow_mut().insert(set, rows);
+        rows
     }
 }

@@ -8,20 +8,16 @@
 //! connected pattern each time. Ties keep the written order.
 
 use super::Catalog;
-use super::cost::{CostModel, JoinState};
+use super::cost::{CostModel, JoinState, MAX_SLOTS};
 use crate::sparql::QueryError;
 use crate::sparql::algebra::{PlanNode, QuadPatternNode};
 
 /// Most patterns ordered exhaustively (2^n subsets).
 const EXACT_LIMIT: usize = 10;
 
-/// A partial order: its patterns, cost so far and state.
-#[derive(Clone)]
-struct Partial {
-    order: Vec<usize>,
-    cost: f64,
-    state: JoinState,
-}
+/// Most patterns ordered at all (a state keeps the placed ones as bits of a `u64`); a larger BGP
+/// keeps its written order.
+const ORDER_LIMIT: usize = 64;
 
 /// The nodes of one BGP in the order to join them. Only plain quad patterns are reordered; a BGP
 /// with anything else keeps its written order.
@@ -29,7 +25,7 @@ pub(crate) fn order_bgp(
     catalog: &dyn Catalog,
     nodes: Vec<PlanNode>,
 ) -> Result<Vec<PlanNode>, QueryError> {
-    if nodes.len() < 2 {
+    if nodes.len() < 2 || nodes.len() > ORDER_LIMIT {
         return Ok(nodes);
     }
     let mut patterns: Vec<QuadPatternNode> = Vec::with_capacity(nodes.len());
@@ -40,11 +36,25 @@ pub(crate) fn order_bgp(
         }
     }
     let model = CostModel::new(catalog, &patterns)?;
-    let order = if patterns.len() <= EXACT_LIMIT {
-        exhaustive(&model, patterns.len())
+    if model.slot_count() > MAX_SLOTS {
+        return Ok(nodes);
+    }
+    // Patterns known to match at most one quad go first, as written: they never add rows, and
+    // the enumeration below is left with fewer patterns.
+    let mut start = JoinState::start();
+    let mut order = Vec::with_capacity(patterns.len());
+    for index in 0..patterns.len() {
+        if model.at_most_one(index) {
+            start = model.join(&start, index);
+            order.push(index);
+        }
+    }
+    let rest = patterns.len() - order.len();
+    order.extend(if rest <= EXACT_LIMIT {
+        exhaustive(&model, patterns.len(), start)
     } else {
-        greedy(&model, patterns.len())
-    };
+        greedy(&model, patterns.len(), start)
+    });
     let mut nodes: Vec<Option<PlanNode>> = nodes.into_iter().map(Some).collect();
     Ok(order
         .into_iter()
@@ -52,86 +62,81 @@ pub(crate) fn order_bgp(
         .collect())
 }
 
-/// The patterns that may come next: the connected ones, or every one if none is connected.
-fn candidates(model: &CostModel<'_>, partial: &Partial, n: usize) -> Vec<usize> {
-    let left: Vec<usize> = (0..n).filter(|i| !partial.order.contains(i)).collect();
-    if partial.order.is_empty() {
+/// Bits of the patterns that may come after `state`: the connected ones, or every one left if
+/// none is connected (a cross product only when nothing else is possible).
+fn candidates(model: &CostModel<'_>, state: &JoinState, n: usize) -> u64 {
+    let all = if n >= 64 { u64::MAX } else { (1 << n) - 1 };
+    let left = all & !state.placed;
+    if state.placed == 0 {
         return left;
     }
-    let connected: Vec<usize> = left
-        .iter()
-        .copied()
-        .filter(|i| model.connected(&partial.state, *i))
-        .collect();
-    if connected.is_empty() {
-        left
-    } else {
-        connected
-    }
+    let connected = (0..n)
+        .filter(|i| left & (1 << i) != 0 && model.connected(state, *i))
+        .fold(0, |bits, i| bits | (1 << i));
+    if connected == 0 { left } else { connected }
 }
 
-fn step(model: &CostModel<'_>, partial: &Partial, index: usize) -> Partial {
-    let state = model.join(&partial.state, index);
-    let mut order = partial.order.clone();
-    order.push(index);
-    Partial {
-        cost: partial.cost + partial.state.rows + state.rows,
-        order,
-        state,
-    }
+fn bits(set: u64) -> impl Iterator<Item = usize> {
+    (0..64).filter(move |i| set & (1 << i) != 0)
 }
 
-fn start() -> Partial {
-    Partial {
-        order: Vec::new(),
-        cost: 0.0,
-        state: JoinState::start(),
-    }
-}
-
-/// The cheapest order by dynamic programming over subsets (left-deep).
-fn exhaustive(model: &CostModel<'_>, n: usize) -> Vec<usize> {
-    let mut best: Vec<Option<Partial>> = vec![None; 1 << n];
-    best[0] = Some(start());
-    for set in 0..(1_usize << n) {
-        let Some(partial) = best[set].clone() else {
+/// The cheapest order after `start` by dynamic programming over subsets (left-deep): for each
+/// set of placed patterns the cheapest way to get there, its cost (rows read and produced so
+/// far) and the pattern placed last.
+fn exhaustive(model: &CostModel<'_>, n: usize, start: JoinState) -> Vec<usize> {
+    let mut best: Vec<Option<(f64, JoinState, usize)>> = vec![None; 1 << n];
+    let first = usize::try_from(start.placed).unwrap_or(0);
+    for set in first..(1_usize << n) {
+        if set & first != first {
             continue;
+        }
+        let (cost, state) = if set == first {
+            (0.0, start)
+        } else {
+            match &best[set] {
+                Some((cost, state, _)) => (*cost, *state),
+                None => continue,
+            }
         };
-        for index in candidates(model, &partial, n) {
-            let next = step(model, &partial, index);
+        for index in bits(candidates(model, &state, n)) {
+            let next = model.join(&state, index);
+            let next_cost = cost + state.rows + next.rows;
             let key = set | (1 << index);
-            let better = match &best[key] {
-                None => true,
-                Some(current) => next.cost < current.cost,
-            };
-            if better {
-                best[key] = Some(next);
+            if best[key]
+                .as_ref()
+                .is_none_or(|(current, _, _)| next_cost < *current)
+            {
+                best[key] = Some((next_cost, next, index));
             }
         }
     }
-    best[(1 << n) - 1]
-        .take()
-        .map_or_else(|| (0..n).collect(), |p| p.order)
+    // Walk back from the full set through each set's last pattern.
+    let mut order = Vec::with_capacity(n);
+    let mut set = (1_usize << n) - 1;
+    while set != first {
+        let Some((_, _, last)) = best[set] else {
+            return (0..n).filter(|i| first & (1 << i) == 0).collect();
+        };
+        order.push(last);
+        set &= !(1 << last);
+    }
+    order.reverse();
+    order
 }
 
-/// The cheapest next pattern each time.
-fn greedy(model: &CostModel<'_>, n: usize) -> Vec<usize> {
-    let mut partial = start();
-    while partial.order.len() < n {
-        let mut chosen: Option<Partial> = None;
-        for index in candidates(model, &partial, n) {
-            let next = step(model, &partial, index);
-            if chosen
-                .as_ref()
-                .is_none_or(|c| next.state.rows < c.state.rows)
-            {
-                chosen = Some(next);
-            }
-        }
-        match chosen {
-            Some(next) => partial = next,
-            None => break,
-        }
+/// The cheapest next pattern each time, after `start`.
+fn greedy(model: &CostModel<'_>, n: usize, start: JoinState) -> Vec<usize> {
+    let mut state = start;
+    let mut order = Vec::with_capacity(n);
+    while state.placed.count_ones() < n as u32 {
+        let chosen = bits(candidates(model, &state, n))
+            .map(|index| (index, model.join(&state, index)))
+            .min_by(|(_, a), (_, b)| a.rows.total_cmp(&b.rows));
+        let Some((index, next)) = chosen else {
+            break;
+        };
+        order.push(index);
+        state = next;
     }
-    partial.order
+    order
 }

@@ -1,5 +1,7 @@
-//! Oxigraph's RocksDB store through its released command-line tool: `oxigraph load` fills a
-//! directory, `oxigraph serve` answers SPARQL over HTTP on loopback, queried with [`super::http`].
+//! A store behind its own server process, as users run it: the tool's `load` fills a directory,
+//! its `serve` answers SPARQL over HTTP on loopback, queried with [`super::http`]. Two tools
+//! take the same arguments: the released `oxigraph` (its RocksDB store) and Trine's `trine`
+//! (RocksDB by default), so the two columns are like for like.
 
 use std::net::{SocketAddr, TcpListener};
 use std::path::{Path, PathBuf};
@@ -16,47 +18,85 @@ use super::engine::Engine;
 use super::http;
 use crate::disk_usage;
 
-/// The executable's name, looked up on `PATH`.
-const EXECUTABLE: &str = "oxigraph";
+/// The Oxigraph executable's name, looked up on `PATH`.
+const OXIGRAPH: &str = "oxigraph";
 /// How long one query (or the server's start) may take before the run gives up on it.
 const TIMEOUT: Duration = Duration::from_secs(300);
 /// The response formats asked for: JSON results for SELECT and ASK, N-Triples for graphs.
 const ACCEPT: &str = "application/sparql-results+json, application/n-triples;q=0.9";
 
-/// The version line of the `oxigraph` executable on `PATH`.
+/// The version line of `program`.
 ///
 /// # Errors
 /// Why it cannot be run: not installed, or failing.
-pub fn version() -> Result<String, String> {
-    let output = Command::new(EXECUTABLE)
+pub fn version(program: &Path) -> Result<String, String> {
+    let shown = program.display();
+    let output = Command::new(program)
         .arg("--version")
         .output()
-        .map_err(|e| format!("`{EXECUTABLE}` is not runnable from PATH ({e})"))?;
+        .map_err(|e| format!("`{shown}` is not runnable ({e})"))?;
     if !output.status.success() {
         return Err(format!(
-            "`{EXECUTABLE} --version` failed: {}",
+            "`{shown} --version` failed: {}",
             String::from_utf8_lossy(&output.stderr).trim()
         ));
     }
     Ok(String::from_utf8_lossy(&output.stdout).trim().to_owned())
 }
 
-/// A store directory loaded by `oxigraph load` and served by `oxigraph serve`.
-pub struct OxigraphCliEngine {
+/// The `oxigraph` tool on `PATH`.
+#[must_use]
+pub fn oxigraph_program() -> PathBuf {
+    PathBuf::from(OXIGRAPH)
+}
+
+/// The `trine` executable built next to the running one (`target/<profile>/trine`, also found
+/// from a test binary in `target/<profile>/deps`), as `cargo build -p trine-host --bin trine`
+/// leaves it.
+#[must_use]
+pub fn trine_program() -> PathBuf {
+    let name = format!("trine{}", std::env::consts::EXE_SUFFIX);
+    let exe = std::env::current_exe().unwrap_or_default();
+    exe.ancestors()
+        .skip(1)
+        .take(2)
+        .map(|dir| dir.join(&name))
+        .find(|candidate| candidate.is_file())
+        .unwrap_or_else(|| PathBuf::from(name))
+}
+
+/// A store directory loaded by `<program> load` and served by `<program> serve`.
+pub struct ServerEngine {
+    program: PathBuf,
     location: PathBuf,
     log: PathBuf,
     server: Option<(Child, SocketAddr)>,
+    serve_args: Vec<String>,
 }
 
-impl OxigraphCliEngine {
-    /// An engine whose store will live in `location` (created by the load), logging the
+impl ServerEngine {
+    /// Oxigraph's tool, whose store will live in `location` (created by the load), logging the
     /// server's output to `location` with a `.log` extension.
     #[must_use]
-    pub fn new(location: &Path) -> Self {
+    pub fn oxigraph(location: &Path) -> Self {
+        Self::new(oxigraph_program(), location, Vec::new())
+    }
+
+    /// Trine's tool `program` on a RocksDB directory `location`, with the query timeout of
+    /// this runner instead of the server's default.
+    #[must_use]
+    pub fn trine(program: PathBuf, location: &Path) -> Self {
+        let timeout = vec!["--timeout-s".to_owned(), TIMEOUT.as_secs().to_string()];
+        Self::new(program, location, timeout)
+    }
+
+    fn new(program: PathBuf, location: &Path, serve_args: Vec<String>) -> Self {
         Self {
+            program,
             location: location.to_path_buf(),
             log: location.with_extension("log"),
             server: None,
+            serve_args,
         }
     }
 
@@ -65,12 +105,13 @@ impl OxigraphCliEngine {
         // Binding port 0 lets the system pick a free port; it is released for the server at once.
         let address = TcpListener::bind("127.0.0.1:0")?.local_addr()?;
         let log = std::fs::File::create(&self.log)?;
-        let mut child = Command::new(EXECUTABLE)
+        let mut child = Command::new(&self.program)
             .arg("serve")
             .arg("--location")
             .arg(&self.location)
             .arg("--bind")
             .arg(address.to_string())
+            .args(&self.serve_args)
             .stdin(Stdio::null())
             .stdout(log.try_clone()?)
             .stderr(log)
@@ -79,7 +120,8 @@ impl OxigraphCliEngine {
         loop {
             if let Some(status) = child.try_wait()? {
                 let log = std::fs::read_to_string(&self.log).unwrap_or_default();
-                return Err(format!("`oxigraph serve` exited with {status}: {log}").into());
+                let program = self.program.display();
+                return Err(format!("`{program} serve` exited with {status}: {log}").into());
             }
             let probe = http::post(
                 address,
@@ -97,7 +139,9 @@ impl OxigraphCliEngine {
                 // Ending the server this run started, by its own handle.
                 let _ = child.kill();
                 let _ = child.wait();
-                return Err("`oxigraph serve` did not answer in time".into());
+                return Err(
+                    format!("`{} serve` did not answer in time", self.program.display()).into(),
+                );
             }
             std::thread::sleep(Duration::from_millis(50));
         }
@@ -111,7 +155,7 @@ impl OxigraphCliEngine {
     }
 }
 
-impl Drop for OxigraphCliEngine {
+impl Drop for ServerEngine {
     fn drop(&mut self) {
         if let Some((mut child, _)) = self.server.take() {
             let _ = child.kill();
@@ -120,9 +164,9 @@ impl Drop for OxigraphCliEngine {
     }
 }
 
-impl Engine for OxigraphCliEngine {
+impl Engine for ServerEngine {
     fn load(&mut self, files: &[PathBuf]) -> Result<(), Error> {
-        let output = Command::new(EXECUTABLE)
+        let output = Command::new(&self.program)
             .arg("load")
             .arg("--location")
             .arg(&self.location)
@@ -132,7 +176,8 @@ impl Engine for OxigraphCliEngine {
             .output()?;
         if !output.status.success() {
             return Err(format!(
-                "`oxigraph load` failed: {}",
+                "`{} load` failed: {}",
+                self.program.display(),
                 String::from_utf8_lossy(&output.stderr).trim()
             )
             .into());
@@ -151,7 +196,7 @@ impl Engine for OxigraphCliEngine {
                     oxrdf::Term::Literal(l) => l.value().parse().ok(),
                     _ => None,
                 })
-                .ok_or_else(|| "no count from the Oxigraph server".into()),
+                .ok_or_else(|| "no count from the server".into()),
             other => Err(format!("unexpected count answer: {other:?}").into()),
         }
     }
