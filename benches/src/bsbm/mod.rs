@@ -43,12 +43,14 @@ const RDFS_COMMENT: &str = "http://www.w3.org/2000/01/rdf-schema#comment";
 const DC_PUBLISHER: &str = "http://purl.org/dc/elements/1.1/publisher";
 const DC_DATE: &str = "http://purl.org/dc/elements/1.1/date";
 
+mod analytic;
 mod catalogue;
 mod generator;
 mod iris;
 mod queries;
 mod words;
 
+pub use analytic::ANALYTIC;
 pub use catalogue::BsbmConfig;
 pub use generator::generate;
 pub use queries::{TEMPLATES, instantiate};

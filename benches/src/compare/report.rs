@@ -54,6 +54,16 @@ impl DatasetReport {
         median(&samples)
     }
 
+    /// The sum of `run`'s medians over every query group: the total the goals compare; `None`
+    /// if a query failed on it.
+    #[must_use]
+    pub fn total_ms(&self, run: &EngineRun) -> Option<f64> {
+        self.groups()
+            .iter()
+            .map(|group| self.median_ms(run, group))
+            .sum()
+    }
+
     /// Answers of the reference to every instantiation of `group`, added up.
     fn reference_rows(&self, group: &str) -> usize {
         let Some(reference) = self.runs.first() else {
@@ -207,6 +217,11 @@ pub fn table(reports: &[DatasetReport]) -> String {
             cells.push(report.verdict(&group));
             row(&format!("{name} {group} (ms)"), cells);
         }
+        let mut total = cells(&|run| ms(report.total_ms(run)), &|a, b| {
+            ratio(report.total_ms(a), report.total_ms(b))
+        });
+        total.push("sum of medians".into());
+        row(&format!("{name} total (ms)"), total);
     }
     out
 }
@@ -248,6 +263,7 @@ pub fn json(config: &Config, machine: &str, reports: &[DatasetReport]) -> Value 
                         "disk_bytes": run.disk_bytes,
                         "bytes_per_triple": bytes_per_triple(run),
                         "queries": queries,
+                        "total_ms": report.total_ms(run),
                     })
                 })
                 .collect();

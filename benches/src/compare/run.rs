@@ -99,7 +99,8 @@ pub fn lubm_dataset(universities: usize, seed: u64, dir: &Path) -> Result<Datase
     })
 }
 
-/// BSBM with `products` products in `dir`, and `mixes` instantiations of the explore mix.
+/// BSBM with `products` products in `dir`, `mixes` instantiations of the explore mix, then the
+/// analytic set ([`bsbm::ANALYTIC`]).
 ///
 /// # Errors
 /// Fails if the file cannot be written.
@@ -122,7 +123,12 @@ pub fn bsbm_dataset(
             instantiated
                 .into_iter()
                 .enumerate()
-                .map(|(i, (name, text))| (name.to_owned(), i / per_mix, text)),
+                .map(|(i, (name, text))| (name.to_owned(), i / per_mix, text))
+                .chain(
+                    bsbm::ANALYTIC
+                        .iter()
+                        .map(|(name, text)| ((*name).to_owned(), 0, (*text).to_owned())),
+                ),
         )?,
     })
 }
@@ -363,7 +369,14 @@ mod tests {
     fn bsbm_instances_are_numbered_per_mix() {
         let dir = tempfile::tempdir().unwrap();
         let dataset = bsbm_dataset(20, 1, 2, dir.path()).unwrap();
-        assert_eq!(dataset.queries.len(), 2 * bsbm::TEMPLATES.len());
+        assert_eq!(
+            dataset.queries.len(),
+            2 * bsbm::TEMPLATES.len() + bsbm::ANALYTIC.len()
+        );
+        assert_eq!(
+            dataset.queries.last().map(BenchQuery::label),
+            Some("A6".into())
+        );
         assert_eq!(dataset.queries[0].label(), "Q1");
         assert_eq!(dataset.queries[bsbm::TEMPLATES.len()].label(), "Q1#1");
         assert!(dataset.lines > 0);

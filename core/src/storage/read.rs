@@ -170,6 +170,11 @@ pub trait QuadRead {
         super::read_statistics(self.kv())
     }
 
+    /// A probe for repeated pattern lookups that reuses its cursors (see [`QuadProbe`](super::QuadProbe)).
+    fn probe(&self) -> super::IndexProbe<'_, Self::Kv> {
+        super::IndexProbe::new(self.kv())
+    }
+
     /// Quads of ids matching `pattern`.
     fn encoded_quads(&self, pattern: &QuadPattern) -> EncodedQuadIter<'_, Self::Kv> {
         EncodedQuadIter::new(self.kv(), pattern)

@@ -290,3 +290,56 @@ fn numeric_filters_agree_on_inline_and_dictionary_numbers() {
     // Overflow is an error, so the row is dropped, never wrapped around.
     assert_eq!(subjects("?v + 1 > 0"), ["a", "b", "c", "d"]);
 }
+
+#[test]
+fn filters_run_where_their_variables_are_bound() {
+    let store = Store::open(MemoryBackend::new()).expect("store");
+    let data = r#"
+        <http://e/a> <http://e/p> 1 ; <http://e/q> 10 ; <http://e/r> "x" .
+        <http://e/b> <http://e/p> 2 ; <http://e/q> 3 .
+        <http://e/c> <http://e/p> "two" ; <http://e/q> 4 ; <http://e/r> "y" .
+        <http://e/d> <http://e/p> 5 ; <http://e/q> 1 ; <http://e/r> "z" .
+    "#;
+    store
+        .load_from_reader(RdfFormat::Turtle, data.as_bytes(), &LoadOptions::new())
+        .expect("load");
+    store.analyze().expect("analyze");
+    let snapshot = store.snapshot().expect("snapshot");
+    // `?a > 1` errors on "two" and is false on 1; `?b < 5` reads the second pattern's variable;
+    // EXISTS must see the whole row and stays on top.
+    let text = "SELECT ?s WHERE { ?s <http://e/p> ?a . ?s <http://e/q> ?b \
+                FILTER(?a > 1 && ?b < 5 && EXISTS { ?s <http://e/r> ?c }) }";
+    let query = PreparedQuery::parse(text, None).expect("parse");
+    let execution = query
+        .bind(&snapshot, &QueryOptions::default())
+        .expect("plan");
+    let plan = execution.explain().expect("explain").to_text();
+    let QueryResults::Solutions(solutions) = execution.results().expect("run") else {
+        panic!("not solutions");
+    };
+    let subjects: Vec<String> = solutions
+        .map(|s| {
+            s.expect("row")
+                .get("s")
+                .map(ToString::to_string)
+                .unwrap_or_default()
+        })
+        .collect();
+    assert_eq!(subjects, vec!["<http://e/d>".to_owned()], "{plan}");
+    // One conjunct sits on a single pattern, below the join; the EXISTS one above it.
+    let lines: Vec<&str> = plan.lines().collect();
+    let join = lines
+        .iter()
+        .position(|l| l.trim_start().starts_with("Join"))
+        .expect(&plan);
+    let filters: Vec<usize> = lines
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| l.trim_start().starts_with("Filter"))
+        .map(|(i, _)| i)
+        .collect();
+    assert!(
+        filters.iter().any(|i| *i < join) && filters.iter().any(|i| *i > join),
+        "a filter above the join and one below it:\n{plan}"
+    );
+}

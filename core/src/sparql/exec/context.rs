@@ -72,6 +72,7 @@ pub(crate) trait TermReader {
         dyn Iterator<Item = Result<crate::encoding::EncodedQuad, crate::storage::StorageError>>
             + '_,
     >;
+    fn probe(&self) -> Box<dyn crate::storage::QuadProbe + '_>;
     fn named_graphs(&self) -> Result<Vec<TermId>, QueryError>;
     fn quad_count(&self) -> Result<u64, QueryError>;
     fn predicate_count(&self, predicate: TermId) -> Result<u64, QueryError>;
@@ -95,6 +96,10 @@ impl<R: QuadRead> TermReader for R {
             + '_,
     > {
         Box::new(self.encoded_quads(pattern))
+    }
+
+    fn probe(&self) -> Box<dyn crate::storage::QuadProbe + '_> {
+        Box::new(QuadRead::probe(self))
     }
 
     fn named_graphs(&self) -> Result<Vec<TermId>, QueryError> {

@@ -214,6 +214,10 @@ fn join<'c>(
     input: Row,
 ) -> RowIter<'c> {
     let left_rows = evaluate(ctx, left, input);
+    if let PlanNode::Pattern(pattern) = right {
+        // One probe for every left row: its cursors are sought, not reopened.
+        return super::pattern::probe_join(ctx, left_rows, pattern);
+    }
     if substitutable(right) {
         return Box::new(left_rows.flat_map(move |row| match row {
             Ok(row) => {

@@ -5,7 +5,9 @@ use std::collections::HashSet;
 use super::ops::RowIter;
 use super::{EvalContext, Row};
 use crate::encoding::{EncodedQuad, TermId};
+use crate::sparql::QueryError;
 use crate::sparql::algebra::{DefaultGraphs, GraphTarget, PatternTerm, QuadPatternNode};
+use crate::storage::QuadProbe;
 use crate::storage::{GraphScope, QuadPattern};
 
 /// How often a scan checks for cancellation and timeouts, in rows read.
@@ -28,93 +30,130 @@ fn resolve(term: PatternTerm, row: &[Option<TermId>]) -> Resolved {
     }
 }
 
+/// A pattern resolved against one input row: the storage lookups that answer it and where its
+/// variables go in the output rows.
+struct Lookup {
+    patterns: Vec<QuadPattern>,
+    /// Output slots of subject, predicate, object and graph (`None`: bound or constant).
+    slots: [Option<usize>; 4],
+    /// Whether several lookups may return the same triple (FROM with several graphs).
+    dedupe: bool,
+}
+
+impl Lookup {
+    /// `None` when the pattern cannot match for this row.
+    fn new(
+        ctx: &EvalContext<'_>,
+        pattern: &QuadPatternNode,
+        input: &[Option<TermId>],
+    ) -> Option<Self> {
+        let parts = [
+            resolve(pattern.subject, input),
+            resolve(pattern.predicate, input),
+            resolve(pattern.object, input),
+        ];
+        if parts.iter().any(|p| matches!(p, Resolved::Impossible)) {
+            return None;
+        }
+        let (graph_slot, scopes, dedupe): (Option<usize>, Vec<GraphScope>, bool) =
+            match &pattern.graph {
+                GraphTarget::DefaultGraph => match &ctx.dataset.default {
+                    DefaultGraphs::Store => (None, vec![GraphScope::Default], false),
+                    DefaultGraphs::Graphs(graphs) => (
+                        None,
+                        graphs.iter().map(|g| GraphScope::Graph(*g)).collect(),
+                        graphs.len() > 1,
+                    ),
+                },
+                GraphTarget::Named(term) => match resolve(*term, input) {
+                    Resolved::Impossible => return None,
+                    Resolved::Bound(g) => {
+                        let allowed = g != TermId::DEFAULT_GRAPH
+                            && ctx
+                                .dataset
+                                .named
+                                .as_ref()
+                                .is_none_or(|named| named.contains(&g));
+                        (
+                            None,
+                            if allowed {
+                                vec![GraphScope::Graph(g)]
+                            } else {
+                                Vec::new()
+                            },
+                            false,
+                        )
+                    }
+                    Resolved::Free(slot) => match &ctx.dataset.named {
+                        None => (Some(slot), vec![GraphScope::AnyNamed], false),
+                        Some(named) => (
+                            Some(slot),
+                            named.iter().map(|g| GraphScope::Graph(*g)).collect(),
+                            false,
+                        ),
+                    },
+                },
+            };
+        let free = |r: &Resolved| match r {
+            Resolved::Free(slot) => Some(*slot),
+            _ => None,
+        };
+        let bound = |r: &Resolved| match r {
+            Resolved::Bound(id) => Some(*id),
+            _ => None,
+        };
+        let [s, p, o] = &parts;
+        let slots = [free(s), free(p), free(o), graph_slot];
+        let (subject, predicate, object) = (bound(s), bound(p), bound(o));
+        let patterns = scopes
+            .into_iter()
+            .map(|graph| QuadPattern {
+                subject,
+                predicate,
+                object,
+                graph,
+                explicit_only: ctx.explicit_only(),
+            })
+            .collect();
+        Some(Self {
+            patterns,
+            slots,
+            dedupe,
+        })
+    }
+
+    /// `input` extended with `quad`'s values, unless a variable repeated in the pattern would
+    /// take two values.
+    fn row(&self, input: &[Option<TermId>], quad: &EncodedQuad) -> Option<Row> {
+        let mut row = input.to_vec();
+        let values = [quad.subject, quad.predicate, quad.object, quad.graph];
+        for (slot, value) in self.slots.iter().zip(values) {
+            if let Some(slot) = slot {
+                match row[*slot] {
+                    Some(existing) if existing != value => return None,
+                    _ => row[*slot] = Some(value),
+                }
+            }
+        }
+        Some(row)
+    }
+}
+
 pub(crate) fn scan_pattern<'c>(
     ctx: &'c EvalContext<'c>,
     pattern: &'c QuadPatternNode,
     input: Row,
 ) -> RowIter<'c> {
-    let parts = [
-        resolve(pattern.subject, &input),
-        resolve(pattern.predicate, &input),
-        resolve(pattern.object, &input),
-    ];
-    if parts.iter().any(|p| matches!(p, Resolved::Impossible)) {
+    let Some(lookup) = Lookup::new(ctx, pattern, &input) else {
         return Box::new(std::iter::empty());
-    }
-    let bound = |r: &Resolved| match r {
-        Resolved::Bound(id) => Some(*id),
-        _ => None,
     };
-    let (graph_slot, scopes, dedupe): (Option<usize>, Vec<GraphScope>, bool) = match &pattern.graph
-    {
-        GraphTarget::DefaultGraph => match &ctx.dataset.default {
-            DefaultGraphs::Store => (None, vec![GraphScope::Default], false),
-            DefaultGraphs::Graphs(graphs) => (
-                None,
-                graphs.iter().map(|g| GraphScope::Graph(*g)).collect(),
-                graphs.len() > 1,
-            ),
-        },
-        GraphTarget::Named(term) => match resolve(*term, &input) {
-            Resolved::Impossible => return Box::new(std::iter::empty()),
-            Resolved::Bound(g) => {
-                let allowed = g != TermId::DEFAULT_GRAPH
-                    && ctx
-                        .dataset
-                        .named
-                        .as_ref()
-                        .is_none_or(|named| named.contains(&g));
-                (
-                    None,
-                    if allowed {
-                        vec![GraphScope::Graph(g)]
-                    } else {
-                        Vec::new()
-                    },
-                    false,
-                )
-            }
-            Resolved::Free(slot) => match &ctx.dataset.named {
-                None => (Some(slot), vec![GraphScope::AnyNamed], false),
-                Some(named) => (
-                    Some(slot),
-                    named.iter().map(|g| GraphScope::Graph(*g)).collect(),
-                    false,
-                ),
-            },
-        },
-    };
-    let [s, p, o] = parts;
-    let slots = [
-        match s {
-            Resolved::Free(slot) => Some(slot),
-            _ => None,
-        },
-        match p {
-            Resolved::Free(slot) => Some(slot),
-            _ => None,
-        },
-        match o {
-            Resolved::Free(slot) => Some(slot),
-            _ => None,
-        },
-        graph_slot,
-    ];
-    let (subject, predicate, object) = (bound(&s), bound(&p), bound(&o));
     let mut seen = HashSet::new();
     let mut read = 0_usize;
+    let patterns = lookup.patterns.clone();
     Box::new(
-        scopes
+        patterns
             .into_iter()
-            .flat_map(move |graph| {
-                ctx.reader().scan(&QuadPattern {
-                    subject,
-                    predicate,
-                    object,
-                    graph,
-                    explicit_only: ctx.explicit_only(),
-                })
-            })
+            .flat_map(move |pattern| ctx.reader().scan(&pattern))
             .filter_map(move |quad| {
                 read += 1;
                 if read.is_multiple_of(CHECK_EVERY)
@@ -126,23 +165,116 @@ pub(crate) fn scan_pattern<'c>(
                     Ok(quad) => quad,
                     Err(e) => return Some(Err(e.into())),
                 };
-                if dedupe && !seen.insert((quad.subject, quad.predicate, quad.object)) {
+                if lookup.dedupe && !seen.insert((quad.subject, quad.predicate, quad.object)) {
                     return None;
                 }
-                let mut row = input.clone();
-                let values = [quad.subject, quad.predicate, quad.object, quad.graph];
-                for (slot, value) in slots.iter().zip(values) {
-                    if let Some(slot) = slot {
-                        match row[*slot] {
-                            // A variable repeated in the pattern must take one value.
-                            Some(existing) if existing != value => return None,
-                            _ => row[*slot] = Some(value),
-                        }
-                    }
-                }
-                Some(Ok(row))
+                lookup.row(&input, &quad).map(Ok)
             }),
     )
+}
+
+/// Quads read per refill of a probe join's buffer.
+const BATCH: usize = 256;
+
+/// An index nested-loop join of `left`'s rows with a pattern, through one [`QuadProbe`] whose
+/// cursors are reused from row to row.
+pub(crate) fn probe_join<'c>(
+    ctx: &'c EvalContext<'c>,
+    left: RowIter<'c>,
+    pattern: &'c QuadPatternNode,
+) -> RowIter<'c> {
+    Box::new(ProbeJoin {
+        ctx,
+        left,
+        pattern,
+        probe: ctx.reader().probe(),
+        current: None,
+        buffer: Vec::with_capacity(BATCH),
+        position: 0,
+        seen: HashSet::new(),
+        read: 0,
+        failed: false,
+    })
+}
+
+struct ProbeJoin<'c> {
+    ctx: &'c EvalContext<'c>,
+    left: RowIter<'c>,
+    pattern: &'c QuadPatternNode,
+    probe: Box<dyn QuadProbe + 'c>,
+    /// The left row being joined, its lookup, and the scans of that lookup not started yet.
+    current: Option<(Row, Lookup, std::vec::IntoIter<QuadPattern>, bool)>,
+    buffer: Vec<EncodedQuad>,
+    position: usize,
+    seen: HashSet<(TermId, TermId, TermId)>,
+    read: usize,
+    failed: bool,
+}
+
+impl ProbeJoin<'_> {
+    fn step(&mut self) -> Result<Option<Row>, QueryError> {
+        loop {
+            if let Some((input, lookup, _, _)) = &self.current {
+                while let Some(quad) = self.buffer.get(self.position) {
+                    self.position += 1;
+                    if lookup.dedupe
+                        && !self
+                            .seen
+                            .insert((quad.subject, quad.predicate, quad.object))
+                    {
+                        continue;
+                    }
+                    if let Some(row) = lookup.row(input, quad) {
+                        return Ok(Some(row));
+                    }
+                }
+            }
+            self.buffer.clear();
+            self.position = 0;
+            let Some((_, _, scans, more)) = &mut self.current else {
+                let Some(row) = self.left.next().transpose()? else {
+                    return Ok(None);
+                };
+                self.ctx.check()?;
+                if let Some(lookup) = Lookup::new(self.ctx, self.pattern, &row) {
+                    let scans = lookup.patterns.clone().into_iter();
+                    self.seen.clear();
+                    self.current = Some((row, lookup, scans, false));
+                }
+                continue;
+            };
+            if !*more {
+                match scans.next() {
+                    Some(pattern) => self.probe.start(&pattern),
+                    None => {
+                        self.current = None;
+                        continue;
+                    }
+                }
+            }
+            *more = self.probe.fill(&mut self.buffer, BATCH)?;
+            self.read += self.buffer.len();
+            if self.read >= CHECK_EVERY {
+                self.read = 0;
+                self.ctx.check()?;
+            }
+        }
+    }
+}
+
+impl Iterator for ProbeJoin<'_> {
+    type Item = Result<Row, QueryError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.failed {
+            return None;
+        }
+        let result = self.step().transpose();
+        if matches!(result, Some(Err(_))) {
+            self.failed = true;
+        }
+        result
+    }
 }
 
 /// The named graphs of the dataset as bindings of `term` (see `PlanNode::NamedGraph`).

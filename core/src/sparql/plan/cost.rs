@@ -27,7 +27,7 @@ use crate::storage::{GraphScope, QuadPattern, Statistics};
 pub(crate) const BOUND_SELECTIVITY: f64 = 0.05;
 
 /// Most index entries read to count a pattern with a constant subject or object exactly.
-const COUNT_CAP: usize = 1024;
+const COUNT_CAP: usize = 128;
 
 /// What is known of one pattern before it is placed.
 #[derive(Debug, Clone)]

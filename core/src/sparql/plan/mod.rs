@@ -9,6 +9,7 @@ mod cost;
 mod explain;
 mod order;
 mod physical;
+mod pushdown;
 mod scope;
 mod translate;
 

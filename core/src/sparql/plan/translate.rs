@@ -239,7 +239,7 @@ impl Translator {
             ),
             GraphPattern::Filter { expr, inner } => {
                 let inner = self.pattern(inner, graph, ctx)?;
-                PlanNode::Filter(self.expression(expr, graph, ctx)?, Box::new(inner))
+                super::pushdown::filter(self.expression(expr, graph, ctx)?, inner)
             }
             GraphPattern::Union { left, right } => {
                 let mut children = Vec::new();

@@ -1,0 +1,115 @@
+//! FILTER push-down into a basic graph pattern's join chain.
+//!
+//! A FILTER over a BGP is a conjunction; each conjunct can run as soon as the patterns joined so
+//! far bind every variable it reads, which drops rows before the later joins look them up. A
+//! conjunct is true, false or an error on a row no matter where it runs once its variables are
+//! bound, and FILTER drops a row on false and on error alike, so moving it changes no answer.
+//! Conjuncts with `EXISTS` (whose pattern sees the whole row) stay on top.
+
+use std::collections::HashSet;
+
+use crate::sparql::algebra::{Expr, PatternTerm, PlanNode, QuadPatternNode, Slot};
+
+/// `FILTER(expr)` over `inner`, with the conjuncts of `expr` placed in `inner`'s join chain
+/// where their variables are bound (or on top).
+pub(crate) fn filter(expr: Expr, inner: PlanNode) -> PlanNode {
+    let mut patterns = Vec::new();
+    if !chain(&inner, &mut patterns) || patterns.len() < 2 {
+        return PlanNode::Filter(expr, Box::new(inner));
+    }
+    let mut conjuncts = Vec::new();
+    split(expr, &mut conjuncts);
+    // For each conjunct, the first pattern after which it can run (the last one if none earlier).
+    let last = patterns.len() - 1;
+    let mut placed: Vec<Vec<Expr>> = vec![Vec::new(); patterns.len()];
+    let mut bound: Vec<HashSet<Slot>> = Vec::with_capacity(patterns.len());
+    let mut so_far = HashSet::new();
+    for pattern in &patterns {
+        so_far.extend(slots(pattern));
+        bound.push(so_far.clone());
+    }
+    for conjunct in conjuncts {
+        let position = variables(&conjunct)
+            .and_then(|vars| bound.iter().position(|b| vars.is_subset(b)))
+            .unwrap_or(last);
+        placed[position].push(conjunct);
+    }
+    let mut node: Option<PlanNode> = None;
+    for (pattern, filters) in patterns.into_iter().zip(placed) {
+        let mut next = match node {
+            None => PlanNode::Pattern(pattern),
+            Some(left) => PlanNode::Join(Box::new(left), Box::new(PlanNode::Pattern(pattern))),
+        };
+        for conjunct in filters {
+            next = PlanNode::Filter(conjunct, Box::new(next));
+        }
+        node = Some(next);
+    }
+    node.unwrap_or(PlanNode::Unit)
+}
+
+/// The patterns of a left-deep chain of joins of patterns, in join order.
+fn chain(node: &PlanNode, out: &mut Vec<QuadPatternNode>) -> bool {
+    match node {
+        PlanNode::Pattern(pattern) => {
+            out.push(pattern.clone());
+            true
+        }
+        PlanNode::Join(left, right) => match right.as_ref() {
+            PlanNode::Pattern(pattern) if chain(left, out) => {
+                out.push(pattern.clone());
+                true
+            }
+            _ => false,
+        },
+        _ => false,
+    }
+}
+
+fn slots(pattern: &QuadPatternNode) -> impl Iterator<Item = Slot> + '_ {
+    [pattern.subject, pattern.predicate, pattern.object]
+        .into_iter()
+        .filter_map(|term| match term {
+            PatternTerm::Slot(slot) => Some(slot),
+            _ => None,
+        })
+}
+
+fn split(expr: Expr, out: &mut Vec<Expr>) {
+    match expr {
+        Expr::And(a, b) => {
+            split(*a, out);
+            split(*b, out);
+        }
+        other => out.push(other),
+    }
+}
+
+/// The variables `expr` reads, or `None` if it must see the whole row (`EXISTS`).
+fn variables(expr: &Expr) -> Option<HashSet<Slot>> {
+    let mut out = HashSet::new();
+    collect(expr, &mut out).then_some(out)
+}
+
+fn collect(expr: &Expr, out: &mut HashSet<Slot>) -> bool {
+    match expr {
+        Expr::Const(_) => true,
+        Expr::Slot(slot) | Expr::Bound(slot) => {
+            out.insert(*slot);
+            true
+        }
+        Expr::Exists(_) => false,
+        Expr::Or(a, b)
+        | Expr::And(a, b)
+        | Expr::Equal(a, b)
+        | Expr::SameTerm(a, b)
+        | Expr::Compare(a, b, _)
+        | Expr::Arithmetic(a, b, _) => collect(a, out) && collect(b, out),
+        Expr::Negate(a, _) | Expr::Not(a) => collect(a, out),
+        Expr::In(a, list) => collect(a, out) && list.iter().all(|e| collect(e, out)),
+        Expr::If(a, b, c) => collect(a, out) && collect(b, out) && collect(c, out),
+        Expr::Coalesce(list) | Expr::Call(_, list) | Expr::Custom(_, list) => {
+            list.iter().all(|e| collect(e, out))
+        }
+    }
+}
