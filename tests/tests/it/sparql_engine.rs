@@ -203,7 +203,10 @@ fn memory_hungry_operators_stop_at_the_row_limit() {
     };
     for text in [
         "SELECT * WHERE { ?s ?p ?o } ORDER BY ?o",
-        "SELECT ?s (COUNT(*) AS ?c) WHERE { ?s ?p ?o } GROUP BY ?s",
+        // Counting holds one counter per group, so it is the number of groups that hits the limit.
+        "SELECT ?s ?o (COUNT(*) AS ?c) WHERE { ?s ?p ?o } GROUP BY ?s ?o",
+        // Other aggregates hold the groups' rows.
+        "SELECT ?s (SAMPLE(?o) AS ?c) WHERE { ?s ?p ?o } GROUP BY ?s",
         "SELECT DISTINCT ?s ?o WHERE { ?s ?p ?o . ?x ?y ?z }",
         "SELECT * WHERE { ?s ?p ?o MINUS { ?s ?q ?z FILTER(?z != <http://e/o1>) } }",
     ] {

@@ -77,8 +77,9 @@ pub enum PlanNode {
     Minus(Box<PlanNode>, Box<PlanNode>),
     /// Inline rows (VALUES).
     Values(Vec<Vec<Option<TermId>>>, Vec<Slot>),
-    /// Sorts by keys (expression, descending?).
-    OrderBy(Box<PlanNode>, Vec<(Expr, bool)>),
+    /// Sorts by keys (expression, descending?); with a count, only that many first rows are
+    /// needed (a LIMIT above), so the sort keeps no more than that (top-k).
+    OrderBy(Box<PlanNode>, Vec<(Expr, bool)>, Option<usize>),
     /// Keeps only these slots bound.
     Project(Box<PlanNode>, Vec<Slot>),
     /// Removes duplicate rows.

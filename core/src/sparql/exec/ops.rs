@@ -121,7 +121,7 @@ fn evaluate_node<'c>(ctx: &'c EvalContext<'c>, plan: &'c PlanNode, input: Row) -
                 Err(_) => true,
             }))
         }
-        PlanNode::OrderBy(inner, keys) => match order_by(ctx, inner, keys, input) {
+        PlanNode::OrderBy(inner, keys, limit) => match order_by(ctx, inner, keys, *limit, input) {
             Ok(rows) => Box::new(rows.into_iter().map(Ok)),
             Err(e) => failed(e),
         },
@@ -364,8 +364,29 @@ fn order_by<'c>(
     ctx: &'c EvalContext<'c>,
     inner: &'c PlanNode,
     keys: &'c [(Expr, bool)],
+    limit: Option<usize>,
     input: Row,
 ) -> Result<Vec<Row>, QueryError> {
+    type Keyed = (Vec<Option<oxrdf::Term>>, Row);
+    let sort = |keyed: &mut Vec<Keyed>| {
+        // Stable: rows with equal keys keep their order, as a full sort would give them.
+        keyed.sort_by(|(a, _), (b, _)| {
+            for ((x, y), (_, descending)) in a.iter().zip(b).zip(keys) {
+                let ordering = order_terms(x.as_ref(), y.as_ref());
+                let ordering = if *descending {
+                    ordering.reverse()
+                } else {
+                    ordering
+                };
+                if ordering != Ordering::Equal {
+                    return ordering;
+                }
+            }
+            Ordering::Equal
+        });
+    };
+    // Top-k: past twice the rows needed, sort and keep the first; amortized n log k.
+    let bound = limit.map(|k| k.saturating_mul(2).max(1024));
     let mut keyed = Vec::new();
     for row in evaluate(ctx, inner, input) {
         let row = row?;
@@ -374,22 +395,18 @@ fn order_by<'c>(
             values.push(expr.eval(&row, ctx)?);
         }
         keyed.push((values, row));
+        if let (Some(k), Some(bound)) = (limit, bound)
+            && keyed.len() >= bound
+        {
+            sort(&mut keyed);
+            keyed.truncate(k);
+        }
         ctx.check_rows(keyed.len(), "ORDER BY")?;
     }
-    keyed.sort_by(|(a, _), (b, _)| {
-        for ((x, y), (_, descending)) in a.iter().zip(b).zip(keys) {
-            let ordering = order_terms(x.as_ref(), y.as_ref());
-            let ordering = if *descending {
-                ordering.reverse()
-            } else {
-                ordering
-            };
-            if ordering != Ordering::Equal {
-                return ordering;
-            }
-        }
-        Ordering::Equal
-    });
+    sort(&mut keyed);
+    if let Some(k) = limit {
+        keyed.truncate(k);
+    }
     Ok(keyed.into_iter().map(|(_, row)| row).collect())
 }
 

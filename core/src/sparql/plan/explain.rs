@@ -208,7 +208,7 @@ pub(crate) fn explain(
             let inner = explain(ctx, inner, names)?;
             with("BindGraph", names(*slot), inner.estimated_rows, vec![inner])
         }
-        PlanNode::OrderBy(inner, _) => {
+        PlanNode::OrderBy(inner, _, _) => {
             let inner = explain(ctx, inner, names)?;
             with("OrderBy", String::new(), inner.estimated_rows, vec![inner])
         }

@@ -25,6 +25,16 @@ pub(crate) struct Translator {
     graph_slots: Vec<Slot>,
 }
 
+/// Tells an ORDER BY under a slice (through projections, which keep the row count) that only its
+/// first `count` rows are read.
+fn top_k(node: &mut PlanNode, count: usize) {
+    match node {
+        PlanNode::Project(inner, _) => top_k(inner, count),
+        PlanNode::OrderBy(_, _, limit) => *limit = Some(count),
+        _ => {}
+    }
+}
+
 fn unsupported(what: impl Into<String>) -> QueryError {
     QueryError::Unsupported(what.into())
 }
@@ -323,7 +333,7 @@ impl Translator {
                         OrderExpression::Desc(e) => (self.expression(e, graph, ctx)?, true),
                     });
                 }
-                PlanNode::OrderBy(Box::new(inner), keys)
+                PlanNode::OrderBy(Box::new(inner), keys, None)
             }
             GraphPattern::Project { inner, variables } => {
                 let inner = self.pattern(inner, graph, ctx)?;
@@ -341,7 +351,13 @@ impl Translator {
                 inner,
                 start,
                 length,
-            } => PlanNode::Slice(Box::new(self.pattern(inner, graph, ctx)?), *start, *length),
+            } => {
+                let mut inner = self.pattern(inner, graph, ctx)?;
+                if let Some(length) = length {
+                    top_k(&mut inner, start.saturating_add(*length));
+                }
+                PlanNode::Slice(Box::new(inner), *start, *length)
+            }
             GraphPattern::Group {
                 inner,
                 variables,
