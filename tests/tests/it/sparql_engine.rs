@@ -346,3 +346,57 @@ fn filters_run_where_their_variables_are_bound() {
         "a filter above the join and one below it:\n{plan}"
     );
 }
+
+#[test]
+fn order_by_on_inline_numbers_sorts_by_value() {
+    let store = Store::open(MemoryBackend::new()).expect("store");
+    let data = r#"
+        @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+        <http://e/i1> <http://e/int> -5 . <http://e/i2> <http://e/int> 10 .
+        <http://e/i3> <http://e/int> 0 . <http://e/i4> <http://e/int> -1 .
+        <http://e/i5> <http://e/int> 1000000 . <http://e/i6> <http://e/int> 3 .
+        <http://e/d1> <http://e/dec> 3.75 . <http://e/d2> <http://e/dec> -2.5 .
+        <http://e/d3> <http://e/dec> 0.25 . <http://e/d4> <http://e/dec> -0.5 .
+        <http://e/m1> <http://e/mix> 2 . <http://e/m2> <http://e/mix> 1.5 .
+        <http://e/m3> <http://e/mix> "09"^^xsd:integer . <http://e/m4> <http://e/mix> -3 .
+    "#;
+    store
+        .load_from_reader(RdfFormat::Turtle, data.as_bytes(), &LoadOptions::new())
+        .expect("load");
+    let snapshot = store.snapshot().expect("snapshot");
+    let sorted = |predicate: &str, order: &str, limit: &str| -> Vec<String> {
+        let text = format!(
+            "SELECT ?s WHERE {{ ?s <http://e/{predicate}> ?v }} ORDER BY {order}(?v) {limit}"
+        );
+        let query = PreparedQuery::parse(&text, None).expect("parse");
+        let execution = query
+            .bind(&snapshot, &QueryOptions::default())
+            .expect("plan");
+        let QueryResults::Solutions(solutions) = execution.results().expect("run") else {
+            panic!("not solutions");
+        };
+        solutions
+            .map(|s| {
+                s.expect("row")
+                    .get("s")
+                    .map(ToString::to_string)
+                    .unwrap_or_default()
+            })
+            .map(|s| {
+                s.trim_start_matches("<http://e/")
+                    .trim_end_matches('>')
+                    .to_owned()
+            })
+            .collect()
+    };
+    assert_eq!(
+        sorted("int", "ASC", ""),
+        ["i1", "i4", "i3", "i6", "i2", "i5"]
+    );
+    assert_eq!(sorted("int", "DESC", "LIMIT 2"), ["i5", "i2"]);
+    assert_eq!(sorted("dec", "ASC", ""), ["d2", "d4", "d3", "d1"]);
+    assert_eq!(sorted("dec", "DESC", "LIMIT 3"), ["d1", "d3", "d4"]);
+    // Integers, a decimal and a non-canonical integer kept in the dictionary: sorted by value.
+    assert_eq!(sorted("mix", "ASC", ""), ["m4", "m2", "m1", "m3"]);
+    assert_eq!(sorted("mix", "DESC", "LIMIT 1"), ["m3"]);
+}

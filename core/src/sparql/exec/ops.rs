@@ -12,7 +12,7 @@ use std::collections::HashSet;
 use super::expr::order_terms;
 use super::pattern::scan_pattern;
 use super::{EvalContext, Row};
-use crate::encoding::TermId;
+use crate::encoding::{TermId, TermTag};
 use crate::sparql::QueryError;
 use crate::sparql::algebra::{Expr, PlanNode, ServiceEndpoint};
 use crate::sparql::plan::substitutable;
@@ -367,6 +367,88 @@ fn order_by<'c>(
     limit: Option<usize>,
     input: Row,
 ) -> Result<Vec<Row>, QueryError> {
+    let slots: Option<Vec<(usize, bool)>> = keys
+        .iter()
+        .map(|(expr, descending)| match expr {
+            Expr::Slot(slot) => Some((*slot, *descending)),
+            _ => None,
+        })
+        .collect();
+    if let Some(slots) = slots {
+        return order_by_ids(ctx, evaluate(ctx, inner, input), keys, &slots, limit);
+    }
+    order_by_terms(ctx, evaluate(ctx, inner, input), keys, limit)
+}
+
+/// Inline numbers of one tag: their ids sort in value order.
+fn id_ordered(id: TermId) -> bool {
+    matches!(id.tag(), TermTag::Integer | TermTag::Decimal)
+}
+
+/// ORDER BY on variables: while every key column holds inline numbers of one tag (or nothing),
+/// rows sort on their ids without decoding a term; otherwise on terms.
+fn order_by_ids<'c>(
+    ctx: &'c EvalContext<'c>,
+    rows: RowIter<'c>,
+    keys: &'c [(Expr, bool)],
+    slots: &[(usize, bool)],
+    limit: Option<usize>,
+) -> Result<Vec<Row>, QueryError> {
+    // Per column: the one tag seen so far, `None` before any value; `mixed` once two differ.
+    let mut tags: Vec<Option<TermTag>> = vec![None; slots.len()];
+    let mut mixed = false;
+    let compare = |a: &Row, b: &Row| {
+        for (slot, descending) in slots {
+            let ordering = a[*slot].cmp(&b[*slot]);
+            let ordering = if *descending {
+                ordering.reverse()
+            } else {
+                ordering
+            };
+            if ordering != Ordering::Equal {
+                return ordering;
+            }
+        }
+        Ordering::Equal
+    };
+    let bound = limit.map(|k| k.saturating_mul(2).max(1024));
+    let mut held: Vec<Row> = Vec::new();
+    for row in rows {
+        let row = row?;
+        for ((slot, _), tag) in slots.iter().zip(&mut tags) {
+            if let Some(id) = row[*slot] {
+                mixed |= !id_ordered(id) || tag.is_some_and(|t| t != id.tag());
+                *tag = Some(id.tag());
+            }
+        }
+        held.push(row);
+        if !mixed
+            && let (Some(k), Some(bound)) = (limit, bound)
+            && held.len() >= bound
+        {
+            held.sort_by(compare);
+            held.truncate(k);
+        }
+        ctx.check_rows(held.len(), "ORDER BY")?;
+    }
+    if mixed {
+        // Rows dropped above were behind k others in value order already; sort the rest on terms.
+        return order_by_terms(ctx, Box::new(held.into_iter().map(Ok)), keys, limit);
+    }
+    held.sort_by(compare);
+    if let Some(k) = limit {
+        held.truncate(k);
+    }
+    Ok(held)
+}
+
+/// ORDER BY on the keys' values.
+fn order_by_terms<'c>(
+    ctx: &'c EvalContext<'c>,
+    rows: RowIter<'c>,
+    keys: &'c [(Expr, bool)],
+    limit: Option<usize>,
+) -> Result<Vec<Row>, QueryError> {
     type Keyed = (Vec<Option<oxrdf::Term>>, Row);
     let sort = |keyed: &mut Vec<Keyed>| {
         // Stable: rows with equal keys keep their order, as a full sort would give them.
@@ -388,7 +470,7 @@ fn order_by<'c>(
     // Top-k: past twice the rows needed, sort and keep the first; amortized n log k.
     let bound = limit.map(|k| k.saturating_mul(2).max(1024));
     let mut keyed = Vec::new();
-    for row in evaluate(ctx, inner, input) {
+    for row in rows {
         let row = row?;
         let mut values = Vec::with_capacity(keys.len());
         for (expr, _) in keys {
