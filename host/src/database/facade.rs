@@ -12,13 +12,16 @@ use trine_core::kv::{DynBackend, Keyspace, MemoryBackend};
 use trine_core::oxrdf::GraphNameRef;
 use trine_core::reasoner::{Inconsistency, MaterializeReport, Profile};
 use trine_core::sparql::{CancellationToken, QueryOptions, QueryResults};
+use trine_core::storage::QuadRead;
 use trine_core::storage::{LoadProgress, ValidationReport};
 use trine_core::update::{LoadHandler, UpdateOptions, UpdateSummary};
 
 use super::Location;
 use super::local_files::LocalFileLoader;
 use super::query::{OutputFormat, OutputFormats, Query};
-use super::report::{Health, HealthStatus, KeyspaceSize, ReasoningReport, Stats};
+use super::report::{
+    Health, HealthStatus, KeyspaceSize, PlannerReport, PredicateReport, ReasoningReport, Stats,
+};
 use super::update::prepare_update;
 use crate::backup::BackupState;
 use crate::{Config, HostError};
@@ -478,6 +481,40 @@ impl Database {
                 .and_then(|backend| backend.pending_compaction_bytes()),
             keyspaces,
             reasoning: self.reasoning_report(),
+            planner: self.planner_report()?,
+        })
+    }
+
+    fn planner_report(&self) -> Result<PlannerReport, HostError> {
+        let snapshot = self.store.snapshot()?;
+        let statistics = snapshot.statistics()?;
+        let mut predicates = Vec::with_capacity(statistics.predicates.len());
+        for analyzed in &statistics.predicates {
+            let quads = snapshot.predicate_count(analyzed.predicate)?;
+            let Some(now) = statistics.predicate(analyzed.predicate, quads) else {
+                continue;
+            };
+            if now.quads == 0 {
+                continue;
+            }
+            predicates.push(PredicateReport {
+                predicate: snapshot.term(analyzed.predicate)?.to_string(),
+                quads: now.quads,
+                subjects: now.subjects,
+                objects: now.objects,
+            });
+        }
+        predicates.sort_by(|a, b| {
+            b.quads
+                .cmp(&a.quads)
+                .then_with(|| a.predicate.cmp(&b.predicate))
+        });
+        predicates.truncate(PlannerReport::SHOWN);
+        Ok(PlannerReport {
+            analyzed_quads: statistics.analyzed_quads,
+            changes_since_analysis: statistics.changes_since_analysis,
+            characteristic_sets: statistics.characteristic_sets.len(),
+            predicates,
         })
     }
 

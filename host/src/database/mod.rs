@@ -14,5 +14,8 @@ pub use graph_store::{GraphDocument, GraphTarget, WriteMode};
 pub use local_files::{LocalFileLoader, format_of_path};
 pub use location::Location;
 pub use query::{OutputFormat, OutputFormats, Query, QueryForm};
-pub use report::{Health, HealthStatus, KeyspaceSize, ReasoningReport, ReasoningRuns, Stats};
+pub use report::{
+    Health, HealthStatus, KeyspaceSize, PlannerReport, PredicateReport, ReasoningReport,
+    ReasoningRuns, Stats,
+};
 pub use update::prepare_update;

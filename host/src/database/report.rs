@@ -128,4 +128,38 @@ pub struct Stats {
     pub keyspaces: Vec<KeyspaceSize>,
     /// Reasoning profile, inferred quads and inconsistencies; `None` when reasoning is off.
     pub reasoning: Option<ReasoningReport>,
+    /// What the query planner knows of the data.
+    pub planner: PlannerReport,
+}
+
+/// The query planner's statistics (see `trine_core::storage::Statistics`).
+#[derive(Debug, Clone, Serialize)]
+pub struct PlannerReport {
+    /// Quads when the store was last analyzed (0: never).
+    pub analyzed_quads: u64,
+    /// Quads written or deleted since.
+    pub changes_since_analysis: u64,
+    /// Characteristic sets kept (subjects grouped by the set of their predicates).
+    pub characteristic_sets: usize,
+    /// The predicates with the most quads (at most [`PlannerReport::SHOWN`]), with distinct
+    /// subjects and objects as estimated now.
+    pub predicates: Vec<PredicateReport>,
+}
+
+impl PlannerReport {
+    /// Most predicates listed.
+    pub const SHOWN: usize = 20;
+}
+
+/// One predicate's figures.
+#[derive(Debug, Clone, Serialize)]
+pub struct PredicateReport {
+    /// The predicate IRI.
+    pub predicate: String,
+    /// Quads with it (exact).
+    pub quads: u64,
+    /// Distinct subjects (estimated).
+    pub subjects: u64,
+    /// Distinct objects (estimated).
+    pub objects: u64,
 }

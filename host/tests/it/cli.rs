@@ -106,6 +106,15 @@ fn load_query_dump_round_trip() {
         serde_json::from_str(&trine_ok(&["stats", "--location", db])).expect("JSON stats");
     assert_eq!(stats["quads"], 2);
     assert_eq!(stats["backend"], "rocksdb");
+    // The load analyzed three quads; the DELETE is one change since.
+    assert_eq!(stats["planner"]["analyzed_quads"], 3, "{stats}");
+    assert_eq!(stats["planner"]["changes_since_analysis"], 1, "{stats}");
+    let knows = &stats["planner"]["predicates"][0];
+    assert_eq!(knows["predicate"], "<http://example.com/knows>", "{stats}");
+    assert_eq!(
+        (knows["quads"].as_u64(), knows["subjects"].as_u64()),
+        (Some(2), Some(2))
+    );
     let verify = trine_ok(&["verify", "--location", db]);
     assert!(verify.starts_with("ok: 2 quads"), "{verify}");
 }
