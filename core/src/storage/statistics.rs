@@ -63,9 +63,9 @@ pub struct Statistics {
     pub analyzed_quads: u64,
     /// Quads inserted or deleted since the analysis.
     pub changes_since_analysis: u64,
-    /// Per predicate, as analyzed, ascending by id.
+    /// Per predicate, as analyzed.
     pub predicates: Vec<PredicateStatistics>,
-    /// The largest characteristic sets, by subjects, descending.
+    /// The characteristic sets with the most subjects (at most a thousand).
     pub characteristic_sets: Vec<CharacteristicSet>,
 }
 
@@ -73,11 +73,7 @@ impl Statistics {
     /// The analysis of `predicate`, its distinct counts scaled to its current quad count
     /// `current` (exact, from the maintained counts).
     pub fn predicate(&self, predicate: TermId, current: u64) -> Option<PredicateStatistics> {
-        let index = self
-            .predicates
-            .binary_search_by_key(&predicate, |p| p.predicate)
-            .ok()?;
-        let analyzed = self.predicates[index];
+        let analyzed = *self.predicates.iter().find(|p| p.predicate == predicate)?;
         if analyzed.quads == 0 {
             return None;
         }
@@ -284,21 +280,21 @@ pub(crate) fn analyze<S: KvSnapshot>(kv: &S) -> Result<Statistics, StorageError>
         previous = Some(here);
         cursor.advance()?;
     }
-    let mut predicates: Vec<PredicateStatistics> = per_predicate.into_values().collect();
-    predicates.sort_unstable_by_key(|p| p.predicate);
-    let mut characteristic_sets: Vec<CharacteristicSet> = sets
+    // Fx hashing has no random seed, so these orders are the same for the same store.
+    let predicates: Vec<PredicateStatistics> = per_predicate.into_values().collect();
+    // Keep the largest sets: drop the smallest until few enough are left.
+    let mut floor = 1;
+    while sets.len() > MAX_CHARACTERISTIC_SETS {
+        sets.retain(|_, (subjects, _)| *subjects > floor);
+        floor *= 2;
+    }
+    let characteristic_sets: Vec<CharacteristicSet> = sets
         .into_iter()
         .map(|(key, (subjects, quads))| CharacteristicSet {
             subjects,
             predicates: key.into_iter().zip(quads).collect(),
         })
         .collect();
-    characteristic_sets.sort_unstable_by(|a, b| {
-        b.subjects
-            .cmp(&a.subjects)
-            .then_with(|| a.predicates.cmp(&b.predicates))
-    });
-    characteristic_sets.truncate(MAX_CHARACTERISTIC_SETS);
     Ok(Statistics {
         quads: total,
         analyzed_quads: total,

@@ -385,6 +385,31 @@ fn id_ordered(id: TermId) -> bool {
     matches!(id.tag(), TermTag::Integer | TermTag::Decimal)
 }
 
+/// Rows with their sort keys' values (empty when the rows' ids are the keys).
+type Keyed = (Vec<Option<oxrdf::Term>>, Row);
+
+/// Sorts stably with one comparator type, so both ORDER BY paths share one sort's code (the
+/// WebAssembly package counts its bytes); past `limit` rows only the first are kept.
+fn sort_keyed(
+    keyed: &mut Vec<Keyed>,
+    limit: Option<usize>,
+    compare: &mut dyn FnMut(&Keyed, &Keyed) -> Ordering,
+) {
+    keyed.sort_by(compare);
+    if let Some(k) = limit {
+        keyed.truncate(k);
+    }
+}
+
+/// Applies `descending` to an ascending ordering.
+fn directed(ordering: Ordering, descending: bool) -> Ordering {
+    if descending {
+        ordering.reverse()
+    } else {
+        ordering
+    }
+}
+
 /// ORDER BY on variables: while every key column holds inline numbers of one tag (or nothing),
 /// rows sort on their ids without decoding a term; otherwise on terms.
 fn order_by_ids<'c>(
@@ -397,22 +422,15 @@ fn order_by_ids<'c>(
     // Per column: the one tag seen so far, `None` before any value; `mixed` once two differ.
     let mut tags: Vec<Option<TermTag>> = vec![None; slots.len()];
     let mut mixed = false;
-    let compare = |a: &Row, b: &Row| {
-        for (slot, descending) in slots {
-            let ordering = a[*slot].cmp(&b[*slot]);
-            let ordering = if *descending {
-                ordering.reverse()
-            } else {
-                ordering
-            };
-            if ordering != Ordering::Equal {
-                return ordering;
-            }
-        }
-        Ordering::Equal
+    let mut compare = |(_, a): &Keyed, (_, b): &Keyed| {
+        slots
+            .iter()
+            .map(|(slot, descending)| directed(a[*slot].cmp(&b[*slot]), *descending))
+            .find(|ordering| *ordering != Ordering::Equal)
+            .unwrap_or(Ordering::Equal)
     };
     let bound = limit.map(|k| k.saturating_mul(2).max(1024));
-    let mut held: Vec<Row> = Vec::new();
+    let mut held: Vec<Keyed> = Vec::new();
     for row in rows {
         let row = row?;
         for ((slot, _), tag) in slots.iter().zip(&mut tags) {
@@ -421,25 +439,19 @@ fn order_by_ids<'c>(
                 *tag = Some(id.tag());
             }
         }
-        held.push(row);
-        if !mixed
-            && let (Some(k), Some(bound)) = (limit, bound)
-            && held.len() >= bound
-        {
-            held.sort_by(compare);
-            held.truncate(k);
+        held.push((Vec::new(), row));
+        if !mixed && bound.is_some_and(|bound| held.len() >= bound) {
+            sort_keyed(&mut held, limit, &mut compare);
         }
         ctx.check_rows(held.len(), "ORDER BY")?;
     }
     if mixed {
         // Rows dropped above were behind k others in value order already; sort the rest on terms.
-        return order_by_terms(ctx, Box::new(held.into_iter().map(Ok)), keys, limit);
+        let rows = held.into_iter().map(|(_, row)| Ok(row));
+        return order_by_terms(ctx, Box::new(rows), keys, limit);
     }
-    held.sort_by(compare);
-    if let Some(k) = limit {
-        held.truncate(k);
-    }
-    Ok(held)
+    sort_keyed(&mut held, limit, &mut compare);
+    Ok(held.into_iter().map(|(_, row)| row).collect())
 }
 
 /// ORDER BY on the keys' values.
@@ -449,27 +461,20 @@ fn order_by_terms<'c>(
     keys: &'c [(Expr, bool)],
     limit: Option<usize>,
 ) -> Result<Vec<Row>, QueryError> {
-    type Keyed = (Vec<Option<oxrdf::Term>>, Row);
-    let sort = |keyed: &mut Vec<Keyed>| {
-        // Stable: rows with equal keys keep their order, as a full sort would give them.
-        keyed.sort_by(|(a, _), (b, _)| {
-            for ((x, y), (_, descending)) in a.iter().zip(b).zip(keys) {
-                let ordering = order_terms(x.as_ref(), y.as_ref());
-                let ordering = if *descending {
-                    ordering.reverse()
-                } else {
-                    ordering
-                };
-                if ordering != Ordering::Equal {
-                    return ordering;
-                }
-            }
-            Ordering::Equal
-        });
+    // Stable: rows with equal keys keep their order, as a full sort would give them.
+    let mut compare = |(a, _): &Keyed, (b, _): &Keyed| {
+        a.iter()
+            .zip(b)
+            .zip(keys)
+            .map(|((x, y), (_, descending))| {
+                directed(order_terms(x.as_ref(), y.as_ref()), *descending)
+            })
+            .find(|ordering| *ordering != Ordering::Equal)
+            .unwrap_or(Ordering::Equal)
     };
     // Top-k: past twice the rows needed, sort and keep the first; amortized n log k.
     let bound = limit.map(|k| k.saturating_mul(2).max(1024));
-    let mut keyed = Vec::new();
+    let mut keyed: Vec<Keyed> = Vec::new();
     for row in rows {
         let row = row?;
         let mut values = Vec::with_capacity(keys.len());
@@ -477,18 +482,12 @@ fn order_by_terms<'c>(
             values.push(expr.eval(&row, ctx)?);
         }
         keyed.push((values, row));
-        if let (Some(k), Some(bound)) = (limit, bound)
-            && keyed.len() >= bound
-        {
-            sort(&mut keyed);
-            keyed.truncate(k);
+        if bound.is_some_and(|bound| keyed.len() >= bound) {
+            sort_keyed(&mut keyed, limit, &mut compare);
         }
         ctx.check_rows(keyed.len(), "ORDER BY")?;
     }
-    sort(&mut keyed);
-    if let Some(k) = limit {
-        keyed.truncate(k);
-    }
+    sort_keyed(&mut keyed, limit, &mut compare);
     Ok(keyed.into_iter().map(|(_, row)| row).collect())
 }
 
