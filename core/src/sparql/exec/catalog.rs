@@ -40,12 +40,16 @@ impl Catalog for EvalContext<'_> {
         })
     }
 
-    fn statistics(&self) -> Result<Option<Statistics>, QueryError> {
+    fn statistics(&self) -> Result<Option<&Statistics>, QueryError> {
+        if let Some(statistics) = self.statistics.get() {
+            return Ok(statistics.as_ref());
+        }
         let statistics = self.reader().statistics()?;
-        Ok(
-            (statistics.analyzed_quads > 0 || !statistics.predicates.is_empty())
-                .then_some(statistics),
-        )
+        let analyzed = statistics.analyzed_quads > 0 || !statistics.predicates.is_empty();
+        Ok(self
+            .statistics
+            .get_or_init(|| analyzed.then_some(statistics))
+            .as_ref())
     }
 
     fn count_matches(&self, pattern: &QuadPattern, cap: usize) -> Result<u64, QueryError> {

@@ -59,6 +59,8 @@ pub struct EvalContext<'a> {
     row_limit: Option<usize>,
     explicit_only: bool,
     service_handler: Option<Arc<dyn crate::sparql::ServiceHandler>>,
+    /// The planner's statistics, read on first use (see `Catalog::statistics`).
+    pub(crate) statistics: std::cell::OnceCell<Option<crate::storage::Statistics>>,
 }
 
 /// The part of [`QuadRead`] the evaluator needs, object-safe so that plans are not generic.
@@ -150,6 +152,7 @@ impl<'a> EvalContext<'a> {
             row_limit: None,
             explicit_only: false,
             service_handler: None,
+            statistics: std::cell::OnceCell::new(),
         }
     }
 

@@ -33,8 +33,8 @@ pub(crate) trait Catalog {
     /// Named graphs in the query's dataset.
     fn named_graph_count(&self) -> Result<u64, QueryError>;
 
-    /// The store's statistics, `None` where no analysis has run yet.
-    fn statistics(&self) -> Result<Option<Statistics>, QueryError>;
+    /// The store's statistics, `None` where no analysis has run yet (read once per query).
+    fn statistics(&self) -> Result<Option<&Statistics>, QueryError>;
 
     /// Quads matching `pattern`, counted up to `cap` (the graph scope and the explicit-only
     /// option of the query apply).

@@ -49,7 +49,7 @@ struct PatternFacts {
 pub(crate) struct CostModel<'p> {
     patterns: &'p [QuadPatternNode],
     facts: Vec<PatternFacts>,
-    statistics: Option<Statistics>,
+    statistics: Option<&'p Statistics>,
     /// Distinct variables of the BGP, numbered locally so a state is a short array.
     slot_count: usize,
     /// Per pattern, the local numbers of its subject, predicate and object variables.
@@ -105,7 +105,7 @@ fn slot(term: PatternTerm) -> Option<Slot> {
 impl<'p> CostModel<'p> {
     /// Gathers what each pattern alone gives.
     pub(crate) fn new(
-        catalog: &dyn Catalog,
+        catalog: &'p dyn Catalog,
         patterns: &'p [QuadPatternNode],
     ) -> Result<Self, QueryError> {
         let statistics = catalog.statistics()?;
@@ -115,7 +115,7 @@ impl<'p> CostModel<'p> {
         let mut locals = Vec::with_capacity(patterns.len());
         let mut masks = Vec::with_capacity(patterns.len());
         for pattern in patterns {
-            facts.push(Self::facts(catalog, statistics.as_ref(), pattern, total)?);
+            facts.push(Self::facts(catalog, statistics, pattern, total)?);
             let local = [pattern.subject, pattern.predicate, pattern.object].map(|term| {
                 slot(term).map(|slot| {
                     let next = numbers.len();
@@ -301,9 +301,17 @@ impl<'p> CostModel<'p> {
         let mut next = *state;
         next.rows = rows;
         next.placed |= 1 << index;
+        // A variable takes no more distinct values than there are rows.
         let cap = rows.max(1.0) as f32;
-        for domain in &mut next.domains {
-            *domain = domain.min(cap);
+        let mut bound = next.bound;
+        while bound != 0 {
+            let local = bound.trailing_zeros() as usize;
+            bound &= bound - 1;
+            if let Some(domain) = next.domains.get_mut(local)
+                && *domain > cap
+            {
+                *domain = cap;
+            }
         }
         for (local, distinct) in [(s, facts.subjects), (o, facts.objects), (p, facts.quads)] {
             if let Some(local) = local
@@ -341,7 +349,6 @@ impl<'p> CostModel<'p> {
         predicates.dedup();
         let rows = self
             .statistics
-            .as_ref()
             .and_then(|s| s.star(&predicates))
             .map(|(_, rows)| rows);
         self.stars.borrow_mut().insert(set, rows);
