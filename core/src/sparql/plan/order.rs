@@ -50,10 +50,13 @@ pub(crate) fn order_bgp(
         }
     }
     let rest = patterns.len() - order.len();
+    // The greedy order first: its cost bounds the exhaustive search, which then only explores
+    // partial orders still cheaper than it.
+    let (greedy_order, greedy_cost) = greedy(&model, patterns.len(), start);
     order.extend(if rest <= EXACT_LIMIT {
-        exhaustive(&model, patterns.len(), start)
+        exhaustive(&model, patterns.len(), start, greedy_cost).unwrap_or(greedy_order)
     } else {
-        greedy(&model, patterns.len(), start)
+        greedy_order
     });
     let mut nodes: Vec<Option<PlanNode>> = nodes.into_iter().map(Some).collect();
     Ok(order
@@ -83,7 +86,7 @@ fn bits(set: u64) -> impl Iterator<Item = usize> {
 /// The cheapest order after `start` by dynamic programming over subsets (left-deep): for each
 /// set of placed patterns the cheapest way to get there, its cost (rows read and produced so
 /// far) and the pattern placed last.
-fn exhaustive(model: &CostModel<'_>, n: usize, start: JoinState) -> Vec<usize> {
+fn exhaustive(model: &CostModel<'_>, n: usize, start: JoinState, bound: f64) -> Option<Vec<usize>> {
     let mut best: Vec<Option<(f64, JoinState, usize)>> = vec![None; 1 << n];
     let first = usize::try_from(start.placed).unwrap_or(0);
     for set in first..(1_usize << n) {
@@ -101,6 +104,9 @@ fn exhaustive(model: &CostModel<'_>, n: usize, start: JoinState) -> Vec<usize> {
         for index in bits(candidates(model, &state, n)) {
             let next = model.join(&state, index);
             let next_cost = cost + state.rows + next.rows;
+            if next_cost >= bound {
+                continue;
+            }
             let key = set | (1 << index);
             if best[key]
                 .as_ref()
@@ -114,20 +120,19 @@ fn exhaustive(model: &CostModel<'_>, n: usize, start: JoinState) -> Vec<usize> {
     let mut order = Vec::with_capacity(n);
     let mut set = (1_usize << n) - 1;
     while set != first {
-        let Some((_, _, last)) = best[set] else {
-            return (0..n).filter(|i| first & (1 << i) == 0).collect();
-        };
+        let (_, _, last) = best[set]?;
         order.push(last);
         set &= !(1 << last);
     }
     order.reverse();
-    order
+    Some(order)
 }
 
-/// The cheapest next pattern each time, after `start`.
-fn greedy(model: &CostModel<'_>, n: usize, start: JoinState) -> Vec<usize> {
+/// The cheapest next pattern each time, after `start`, and the order's cost.
+fn greedy(model: &CostModel<'_>, n: usize, start: JoinState) -> (Vec<usize>, f64) {
     let mut state = start;
     let mut order = Vec::with_capacity(n);
+    let mut cost = 0.0;
     while state.placed.count_ones() < n as u32 {
         let chosen = bits(candidates(model, &state, n))
             .map(|index| (index, model.join(&state, index)))
@@ -135,8 +140,9 @@ fn greedy(model: &CostModel<'_>, n: usize, start: JoinState) -> Vec<usize> {
         let Some((index, next)) = chosen else {
             break;
         };
+        cost += state.rows + next.rows;
         order.push(index);
         state = next;
     }
-    order
+    (order, cost)
 }
