@@ -1,7 +1,7 @@
 // Trine for JavaScript: an RDF quad store with SPARQL 1.1 and OWL 2 RL reasoning, compiled to
 // WebAssembly. One ES module for Node and browsers; terms follow RDF/JS (@rdfjs/types), and terms
 // from other factories (N3.js, …) are accepted anywhere a term is.
-import init, { initSync, WasmStore, WasmPreparedQuery } from "./trine_web.js";
+import init, { initSync, WasmStore } from "./trine_web.js";
 
 const isNode = typeof process === "object" && process.versions != null && process.versions.node != null;
 let NodeReadable = null;
@@ -468,7 +468,8 @@ export class Store {
 
   /** A query parsed once, to run many times with different bindings. */
   prepare(text, options = {}) {
-    const prepared = wrap(() => new WasmPreparedQuery(text, options.baseIri ?? undefined));
+    // Through the store's cache of parsed queries: a text seen before skips the parser.
+    const prepared = wrap(() => this.#inner.prepare(text, options.baseIri ?? undefined));
     return new PreparedQuery(this.#inner, prepared);
   }
 

@@ -6,7 +6,7 @@ use trine_core::io::{LoadError, LoadOptions};
 use trine_core::kv::{DynBackend, JournalBackend, MemoryBackend};
 use trine_core::oxrdf::{GraphName, Quad, Variable};
 use trine_core::reasoner::{MaterializeReport, Profile, ReasonerOptions};
-use trine_core::sparql::{PreparedQuery, QueryOptions, QueryResults};
+use trine_core::sparql::{PreparedQuery, QueryCache, QueryOptions, QueryResults};
 use trine_core::update::{PreparedUpdate, UpdateOptions};
 use wasm_bindgen::prelude::*;
 
@@ -30,7 +30,12 @@ fn strings(values: Vec<String>) -> Array {
 #[wasm_bindgen]
 pub struct WasmStore {
     store: Store<DynBackend>,
+    /// Queries parsed before, by text: `query` skips the parser for a text it has seen.
+    queries: QueryCache,
 }
+
+/// Query texts whose parse `WasmStore::query` keeps.
+const QUERY_CACHE: usize = 128;
 
 #[wasm_bindgen]
 impl WasmStore {
@@ -41,7 +46,10 @@ impl WasmStore {
     #[wasm_bindgen(constructor)]
     pub fn new() -> Result<WasmStore, JsValue> {
         let store = Store::open(DynBackend::new(MemoryBackend::new())).or_js()?;
-        Ok(Self { store })
+        Ok(Self {
+            store,
+            queries: QueryCache::new(QUERY_CACHE),
+        })
     }
 
     /// A durable store in two OPFS files (the core's journal backend), through their
@@ -61,7 +69,10 @@ impl WasmStore {
         ];
         let backend = JournalBackend::open(files).or_js()?;
         let store = Store::open(DynBackend::new(backend)).or_js()?;
-        Ok(Self { store })
+        Ok(Self {
+            store,
+            queries: QueryCache::new(QUERY_CACHE),
+        })
     }
 
     /// Adds a quad (twelve strings); returns whether it was new.
@@ -149,6 +160,20 @@ impl WasmStore {
         Ok(self.store.len().or_js()? as f64)
     }
 
+    /// Parses a query through this store's cache of parsed queries: a text seen before skips
+    /// the parser.
+    ///
+    /// # Errors
+    /// A syntax error (`sparql_syntax`) with its position in the message.
+    pub fn prepare(
+        &self,
+        query: &str,
+        base_iri: Option<String>,
+    ) -> Result<WasmPreparedQuery, JsValue> {
+        let query = self.queries.parse(query, base_iri.as_deref()).or_js()?;
+        Ok(WasmPreparedQuery { query })
+    }
+
     /// Runs a SPARQL query: see [`WasmPreparedQuery::run`].
     ///
     /// # Errors
@@ -161,8 +186,8 @@ impl WasmStore {
         explicit_only: bool,
         format: Option<String>,
     ) -> Result<JsValue, JsValue> {
-        let prepared = WasmPreparedQuery::new(query, base_iri)?;
-        prepared.run(self, Vec::new(), explicit_only, format)
+        let query = self.queries.parse(query, base_iri.as_deref()).or_js()?;
+        WasmPreparedQuery { query }.run(self, Vec::new(), explicit_only, format)
     }
 
     /// Applies a SPARQL update in one transaction; returns `{inserted, deleted}`.

@@ -25,6 +25,7 @@
 //! timeout, a cancellation token and a cap on rows held in memory.
 
 mod algebra;
+mod cache;
 mod exec;
 mod plan;
 
@@ -34,6 +35,7 @@ mod format;
 pub(crate) mod lexical;
 mod results;
 
+pub use cache::QueryCache;
 pub use depth::MAX_ALGEBRA_DEPTH;
 pub use error::QueryError;
 pub use exec::CancellationToken;

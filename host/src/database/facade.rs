@@ -11,7 +11,7 @@ use trine_core::io::{LoadOptions, RdfFormat};
 use trine_core::kv::{DynBackend, Keyspace, MemoryBackend};
 use trine_core::oxrdf::GraphNameRef;
 use trine_core::reasoner::{Inconsistency, MaterializeReport, Profile};
-use trine_core::sparql::{CancellationToken, QueryOptions, QueryResults};
+use trine_core::sparql::{CancellationToken, QueryCache, QueryOptions, QueryResults};
 use trine_core::storage::QuadRead;
 use trine_core::storage::{LoadProgress, ValidationReport};
 use trine_core::update::{LoadHandler, UpdateOptions, UpdateSummary};
@@ -51,7 +51,12 @@ pub struct Database {
     loader: Option<Arc<dyn LoadHandler>>,
     /// One backup at a time, and how the last one went (see `crate::backup`).
     backups: BackupState,
+    /// Parsed queries by text (see [`Database::parse_query`]).
+    queries: QueryCache,
 }
+
+/// Query texts whose parse a [`Database`] keeps.
+const QUERY_CACHE: usize = 256;
 
 impl std::fmt::Debug for Database {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -124,6 +129,7 @@ impl Database {
             rocksdb,
             loader,
             backups: BackupState::default(),
+            queries: QueryCache::new(QUERY_CACHE),
         })
     }
 
@@ -196,6 +202,27 @@ impl Database {
             };
             Ok((writer, format))
         })
+    }
+
+    /// Parses `text` as [`Query::parse_with_dataset`] does, through the database's cache of
+    /// parsed queries: a text sent again skips the parser.
+    ///
+    /// # Errors
+    /// As [`Query::parse_with_dataset`].
+    pub fn parse_query(
+        &self,
+        text: &str,
+        base_iri: Option<&str>,
+        default_graphs: &[String],
+        named_graphs: &[String],
+    ) -> Result<Query, HostError> {
+        let prepared = self.queries.parse(text, base_iri)?;
+        Query::with_dataset(prepared, default_graphs, named_graphs)
+    }
+
+    /// The cache of parsed queries, for its hit and miss counts.
+    pub fn query_cache(&self) -> &QueryCache {
+        &self.queries
     }
 
     /// The plan `query` would run, as text (EXPLAIN).

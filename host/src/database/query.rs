@@ -71,9 +71,24 @@ impl Query {
         default_graphs: &[String],
         named_graphs: &[String],
     ) -> Result<Self, HostError> {
-        // One parse, by core (its errors carry positions and its extra lexical checks); the
-        // protocol's graphs replace the dataset on the parsed query.
-        let mut prepared = PreparedQuery::parse(text, base_iri)?;
+        // One parse, by core (its errors carry positions and its extra lexical checks).
+        Self::with_dataset(
+            PreparedQuery::parse(text, base_iri)?,
+            default_graphs,
+            named_graphs,
+        )
+    }
+
+    /// A parsed query with the protocol's graphs replacing its dataset (when either list is
+    /// not empty).
+    ///
+    /// # Errors
+    /// [`HostError::BadRequest`] for a graph name that is not an IRI.
+    pub fn with_dataset(
+        mut prepared: PreparedQuery,
+        default_graphs: &[String],
+        named_graphs: &[String],
+    ) -> Result<Self, HostError> {
         let form = match prepared.kind() {
             QueryKind::Select => QueryForm::Select,
             QueryKind::Ask => QueryForm::Ask,

@@ -273,6 +273,21 @@ impl Metrics {
 }
 
 /// The dictionary cache counters in Prometheus text.
+/// The parsed-query cache's hits and misses, in the Prometheus text format.
+pub(crate) fn render_query_cache(cache: &trine_core::sparql::QueryCache) -> String {
+    let mut out = String::from(
+        "# HELP trine_query_cache_hits_total Queries whose parse came from the cache.\n\
+         # TYPE trine_query_cache_hits_total counter\n",
+    );
+    let _ = writeln!(out, "trine_query_cache_hits_total {}", cache.hits());
+    out.push_str(
+        "# HELP trine_query_cache_misses_total Queries parsed because the cache lacked them.\n\
+         # TYPE trine_query_cache_misses_total counter\n",
+    );
+    let _ = writeln!(out, "trine_query_cache_misses_total {}", cache.misses());
+    out
+}
+
 pub(crate) fn render_cache(stats: &trine_core::dictionary::CacheStats) -> String {
     let mut out = String::from(
         "# HELP trine_dictionary_cache_hits_total Dictionary lookups answered from the cache, \

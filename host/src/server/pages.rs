@@ -138,6 +138,7 @@ pub(crate) async fn metrics(State(app): State<Arc<App>>) -> Response {
             text.push_str(&super::metrics::render_cache(
                 &app.db.store().dictionary().cache_stats(),
             ));
+            text.push_str(&super::metrics::render_query_cache(app.db.query_cache()));
             ok_with("text/plain; version=0.0.4; charset=utf-8", text)
         }
         Err(error) => error_response(&error),

@@ -14,7 +14,6 @@ use super::App;
 use super::negotiate::negotiate;
 use super::respond::{error_response, ok_with};
 use crate::HostError;
-use crate::database::Query;
 
 /// Which operations an endpoint takes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -192,9 +191,9 @@ async fn run_query(
     let task = tokio::task::spawn_blocking(move || {
         // Held until the worker ends, even after its client was answered with a timeout.
         let _permit = permit;
-        let query =
-            Query::parse_with_dataset(&text, base.as_deref(), &default_graphs, &named_graphs)?
-                .explicit_only(explicit_only);
+        let query = db
+            .parse_query(&text, base.as_deref(), &default_graphs, &named_graphs)?
+            .explicit_only(explicit_only);
         let (body, format) = db.query_to_writer(&query, &formats, Vec::new(), Some(task_token))?;
         Ok::<_, HostError>((query.form(), body, format))
     });

@@ -176,6 +176,10 @@ fn metrics_parse_as_prometheus_text() {
     // Three queries decoded the same terms: the later ones from the cache.
     assert!(hits.is_some_and(|h| h > 0.0), "{hits:?}");
     assert!(misses.is_some(), "{misses:?}");
+    // The same text three times: parsed once, then from the parsed-query cache; the syntax
+    // error is parsed (and fails) without being kept.
+    assert_eq!(find("trine_query_cache_hits_total", None), Some(2.0));
+    assert_eq!(find("trine_query_cache_misses_total", None), Some(2.0));
     assert_eq!(
         find(
             "trine_query_duration_seconds_count",

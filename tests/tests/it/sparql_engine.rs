@@ -400,3 +400,23 @@ fn order_by_on_inline_numbers_sorts_by_value() {
     assert_eq!(sorted("mix", "ASC", ""), ["m4", "m2", "m1", "m3"]);
     assert_eq!(sorted("mix", "DESC", "LIMIT 1"), ["m3"]);
 }
+
+#[test]
+fn the_query_cache_keeps_recent_texts_per_base() {
+    let cache = trine_core::sparql::QueryCache::new(2);
+    for text in ["ASK { ?a ?b ?c }", "ASK {}", "ASK { ?a ?b ?c }"] {
+        cache.parse(text, None).expect("parse");
+    }
+    assert_eq!((cache.hits(), cache.misses()), (1, 2));
+    // A third text evicts the least recently used ("ASK {}"); another base is another entry.
+    cache.parse("SELECT * {}", None).expect("parse");
+    cache.parse("ASK {}", None).expect("parse");
+    cache
+        .parse("ASK { ?a ?b ?c }", Some("http://e/"))
+        .expect("parse");
+    assert_eq!((cache.hits(), cache.misses()), (1, 5));
+    // Errors are not kept.
+    assert!(cache.parse("ASK {", None).is_err());
+    assert!(cache.parse("ASK {", None).is_err());
+    assert_eq!((cache.hits(), cache.misses()), (1, 7));
+}

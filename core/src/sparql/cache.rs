@@ -1,0 +1,107 @@
+//! Parsed queries by their text: a query sent again skips the parser and its lexical checks.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use super::{PreparedQuery, QueryError};
+
+/// A bounded cache of [`PreparedQuery`]s keyed by query text and base IRI (the text exactly as
+/// sent; no normalisation yet). Plans are not cached: they depend on the data and statistics of
+/// the view a query runs on. Syntax errors are not cached.
+///
+/// ```
+/// use trine_core::sparql::QueryCache;
+///
+/// let cache = QueryCache::new(16);
+/// let first = cache.parse("ASK {}", None)?;
+/// let again = cache.parse("ASK {}", None)?;
+/// assert_eq!(format!("{first:?}"), format!("{again:?}"));
+/// assert_eq!((cache.hits(), cache.misses()), (1, 1));
+/// # Ok::<_, trine_core::sparql::QueryError>(())
+/// ```
+#[derive(Debug)]
+pub struct QueryCache {
+    capacity: usize,
+    entries: Mutex<Entries>,
+    hits: AtomicU64,
+    misses: AtomicU64,
+}
+
+#[derive(Debug, Default)]
+struct Entries {
+    /// The query and when it was last used.
+    map: HashMap<String, (PreparedQuery, u64)>,
+    clock: u64,
+}
+
+impl QueryCache {
+    /// A cache of at most `capacity` queries; 0 turns it off.
+    pub fn new(capacity: usize) -> Self {
+        Self {
+            capacity,
+            entries: Mutex::default(),
+            hits: AtomicU64::new(0),
+            misses: AtomicU64::new(0),
+        }
+    }
+
+    /// `query` parsed, from the cache when it was parsed before with the same base IRI.
+    ///
+    /// # Errors
+    /// As [`PreparedQuery::parse`].
+    pub fn parse(&self, query: &str, base_iri: Option<&str>) -> Result<PreparedQuery, QueryError> {
+        if self.capacity == 0 {
+            return PreparedQuery::parse(query, base_iri);
+        }
+        // The base IRI cannot contain a NUL, so the key cannot be forged by the text.
+        let key = match base_iri {
+            Some(base) => format!("{base}\0{query}"),
+            None => format!("\0{query}"),
+        };
+        {
+            let mut entries = self.lock();
+            entries.clock += 1;
+            let now = entries.clock;
+            if let Some((prepared, used)) = entries.map.get_mut(&key) {
+                *used = now;
+                self.hits.fetch_add(1, Ordering::Relaxed);
+                return Ok(prepared.clone());
+            }
+        }
+        self.misses.fetch_add(1, Ordering::Relaxed);
+        let prepared = PreparedQuery::parse(query, base_iri)?;
+        let mut entries = self.lock();
+        if entries.map.len() >= self.capacity {
+            // Evict the least recently used; the capacity is small, so a scan is cheap.
+            let oldest = entries
+                .map
+                .iter()
+                .min_by_key(|(_, (_, used))| *used)
+                .map(|(key, _)| key.clone());
+            if let Some(oldest) = oldest {
+                entries.map.remove(&oldest);
+            }
+        }
+        let now = entries.clock;
+        entries.map.insert(key, (prepared.clone(), now));
+        Ok(prepared)
+    }
+
+    /// Queries answered from the cache.
+    pub fn hits(&self) -> u64 {
+        self.hits.load(Ordering::Relaxed)
+    }
+
+    /// Queries parsed because the cache did not hold them.
+    pub fn misses(&self) -> u64 {
+        self.misses.load(Ordering::Relaxed)
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Entries> {
+        // A panic while holding the lock leaves a consistent map: take it anyway.
+        self.entries
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
