@@ -97,6 +97,18 @@ impl QuadPattern {
     }
 }
 
+/// The quad and flags of one index entry of `order`.
+pub(crate) fn decode_entry(
+    order: QuadOrder,
+    key: &[u8],
+    value: Option<&[u8]>,
+) -> Result<(EncodedQuad, IndexFlags), StorageError> {
+    let quad = order
+        .decode(key)
+        .ok_or_else(|| StorageError::Corruption(format!("malformed key in {order:?}")))?;
+    Ok((quad, IndexFlags::from_value(value.unwrap_or_default())))
+}
+
 /// Quads of ids matching a [`QuadPattern`], in the order of the index that answers it.
 pub struct EncodedQuadIter<'a, K: KvSnapshot + 'a> {
     kv: &'a K,
@@ -140,10 +152,7 @@ impl<'a, K: KvSnapshot + 'a> EncodedQuadIter<'a, K> {
                 self.current = None;
                 continue;
             };
-            let quad = order
-                .decode(key)
-                .ok_or_else(|| StorageError::Corruption(format!("malformed key in {order:?}")))?;
-            let flags = IndexFlags::from_value(cursor.value().unwrap_or_default());
+            let (quad, flags) = decode_entry(*order, key, cursor.value())?;
             cursor.advance()?;
             if self.explicit_only && !flags.contains(IndexFlags::EXPLICIT) {
                 continue;

@@ -7,6 +7,7 @@
 
 use std::collections::VecDeque;
 
+use super::pattern::decode_entry;
 use super::{QuadPattern, StorageError};
 use crate::encoding::{EncodedQuad, IndexFlags, QuadOrder};
 use crate::kv::{KeyRange, KvCursor, KvSnapshot};
@@ -95,10 +96,7 @@ impl<'a, K: KvSnapshot + 'a> QuadProbe for IndexProbe<'a, K> {
                 if !key.starts_with(prefix) {
                     break;
                 }
-                let quad = order.decode(key).ok_or_else(|| {
-                    StorageError::Corruption(format!("malformed key in {order:?}"))
-                })?;
-                let flags = IndexFlags::from_value(cursor.value().unwrap_or_default());
+                let (quad, flags) = decode_entry(*order, key, cursor.value())?;
                 cursor.advance()?;
                 if self.explicit_only && !flags.contains(IndexFlags::EXPLICIT) {
                     continue;

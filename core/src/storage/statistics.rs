@@ -28,8 +28,9 @@ const MAX_CHARACTERISTIC_SETS: usize = 1_000;
 /// Distinct predicate sets held while scanning before the rarest are dropped.
 const SCAN_SET_LIMIT: usize = 100_000;
 
-/// Layout version of the persisted analysis.
-const FORMAT: u32 = 1;
+/// Layout version of the persisted analysis (the quad count it saw is its own meta key, which
+/// commits read without decoding the rest).
+const FORMAT: u32 = 2;
 
 /// What the analysis found for one predicate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -125,7 +126,6 @@ impl Statistics {
     pub(crate) fn encode(&self) -> Vec<u8> {
         let mut out = Vec::new();
         out.extend(FORMAT.to_be_bytes());
-        out.extend(self.analyzed_quads.to_be_bytes());
         out.extend((self.predicates.len() as u64).to_be_bytes());
         for p in &self.predicates {
             for value in [p.predicate.as_u64(), p.quads, p.subjects, p.objects] {
@@ -159,7 +159,6 @@ impl Statistics {
             rest = tail;
             Some(u64::from_be_bytes(*head))
         };
-        let analyzed_quads = next()?;
         let count = usize::try_from(next()?).ok()?;
         let mut predicates = Vec::with_capacity(count.min(1 << 16));
         for _ in 0..count {
@@ -185,7 +184,6 @@ impl Statistics {
             });
         }
         Some(Self {
-            analyzed_quads,
             predicates,
             characteristic_sets,
             ..Self::default()
@@ -200,6 +198,7 @@ pub(crate) fn read_statistics<S: KvSnapshot>(kv: &S) -> Result<Statistics, Stora
         None => Statistics::default(),
     };
     statistics.quads = read_u64(kv, Keyspace::Meta, MetaKey::QuadCount.key())?;
+    statistics.analyzed_quads = read_u64(kv, Keyspace::Meta, MetaKey::StatisticsAnalyzed.key())?;
     statistics.changes_since_analysis =
         read_u64(kv, Keyspace::Meta, MetaKey::StatisticsChanges.key())?;
     Ok(statistics)

@@ -16,7 +16,8 @@ impl<B: KvBackend> Store<B> {
         crate::storage::validate_reader(&self.snapshot()?)
     }
 
-    /// Recomputes the maintained counts from the indexes (after an interrupted bulk load).
+    /// Recomputes the maintained counts from the indexes (after an interrupted bulk load), and
+    /// the planner's statistics with them (see [`analyze`](Self::analyze)).
     ///
     /// # Errors
     /// Fails if the backend fails.
@@ -33,9 +34,8 @@ impl<B: KvBackend> Store<B> {
     /// # Errors
     /// Fails if the backend fails.
     pub fn analyze(&self) -> Result<crate::storage::Statistics, StorageError> {
-        let _writer = self.lock_writer();
-        crate::storage::recount(self.backend(), self.dictionary())?;
-        self.snapshot()?.statistics()
+        self.recount()?;
+        self.statistics()
     }
 
     /// The query planner's statistics: the last analysis, with exact current counts.

@@ -113,22 +113,17 @@ fn statistics_follow_writes<B: KvBackend>(h: &Harness<'_, B>) -> CaseResult {
     drop(snapshot);
 
     // A few writes: counts move exactly, distinct counts scale, no new analysis.
-    store
-        .transact(|txn| {
-            for i in 0..10 {
-                txn.insert(
-                    Quad::new(
-                        ex(&format!("s{i}")),
-                        ex("p2"),
-                        ex(&format!("extra{i}")),
-                        GraphName::DefaultGraph,
-                    )
-                    .as_ref(),
-                )?;
-            }
-            Ok::<_, trine_core::storage::StorageError>(())
+    let extra: Vec<Quad> = (0..10)
+        .map(|i| {
+            Quad::new(
+                ex(&format!("s{i}")),
+                ex("p2"),
+                ex(&format!("extra{i}")),
+                GraphName::DefaultGraph,
+            )
         })
-        .context("insert")?;
+        .collect();
+    store.extend(&extra).context("insert")?;
     let stats = store.statistics().context("statistics")?;
     ensure!(
         stats.changes_since_analysis == 10 && stats.analyzed_quads == 1_300,
@@ -139,22 +134,17 @@ fn statistics_follow_writes<B: KvBackend>(h: &Harness<'_, B>) -> CaseResult {
     ensure!(p2 == Some((410, 205, 410)), "p2 scaled: {p2:?}");
 
     // Past the threshold, the committing write analyzes again.
-    store
-        .transact(|txn| {
-            for i in 0..1_200 {
-                txn.insert(
-                    Quad::new(
-                        ex(&format!("n{}", i % 400)),
-                        ex("p4"),
-                        Literal::from(i64::from(i)),
-                        GraphName::DefaultGraph,
-                    )
-                    .as_ref(),
-                )?;
-            }
-            Ok::<_, trine_core::storage::StorageError>(())
+    let many: Vec<Quad> = (0..1_200)
+        .map(|i| {
+            Quad::new(
+                ex(&format!("n{}", i % 400)),
+                ex("p4"),
+                Literal::from(i64::from(i)),
+                GraphName::DefaultGraph,
+            )
         })
-        .context("insert")?;
+        .collect();
+    store.extend(&many).context("insert")?;
     let stats = store.statistics().context("statistics")?;
     ensure!(
         stats.changes_since_analysis == 0 && stats.analyzed_quads == 2_510,

@@ -8,6 +8,7 @@ use trine_core::kv::MemoryBackend;
 use trine_core::sparql::{
     CancellationToken, PreparedQuery, QueryError, QueryOptions, QueryResults,
 };
+use trine_core::storage::Snapshot;
 
 fn store_with(triples: usize) -> Store<MemoryBackend> {
     let store = Store::open(MemoryBackend::new()).expect("store");
@@ -24,6 +25,30 @@ fn store_with(triples: usize) -> Store<MemoryBackend> {
         .load_from_reader(RdfFormat::NTriples, data.as_bytes(), &LoadOptions::new())
         .expect("load");
     store
+}
+
+/// The `?s` values of a SELECT, each as its name under `http://e/`.
+fn subject_names(snapshot: &Snapshot<'_, MemoryBackend>, text: &str) -> Vec<String> {
+    let query = PreparedQuery::parse(text, None).expect("parse");
+    let execution = query
+        .bind(snapshot, &QueryOptions::default())
+        .expect("plan");
+    let QueryResults::Solutions(solutions) = execution.results().expect("run") else {
+        panic!("not solutions");
+    };
+    solutions
+        .map(|s| {
+            s.expect("row")
+                .get("s")
+                .map(ToString::to_string)
+                .unwrap_or_default()
+        })
+        .map(|s| {
+            s.trim_start_matches("<http://e/")
+                .trim_end_matches('>')
+                .to_owned()
+        })
+        .collect()
 }
 
 fn drain(results: QueryResults<'_>) -> Result<usize, QueryError> {
@@ -258,26 +283,7 @@ fn numeric_filters_agree_on_inline_and_dictionary_numbers() {
             "PREFIX xsd: <http://www.w3.org/2001/XMLSchema#> \
              SELECT ?s WHERE {{ ?s <http://e/v> ?v FILTER({filter}) }} ORDER BY ?s"
         );
-        let query = PreparedQuery::parse(&text, None).expect("parse");
-        let execution = query
-            .bind(&snapshot, &QueryOptions::default())
-            .expect("plan");
-        let QueryResults::Solutions(solutions) = execution.results().expect("run") else {
-            panic!("not solutions");
-        };
-        solutions
-            .map(|s| {
-                s.expect("row")
-                    .get("s")
-                    .map(ToString::to_string)
-                    .unwrap_or_default()
-            })
-            .map(|s| {
-                s.trim_start_matches("<http://e/")
-                    .trim_end_matches('>')
-                    .to_owned()
-            })
-            .collect()
+        subject_names(&snapshot, &text)
     };
     assert_eq!(subjects("?v > 8 && ?v < 10.6"), ["a", "b", "c", "d"]);
     assert_eq!(subjects("?v + 1 = 10"), ["a", "b"]);
@@ -368,26 +374,7 @@ fn order_by_on_inline_numbers_sorts_by_value() {
         let text = format!(
             "SELECT ?s WHERE {{ ?s <http://e/{predicate}> ?v }} ORDER BY {order}(?v) {limit}"
         );
-        let query = PreparedQuery::parse(&text, None).expect("parse");
-        let execution = query
-            .bind(&snapshot, &QueryOptions::default())
-            .expect("plan");
-        let QueryResults::Solutions(solutions) = execution.results().expect("run") else {
-            panic!("not solutions");
-        };
-        solutions
-            .map(|s| {
-                s.expect("row")
-                    .get("s")
-                    .map(ToString::to_string)
-                    .unwrap_or_default()
-            })
-            .map(|s| {
-                s.trim_start_matches("<http://e/")
-                    .trim_end_matches('>')
-                    .to_owned()
-            })
-            .collect()
+        subject_names(&snapshot, &text)
     };
     assert_eq!(
         sorted("int", "ASC", ""),

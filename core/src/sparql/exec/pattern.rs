@@ -139,38 +139,13 @@ impl Lookup {
     }
 }
 
+/// Solutions of `pattern` with `input` substituted in: a probe join of that one row.
 pub(crate) fn scan_pattern<'c>(
     ctx: &'c EvalContext<'c>,
     pattern: &'c QuadPatternNode,
     input: Row,
 ) -> RowIter<'c> {
-    let Some(lookup) = Lookup::new(ctx, pattern, &input) else {
-        return Box::new(std::iter::empty());
-    };
-    let mut seen = HashSet::new();
-    let mut read = 0_usize;
-    let patterns = lookup.patterns.clone();
-    Box::new(
-        patterns
-            .into_iter()
-            .flat_map(move |pattern| ctx.reader().scan(&pattern))
-            .filter_map(move |quad| {
-                read += 1;
-                if read.is_multiple_of(CHECK_EVERY)
-                    && let Err(e) = ctx.check()
-                {
-                    return Some(Err(e));
-                }
-                let quad: EncodedQuad = match quad {
-                    Ok(quad) => quad,
-                    Err(e) => return Some(Err(e.into())),
-                };
-                if lookup.dedupe && !seen.insert((quad.subject, quad.predicate, quad.object)) {
-                    return None;
-                }
-                lookup.row(&input, &quad).map(Ok)
-            }),
-    )
+    probe_join(ctx, Box::new(std::iter::once(Ok(input))), pattern)
 }
 
 /// Quads read per refill of a probe join's buffer.
@@ -236,8 +211,8 @@ impl ProbeJoin<'_> {
                     return Ok(None);
                 };
                 self.ctx.check()?;
-                if let Some(lookup) = Lookup::new(self.ctx, self.pattern, &row) {
-                    let scans = lookup.patterns.clone().into_iter();
+                if let Some(mut lookup) = Lookup::new(self.ctx, self.pattern, &row) {
+                    let scans = std::mem::take(&mut lookup.patterns).into_iter();
                     self.seen.clear();
                     self.current = Some((row, lookup, scans, false));
                 }
