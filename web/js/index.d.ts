@@ -108,7 +108,7 @@ export class Store implements RDF.Source<Quad>, RDF.Sink<RDF.Stream<RDF.BaseQuad
   queryIterator(query: string, options?: QueryOptions): AsyncIterableIterator<Bindings | Quad | boolean | string>;
   prepare(query: string, options?: { baseIri?: string }): PreparedQuery;
   update(update: string, options?: { baseIri?: string }): { inserted: number; deleted: number };
-  load(data: string, options?: { format?: string; baseIri?: string; graph?: RDF.Quad_Graph }): number;
+  load(data: string | Uint8Array | ArrayBuffer, options?: { format?: string; baseIri?: string; graph?: RDF.Quad_Graph }): number;
   dump(options?: { format?: string; graph?: RDF.Quad_Graph; explicitOnly?: boolean }): string;
   import(stream: RDF.Stream<RDF.BaseQuad>): any;
   setReasoning(profile: "none" | "rdfs" | "owl2rl", options?: { rules?: string }): MaterializeReport;
@@ -130,7 +130,7 @@ export class RemoteStore {
   size(): Promise<number>;
   query(query: string, options?: QueryOptions): Promise<QueryResult>;
   update(update: string, options?: { baseIri?: string }): Promise<{ inserted: number; deleted: number }>;
-  load(data: string, options?: { format?: string; baseIri?: string; graph?: RDF.Quad_Graph }): Promise<number>;
+  load(data: string | Uint8Array | ArrayBuffer, options?: { format?: string; baseIri?: string; graph?: RDF.Quad_Graph }): Promise<number>;
   dump(options?: { format?: string; graph?: RDF.Quad_Graph; explicitOnly?: boolean }): Promise<string>;
   setReasoning(profile: "none" | "rdfs" | "owl2rl", options?: { rules?: string }): Promise<MaterializeReport>;
   materialize(profile?: "none" | "rdfs" | "owl2rl"): Promise<MaterializeReport>;

@@ -13,6 +13,16 @@ if (isNode) {
   await init({ module_or_path: new URL("./trine_web_bg.wasm", import.meta.url) });
 }
 
+const textEncoder = new TextEncoder();
+/** UTF-8 bytes for the module: `TextEncoder` is native, far faster than the glue's per-character copy of a string. */
+function utf8(data) {
+  if (typeof data === "string") return textEncoder.encode(data);
+  if (data instanceof Uint8Array) return data;
+  if (data instanceof ArrayBuffer) return new Uint8Array(data);
+  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  return textEncoder.encode(String(data));
+}
+
 const inDedicatedWorker = typeof DedicatedWorkerGlobalScope !== "undefined" && globalThis instanceof DedicatedWorkerGlobalScope;
 const OPFS_NAME = /^[A-Za-z0-9._-]{1,128}$/;
 /** A `WasmStore` for the next `new Store()` to take instead of making one (see `Store.open`). */
@@ -479,13 +489,14 @@ export class Store {
   }
 
   /**
-   * Parses RDF text and adds its quads in one transaction; returns how many were read.
+   * Parses RDF text (a string, or its UTF-8 bytes as a `Uint8Array` such as a Node `Buffer`) and
+   * adds its quads in one transaction; returns how many were read.
    * Options: `format` (media type, extension or name: `turtle`, `ntriples`, `nquads`, `trig`,
    * `rdfxml`, `jsonld`, `n3`), `baseIri`, `graph` (for triple syntaxes).
    */
   load(data, options = {}) {
     const format = options.format ?? "text/turtle";
-    return wrap(() => this.#inner.load(data, format, options.baseIri ?? undefined, encodeGraph(options.graph)));
+    return wrap(() => this.#inner.load(utf8(data), format, options.baseIri ?? undefined, encodeGraph(options.graph)));
   }
 
   /** Serializes the store, or one `graph`, in `format`; `explicitOnly` leaves out inferred quads. */

@@ -162,6 +162,18 @@ test("load and dump in every RDF syntax", () => {
   const relative = new Store();
   relative.load("<x> <y> <z> .", { format: "ttl", baseIri: "http://example.com/" });
   assert.ok(relative.has(quad(ex("x"), ex("y"), ex("z"))));
+  // UTF-8 bytes load like the text they encode (a Node Buffer is a Uint8Array); bad UTF-8 is a
+  // syntax error that changes nothing.
+  const bytes = new Store();
+  const text = '<http://example.com/s> <http://example.com/p> "caf\u00e9 \u{1F408}" .';
+  assert.equal(bytes.load(new TextEncoder().encode(text), { format: "nt" }), 1);
+  assert.equal(bytes.load(Buffer.from(text.replace("/s>", "/t>")), { format: "nt" }), 1);
+  assert.equal(bytes.load(new TextEncoder().encode(text.replace("/s>", "/u>")).buffer, { format: "nt" }), 1);
+  assert.equal(bytes.size, 3);
+  assert.equal(bytes.query('SELECT (COUNT(*) AS ?n) { ?s ?p "caf\u00e9 \u{1F408}" }')[0].get("n").value, "3");
+  const invalid = Uint8Array.from([...new TextEncoder().encode('<http://example.com/v> <http://example.com/p> "'), 0xff, 0xfe, ...new TextEncoder().encode('" .')]);
+  assert.equal(codeOf(() => bytes.load(invalid, { format: "nt" })), "rdf_syntax");
+  assert.equal(bytes.size, 3);
 });
 
 test("reasoning: materialized, maintained on writes, explicit-only answers, inconsistencies", () => {

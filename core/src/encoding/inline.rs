@@ -1,3 +1,4 @@
+use std::fmt;
 use std::str::FromStr;
 
 use oxrdf::vocab::xsd;
@@ -125,8 +126,18 @@ fn typed(value: impl ToString, datatype: oxrdf::NamedNodeRef<'_>) -> Literal {
     Literal::new_typed_literal(value.to_string(), datatype)
 }
 
-fn canonical(value: &impl ToString, lexical: &str) -> bool {
-    value.to_string() == lexical
+/// Whether `value` prints as `lexical`, without allocating (a load asks this of every literal).
+fn canonical(value: &impl fmt::Display, lexical: &str) -> bool {
+    /// Consumes the expected text as the value prints; fails at the first difference.
+    struct Expect<'a>(&'a [u8]);
+    impl fmt::Write for Expect<'_> {
+        fn write_str(&mut self, printed: &str) -> fmt::Result {
+            self.0 = self.0.strip_prefix(printed.as_bytes()).ok_or(fmt::Error)?;
+            Ok(())
+        }
+    }
+    let mut expect = Expect(lexical.as_bytes());
+    fmt::write(&mut expect, format_args!("{value}")).is_ok() && expect.0.is_empty()
 }
 
 #[expect(

@@ -52,17 +52,21 @@ impl From<oxrdfio::RdfParseError> for LoadError {
     fn from(error: oxrdfio::RdfParseError) -> Self {
         match error {
             oxrdfio::RdfParseError::Io(e) => Self::Io(e),
-            oxrdfio::RdfParseError::Syntax(e) => {
-                let position = e.location().map(|range| TextPosition {
-                    line: range.start.line + 1,
-                    column: range.start.column + 1,
-                    offset: range.start.offset,
-                });
-                Self::Syntax {
-                    message: e.to_string(),
-                    position,
-                }
-            }
+            oxrdfio::RdfParseError::Syntax(e) => e.into(),
+        }
+    }
+}
+
+impl From<oxrdfio::RdfSyntaxError> for LoadError {
+    fn from(error: oxrdfio::RdfSyntaxError) -> Self {
+        let position = error.location().map(|range| TextPosition {
+            line: range.start.line + 1,
+            column: range.start.column + 1,
+            offset: range.start.offset,
+        });
+        Self::Syntax {
+            message: error.to_string(),
+            position,
         }
     }
 }

@@ -17,6 +17,7 @@ mod journal;
 mod keyspace;
 mod memory;
 pub(crate) mod merge;
+pub(crate) mod order;
 mod sorted_run;
 
 pub use backend::{Durability, KvBackend, KvCursor, KvSnapshot};

@@ -244,7 +244,8 @@ impl<'a, B: KvBackend> BulkLoader<'a, B> {
             .filter(|(_, id)| id.is_dictionary() && id.payload() >= first_new)
             .map(|(bytes, id)| (&**bytes, *id))
             .collect();
-        by_term.sort_unstable();
+        // Terms are distinct, so their bytes alone order them.
+        by_term.sort_unstable_by(|(a, _), (b, _)| crate::kv::order::compare(a, b));
         let mut term_run = SortedRun::with_capacity(
             by_term.len(),
             by_term.iter().map(|(b, _)| b.len() + 8).sum(),
@@ -357,7 +358,11 @@ pub(crate) fn write_indexes<B: KvBackend>(
             .filter(|(quad, _)| order.holds(quad))
             .map(|(quad, flags)| (order.components(quad), *flags))
             .collect();
-        entries.sort_unstable();
+        // The chunk's quads are sorted subject first: in a single graph that is already the
+        // graph-subject-predicate-object order.
+        if !entries.is_sorted() {
+            entries.sort_unstable();
+        }
         let mut run = SortedRun::with_capacity(entries.len(), entries.len() * 33);
         for (components, flags) in entries {
             let value: &[u8] = if flags == 0 { &[] } else { &[flags] };

@@ -396,11 +396,19 @@ impl Random {
 
     fn key(&mut self) -> Vec<u8> {
         // Several lengths, so keys that are prefixes of others occur, and long keys whose first
-        // 16 bytes are shared by thousands of others.
+        // 16 (or 32) bytes are shared by thousands of others.
         let key = self.below(40_000);
         match key % 7 {
             0 => key.to_be_bytes()[..6].to_vec(),
             1 | 2 => [[0; 8], (key % 3).to_be_bytes(), key.to_be_bytes()].concat(),
+            3 => [
+                [0; 8],
+                [1; 8],
+                [2; 8],
+                (key % 2).to_be_bytes(),
+                key.to_be_bytes(),
+            ]
+            .concat(),
             _ => key.to_be_bytes().to_vec(),
         }
     }

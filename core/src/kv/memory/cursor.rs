@@ -4,6 +4,7 @@
 use std::sync::Arc;
 
 use super::table::{Frozen, Table};
+use crate::kv::order::less;
 use crate::kv::{KeyRange, KvCursor, KvError};
 
 type MemtableIter<'a> =
@@ -89,7 +90,7 @@ impl<'a> MemoryCursor<'a> {
                 .map(|(key, _)| (&key[..], Source::Memtable));
             for (index, run) in self.runs.iter().enumerate() {
                 if let Some(key) = run.head()
-                    && best.is_none_or(|(best, _)| key < best)
+                    && best.is_none_or(|(best, _)| less(key, best))
                 {
                     best = Some((key, Source::Run(index)));
                 }
@@ -165,8 +166,8 @@ impl KvCursor for MemoryCursor<'_> {
         for run in &mut self.runs {
             // Forward seeks gallop from where the cursor is; backward ones search the whole run.
             run.position = match run.head() {
-                Some(head) if head <= key => run.run.gallop(key, run.position, run.end),
-                None if run.end == run.first || run.run.key(run.end - 1) < key => run.end,
+                Some(head) if !less(key, head) => run.run.gallop(key, run.position, run.end),
+                None if run.end == run.first || less(run.run.key(run.end - 1), key) => run.end,
                 _ => run.run.lower_bound(key).clamp(run.first, run.end),
             };
         }

@@ -11,6 +11,7 @@ use std::sync::Arc;
 
 use imbl::OrdMap;
 
+use crate::kv::order::less;
 use crate::kv::{KvError, SortedRun};
 
 /// Entries the memtable holds before it is frozen into a run.
@@ -31,7 +32,7 @@ pub(super) struct Frozen {
     deleted: Vec<u64>,
     /// The [`prefix`] of every [`BLOCK`]-th key: a small array that stays in cache, where a
     /// binary search over the keys themselves would miss it at nearly every probe.
-    fences: Vec<u128>,
+    fences: Vec<Fence>,
 }
 
 /// The first index in `from..to` where `before` turns false (it must be true, then false):
@@ -66,13 +67,21 @@ fn partition(mut low: usize, mut high: usize, before: impl Fn(usize) -> bool) ->
     low
 }
 
-/// The first 16 bytes of `key` as a big-endian integer, zero-padded: ordering keys by it is
-/// consistent with ordering them by bytes (padding with the smallest byte keeps `<=`).
-fn prefix(key: &[u8]) -> u128 {
-    let mut bytes = [0; 16];
-    let length = key.len().min(16);
+/// The first 32 bytes of a key, zero-padded, as two big-endian integers: ordering keys by it is
+/// consistent with ordering them by bytes (padding with the smallest byte keeps `<=`). 32 bytes
+/// tell index keys (four ids) apart completely, where the first 16 are often shared by thousands
+/// of keys (the default graph and one predicate).
+type Fence = (u128, u128);
+
+fn prefix(key: &[u8]) -> Fence {
+    let mut bytes = [0; 32];
+    let length = key.len().min(32);
     bytes[..length].copy_from_slice(&key[..length]);
-    u128::from_be_bytes(bytes)
+    let (halves, _) = bytes.as_chunks::<16>();
+    (
+        u128::from_be_bytes(halves[0]),
+        u128::from_be_bytes(halves[1]),
+    )
 }
 
 impl Frozen {
@@ -115,13 +124,31 @@ impl Frozen {
         let above = gallop(below, self.fences.len(), |i| self.fences[i] <= wanted);
         let low = below.saturating_sub(1) * BLOCK;
         let high = (above * BLOCK).min(self.len());
-        partition(low, high, |i| self.entries.key_at(i) < key)
+        partition(low, high, |i| less(self.entries.key_at(i), key))
     }
 
     /// The first index in `from..to` whose key is `>= key` (`to` if none), searched outwards from
     /// `from`: cheap when the answer is near, as for the end of a short range or a forward seek.
     pub(super) fn gallop(&self, key: &[u8], from: usize, to: usize) -> usize {
-        gallop(from, to, |i| self.entries.key_at(i) < key)
+        let before = |i| less(self.entries.key_at(i), key);
+        let near = from.saturating_add(BLOCK).min(to);
+        let found = gallop(from, near, before);
+        if found < near || near == to {
+            return found;
+        }
+        // Far answers (a join's next probe key is usually several blocks on) gallop over the
+        // fences, which stay in cache, as `lower_bound` does, then search one stretch of keys.
+        let wanted = prefix(key);
+        let blocks = to.div_ceil(BLOCK).min(self.fences.len());
+        let first = near / BLOCK + 1;
+        if first >= blocks {
+            return partition(near, to, before);
+        }
+        let below = gallop(first, blocks, |b| self.fences[b] < wanted);
+        let above = gallop(below, blocks, |b| self.fences[b] <= wanted);
+        let low = ((below - 1) * BLOCK).max(near);
+        let high = (above * BLOCK).min(to);
+        partition(low, high, before)
     }
 
     fn byte_len(&self) -> usize {
@@ -143,7 +170,7 @@ impl Frozen {
         let (mut i, mut j) = (0, 0);
         while i < older.len() && j < newer.len() {
             let (a, b) = (older.key(i), newer.key(j));
-            if a < b {
+            if less(a, b) {
                 keep(a, older.value(i));
                 i += 1;
             } else {
