@@ -32,6 +32,56 @@ ex:g2 { ex:bob ex:likes ex:coffee , ex:tea . }
 
 /// (query, expected number of solutions, or the boolean for ASK as 0/1)
 const QUERIES: &[(&str, usize)] = &[
+    // Equality with an IRI is decided on ids: either side, `sameTerm`, literals and unbound
+    // values, an IRI the store has never seen, and computed IRIs.
+    (
+        "PREFIX ex: <http://example.com/> SELECT ?x { ?x ex:knows ?y FILTER(?y = ex:carol) }",
+        2,
+    ),
+    (
+        "PREFIX ex: <http://example.com/> SELECT ?x { ?x ex:knows ?y FILTER(ex:carol = ?y) }",
+        2,
+    ),
+    (
+        "PREFIX ex: <http://example.com/> SELECT ?x { ?x ex:knows ?y FILTER(?y != ex:carol) }",
+        2,
+    ),
+    (
+        "PREFIX ex: <http://example.com/> SELECT ?x { ?x ex:knows ?y FILTER(sameTerm(?y, ex:carol)) }",
+        2,
+    ),
+    (
+        "PREFIX ex: <http://example.com/> SELECT ?x { ?x ex:age ?a FILTER(?a = ex:alice) }",
+        0,
+    ),
+    (
+        "PREFIX ex: <http://example.com/> SELECT ?x { ?x ex:age ?a FILTER(?a != ex:alice) }",
+        3,
+    ),
+    (
+        "PREFIX ex: <http://example.com/> SELECT ?x { ?x ex:age ?a OPTIONAL { ?x ex:name ?n } FILTER(?n != ex:alice) }",
+        2,
+    ),
+    (
+        "PREFIX ex: <http://example.com/> SELECT ?x { ?x ex:knows ?y FILTER(?y != ex:nobody) }",
+        4,
+    ),
+    (
+        "PREFIX ex: <http://example.com/> SELECT ?x { ?x ex:knows ?y FILTER(?y = ex:nobody) }",
+        0,
+    ),
+    (
+        "PREFIX ex: <http://example.com/> SELECT ?x { ?x ex:knows ?y BIND(IRI(\"http://example.com/nobody\") AS ?z) FILTER(?z = ex:nobody) }",
+        4,
+    ),
+    (
+        "PREFIX ex: <http://example.com/> SELECT ?x { ?x ex:knows ?y FILTER(IRI(STR(?y)) = ex:carol) }",
+        2,
+    ),
+    (
+        "PREFIX ex: <http://example.com/> ASK { FILTER(ex:carol = ex:carol && ex:carol != ex:bob) }",
+        1,
+    ),
     ("SELECT * WHERE { ?s ?p ?o }", 9),
     (
         "SELECT ?x WHERE { ?x <http://example.com/knows> ?y . ?y <http://example.com/knows> ?x }",

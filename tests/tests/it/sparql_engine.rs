@@ -354,6 +354,34 @@ fn filters_run_where_their_variables_are_bound() {
 }
 
 #[test]
+fn selective_filters_pull_their_patterns_forward() {
+    let store = Store::open(MemoryBackend::new()).expect("store");
+    let data: String = (0..60)
+        .map(|i| format!("<http://e/s{i}> <http://e/label> \"s{i}\" ; <http://e/num> {i} .\n"))
+        .collect();
+    store
+        .load_from_reader(RdfFormat::Turtle, data.as_bytes(), &LoadOptions::new())
+        .expect("load");
+    store.analyze().expect("analyze");
+    let snapshot = store.snapshot().expect("snapshot");
+    // Both patterns match once per subject; only the FILTER on ?n tells them apart, so the
+    // pattern binding ?n goes first and the labels are looked up for the few rows left.
+    let text =
+        "SELECT ?s ?l WHERE { ?s <http://e/label> ?l . ?s <http://e/num> ?n FILTER(?n < 3) }";
+    let query = PreparedQuery::parse(text, None).expect("parse");
+    let execution = query
+        .bind(&snapshot, &QueryOptions::default())
+        .expect("plan");
+    let plan = execution.explain().expect("explain").to_text();
+    let line = |needle: &str| plan.lines().position(|l| l.contains(needle)).expect(&plan);
+    assert!(line("http://e/num") < line("http://e/label"), "{plan}");
+    let QueryResults::Solutions(solutions) = execution.results().expect("run") else {
+        panic!("not solutions");
+    };
+    assert_eq!(solutions.count(), 3, "{plan}");
+}
+
+#[test]
 fn order_by_on_inline_numbers_sorts_by_value() {
     let store = Store::open(MemoryBackend::new()).expect("store");
     let data = r#"

@@ -131,22 +131,20 @@ impl Frozen {
     /// `from`: cheap when the answer is near, as for the end of a short range or a forward seek.
     pub(super) fn gallop(&self, key: &[u8], from: usize, to: usize) -> usize {
         let before = |i| less(self.entries.key_at(i), key);
-        let near = from.saturating_add(BLOCK).min(to);
-        let found = gallop(from, near, before);
-        if found < near || near == to {
-            return found;
+        if from >= to || !before(from) {
+            return from;
         }
-        // Far answers (a join's next probe key is usually several blocks on) gallop over the
+        // Past the next key (a join's next probe is usually several blocks on), gallop over the
         // fences, which stay in cache, as `lower_bound` does, then search one stretch of keys.
         let wanted = prefix(key);
         let blocks = to.div_ceil(BLOCK).min(self.fences.len());
-        let first = near / BLOCK + 1;
+        let first = from / BLOCK + 1;
         if first >= blocks {
-            return partition(near, to, before);
+            return partition(from + 1, to, before);
         }
         let below = gallop(first, blocks, |b| self.fences[b] < wanted);
         let above = gallop(below, blocks, |b| self.fences[b] <= wanted);
-        let low = ((below - 1) * BLOCK).max(near);
+        let low = ((below - 1) * BLOCK).max(from + 1);
         let high = (above * BLOCK).min(to);
         partition(low, high, before)
     }

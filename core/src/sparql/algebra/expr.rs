@@ -5,6 +5,7 @@ use std::cmp::Ordering;
 use oxrdf::Term;
 
 use super::{Builtin, PlanNode, Slot};
+use crate::encoding::TermId;
 
 /// A compiled expression.
 #[derive(Debug, Clone)]
@@ -21,6 +22,9 @@ pub enum Expr {
     Equal(Box<Expr>, Box<Expr>),
     /// `sameTerm`
     SameTerm(Box<Expr>, Box<Expr>),
+    /// `=` or `sameTerm` against an IRI constant, decided on ids: an IRI equals no other term,
+    /// and within a query every term has one id (the constant's is interned when planning).
+    IsIri(Box<Expr>, TermId),
     /// `<`, `<=`, `>`, `>=` as the orderings they accept.
     Compare(Box<Expr>, Box<Expr>, &'static [Ordering]),
     /// `IN`

@@ -358,6 +358,14 @@ impl Expr {
             }
             Self::And(a, b) => Self::connective(a, b, false, row, ctx)?,
             Self::Or(a, b) => Self::connective(a, b, true, row, ctx)?,
+            Self::Not(inner) => inner.test(row, ctx)?.map(|v| !v),
+            Self::IsIri(inner, iri) => match inner.as_ref() {
+                Self::Slot(slot) => row.get(*slot).copied().flatten().map(|id| id == *iri),
+                other => match other.eval(row, ctx)? {
+                    Some(term) => Some(term == ctx.term(*iri)?),
+                    None => None,
+                },
+            },
             _ => self
                 .eval(row, ctx)?
                 .as_ref()
@@ -418,6 +426,7 @@ impl Expr {
                 (Some(x), Some(y)) => equals(&x, &y).map(boolean),
                 _ => None,
             },
+            Self::IsIri(..) => self.test(row, ctx)?.map(boolean),
             Self::SameTerm(a, b) => match (a.eval(row, ctx)?, b.eval(row, ctx)?) {
                 (Some(x), Some(y)) => Some(boolean(x == y)),
                 _ => None,

@@ -8,7 +8,7 @@
 //! connected pattern each time. Ties keep the written order.
 
 use super::Catalog;
-use super::cost::{CostModel, JoinState, MAX_SLOTS};
+use super::cost::{CostModel, FilterHint, JoinState, MAX_SLOTS};
 use crate::sparql::QueryError;
 use crate::sparql::algebra::{PlanNode, QuadPatternNode};
 
@@ -19,11 +19,13 @@ const EXACT_LIMIT: usize = 10;
 /// keeps its written order.
 const ORDER_LIMIT: usize = 64;
 
-/// The nodes of one BGP in the order to join them. Only plain quad patterns are reordered; a BGP
-/// with anything else keeps its written order.
+/// The nodes of one BGP in the order to join them, given the FILTER conjuncts over it (which the
+/// push-down then runs as soon as their variables are bound). Only plain quad patterns are
+/// reordered; a BGP with anything else keeps its written order.
 pub(crate) fn order_bgp(
     catalog: &dyn Catalog,
     nodes: Vec<PlanNode>,
+    filters: &[FilterHint],
 ) -> Result<Vec<PlanNode>, QueryError> {
     if nodes.len() < 2 || nodes.len() > ORDER_LIMIT {
         return Ok(nodes);
@@ -35,7 +37,7 @@ pub(crate) fn order_bgp(
             _ => return Ok(nodes),
         }
     }
-    let model = CostModel::new(catalog, &patterns)?;
+    let model = CostModel::new(catalog, &patterns, filters)?;
     if model.slot_count() > MAX_SLOTS {
         return Ok(nodes);
     }

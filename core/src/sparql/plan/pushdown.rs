@@ -8,6 +8,7 @@
 
 use std::collections::HashSet;
 
+use super::cost::FilterHint;
 use crate::sparql::algebra::{Expr, PatternTerm, PlanNode, QuadPatternNode, Slot};
 
 /// `FILTER(expr)` over `inner`, with the conjuncts of `expr` placed in `inner`'s join chain
@@ -66,6 +67,30 @@ fn chain(node: &PlanNode, out: &mut Vec<QuadPatternNode>) -> bool {
     }
 }
 
+/// What the join order of a BGP under `FILTER(expr)` needs to know of each conjunct (those that
+/// must see the whole row are left out: they run on top).
+pub(crate) fn hints(expr: &Expr) -> Vec<FilterHint> {
+    let mut conjuncts = Vec::new();
+    split_ref(expr, &mut conjuncts);
+    conjuncts
+        .into_iter()
+        .filter_map(|conjunct| {
+            let slots = variables(conjunct)?;
+            Some(FilterHint::new(conjunct, slots.into_iter().collect()))
+        })
+        .collect()
+}
+
+fn split_ref<'e>(expr: &'e Expr, out: &mut Vec<&'e Expr>) {
+    match expr {
+        Expr::And(a, b) => {
+            split_ref(a, out);
+            split_ref(b, out);
+        }
+        other => out.push(other),
+    }
+}
+
 fn slots(pattern: &QuadPatternNode) -> impl Iterator<Item = Slot> + '_ {
     [pattern.subject, pattern.predicate, pattern.object]
         .into_iter()
@@ -105,7 +130,7 @@ fn collect(expr: &Expr, out: &mut HashSet<Slot>) -> bool {
         | Expr::SameTerm(a, b)
         | Expr::Compare(a, b, _)
         | Expr::Arithmetic(a, b, _) => collect(a, out) && collect(b, out),
-        Expr::Negate(a, _) | Expr::Not(a) => collect(a, out),
+        Expr::Negate(a, _) | Expr::Not(a) | Expr::IsIri(a, _) => collect(a, out),
         Expr::In(a, list) => collect(a, out) && list.iter().all(|e| collect(e, out)),
         Expr::If(a, b, c) => collect(a, out) && collect(b, out) && collect(c, out),
         Expr::Coalesce(list) | Expr::Call(_, list) | Expr::Custom(_, list) => {

@@ -8,6 +8,7 @@ use spargebra::algebra::{
 use spargebra::term::{GroundTerm, NamedNodePattern, TermPattern, TriplePattern};
 
 use super::Catalog;
+use super::cost::FilterHint;
 use crate::sparql::QueryError;
 use crate::sparql::algebra::{
     Aggregate, AggregateFunction, ArithmeticOp, Builtin, CastTarget, Expr, GraphTarget, PathExpr,
@@ -189,6 +190,28 @@ impl Translator {
         })
     }
 
+    /// A basic graph pattern: its patterns in join order, joined left-deep.
+    fn bgp(
+        &mut self,
+        patterns: &[TriplePattern],
+        graph: &GraphTarget,
+        ctx: &dyn Catalog,
+        filters: &[FilterHint],
+    ) -> Result<PlanNode, QueryError> {
+        let mut nodes = Vec::with_capacity(patterns.len());
+        for triple in patterns {
+            nodes.push(self.triple(triple, graph, ctx)?);
+        }
+        let mut plan: Option<PlanNode> = None;
+        for node in super::order::order_bgp(ctx, nodes, filters)? {
+            plan = Some(match plan {
+                None => node,
+                Some(left) => PlanNode::Join(Box::new(left), Box::new(node)),
+            });
+        }
+        Ok(plan.unwrap_or(PlanNode::Unit))
+    }
+
     pub(crate) fn pattern(
         &mut self,
         pattern: &GraphPattern,
@@ -196,20 +219,7 @@ impl Translator {
         ctx: &dyn Catalog,
     ) -> Result<PlanNode, QueryError> {
         Ok(match pattern {
-            GraphPattern::Bgp { patterns } => {
-                let mut nodes = Vec::with_capacity(patterns.len());
-                for triple in patterns {
-                    nodes.push(self.triple(triple, graph, ctx)?);
-                }
-                let mut plan: Option<PlanNode> = None;
-                for node in super::order::order_bgp(ctx, nodes)? {
-                    plan = Some(match plan {
-                        None => node,
-                        Some(left) => PlanNode::Join(Box::new(left), Box::new(node)),
-                    });
-                }
-                plan.unwrap_or(PlanNode::Unit)
-            }
+            GraphPattern::Bgp { patterns } => self.bgp(patterns, graph, ctx, &[])?,
             GraphPattern::Path {
                 subject,
                 path,
@@ -248,8 +258,16 @@ impl Translator {
                     .transpose()?,
             ),
             GraphPattern::Filter { expr, inner } => {
-                let inner = self.pattern(inner, graph, ctx)?;
-                super::pushdown::filter(self.expression(expr, graph, ctx)?, inner)
+                let expr = self.expression(expr, graph, ctx)?;
+                // The BGP's join order knows the conjuncts, so that patterns letting a selective
+                // one run come early.
+                let inner = match inner.as_ref() {
+                    GraphPattern::Bgp { patterns } => {
+                        self.bgp(patterns, graph, ctx, &super::pushdown::hints(&expr))?
+                    }
+                    other => self.pattern(other, graph, ctx)?,
+                };
+                super::pushdown::filter(expr, inner)
             }
             GraphPattern::Union { left, right } => {
                 let mut children = Vec::new();
@@ -475,11 +493,11 @@ impl Translator {
             }
             Expression::Equal(a, b) => {
                 let (a, b) = binary(a, b, self)?;
-                Expr::Equal(a, b)
+                iri_equality(*a, *b, ctx, Expr::Equal)?
             }
             Expression::SameTerm(a, b) => {
                 let (a, b) = binary(a, b, self)?;
-                Expr::SameTerm(a, b)
+                iri_equality(*a, *b, ctx, Expr::SameTerm)?
             }
             Expression::Greater(a, b) => {
                 let (a, b) = binary(a, b, self)?;
@@ -647,4 +665,20 @@ impl Translator {
         }
         triples
     }
+}
+
+/// `a = b` (or `sameTerm(a, b)`, built by `general`) as [`Expr::IsIri`] when one side is an IRI
+/// constant: both are true exactly when the other side is that IRI, which ids decide.
+fn iri_equality(
+    a: Expr,
+    b: Expr,
+    ctx: &dyn Catalog,
+    general: fn(Box<Expr>, Box<Expr>) -> Expr,
+) -> Result<Expr, QueryError> {
+    Ok(match (a, b) {
+        (Expr::Const(Term::NamedNode(iri)), other) | (other, Expr::Const(Term::NamedNode(iri))) => {
+            Expr::IsIri(Box::new(other), ctx.intern(iri.into())?)
+        }
+        (a, b) => general(Box::new(a), Box::new(b)),
+    })
 }
