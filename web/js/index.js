@@ -228,14 +228,26 @@ function encodeBindings(bindings) {
   return out;
 }
 
+/** The strings the module packs as one text and each one's length (see `strings` in store.rs). */
+function unpack({ text, lengths }) {
+  const out = new Array(lengths.length);
+  for (let i = 0, at = 0; i < lengths.length; i++) {
+    const end = at + lengths[i];
+    out[i] = text.slice(at, end);
+    at = end;
+  }
+  return out;
+}
+
 function decodeResults(raw) {
   switch (raw.kind) {
     case "ask":
       return raw.boolean;
     case "graph":
-      return decodeQuads(raw.terms);
+      return decodeQuads(unpack(raw.terms));
     case "select": {
-      const { variables, terms } = raw;
+      const variables = unpack(raw.variables);
+      const terms = unpack(raw.terms);
       const width = variables.length * 3;
       const rows = [];
       for (let i = 0; i < terms.length; i += width) {
@@ -437,7 +449,7 @@ export class Store {
       ...encodeTerm(object, "object"),
       ...encodeTerm(graph, "graph"),
     ];
-    return decodeQuads(wrap(() => this.#inner.match(pattern)));
+    return decodeQuads(unpack(wrap(() => this.#inner.match(pattern))));
   }
 
   /** RDF/JS `Source.match`: the matching quads as a Stream (also async-iterable). */
@@ -543,7 +555,7 @@ export class Store {
 
   /** Matches of rules with a false head: `[{rule, quads}]`. */
   inconsistencies() {
-    return wrap(() => this.#inner.inconsistencies()).map(({ rule, quads }) => ({ rule, quads: decodeQuads(quads) }));
+    return wrap(() => this.#inner.inconsistencies()).map(({ rule, quads }) => ({ rule, quads: decodeQuads(unpack(quads)) }));
   }
 
   /** Frees the WebAssembly memory of this store now rather than at garbage collection. */

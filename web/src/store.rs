@@ -1,6 +1,6 @@
 //! The store and prepared queries, as JavaScript classes.
 
-use js_sys::{Array, Object, Reflect};
+use js_sys::{Array, Object, Reflect, Uint32Array};
 use trine_core::Store;
 use trine_core::io::{LoadError, LoadOptions};
 use trine_core::kv::{DynBackend, JournalBackend, MemoryBackend};
@@ -22,8 +22,25 @@ fn set(object: &Object, key: &str, value: impl Into<JsValue>) {
     let _ = Reflect::set(object, &key.into(), &value.into());
 }
 
-fn strings(values: Vec<String>) -> Array {
-    values.into_iter().map(JsValue::from).collect()
+/// Strings for the page, packed as `{text, lengths}`: one string and each part's length in UTF-16
+/// code units (the package's `unpack` slices them apart). Crossing into JavaScript costs per
+/// string, so one crossing for a whole result instead of three per term.
+fn strings(values: Vec<String>) -> JsValue {
+    let mut text = String::with_capacity(values.iter().map(String::len).sum());
+    let mut lengths = Vec::with_capacity(values.len());
+    for value in &values {
+        let units = if value.is_ascii() {
+            value.len()
+        } else {
+            value.chars().map(char::len_utf16).sum()
+        };
+        lengths.push(u32::try_from(units).unwrap_or(u32::MAX));
+        text.push_str(value);
+    }
+    let packed = Object::new();
+    set(&packed, "text", text);
+    set(&packed, "lengths", Uint32Array::from(lengths.as_slice()));
+    packed.into()
 }
 
 /// A Trine store in memory. JavaScript users reach it through the package's `Store` class.
@@ -127,7 +144,7 @@ impl WasmStore {
     /// # Errors
     /// An invalid term, or a storage failure.
     #[wasm_bindgen(js_name = match)]
-    pub fn match_quads(&self, pattern: Vec<String>) -> Result<Vec<String>, JsValue> {
+    pub fn match_quads(&self, pattern: Vec<String>) -> Result<JsValue, JsValue> {
         if pattern.len() != QUAD {
             return Err(js_error("invalid_term", "a pattern is twelve strings"));
         }
@@ -149,7 +166,7 @@ impl WasmStore {
         for quad in &quads {
             terms::encode_quad(quad, &mut out);
         }
-        Ok(out)
+        Ok(strings(out))
     }
 
     /// Number of quads.

@@ -87,15 +87,13 @@ fn bits(set: u64) -> impl Iterator<Item = usize> {
 
 /// The cheapest order after `start` by dynamic programming over subsets (left-deep): for each
 /// set of placed patterns the cheapest way to get there, its cost (rows read and produced so
-/// far) and the pattern placed last.
+/// far) and the pattern placed last. Sets are numbered over the patterns `start` left, so the
+/// table has `2^left` entries however many patterns went first.
 fn exhaustive(model: &CostModel<'_>, n: usize, start: JoinState, bound: f64) -> Option<Vec<usize>> {
-    let mut best: Vec<Option<(f64, JoinState, usize)>> = vec![None; 1 << n];
-    let first = usize::try_from(start.placed).unwrap_or(0);
-    for set in first..(1_usize << n) {
-        if set & first != first {
-            continue;
-        }
-        let (cost, state) = if set == first {
+    let left: Vec<usize> = bits(!start.placed).take_while(|i| *i < n).collect();
+    let mut best: Vec<Option<(f64, JoinState, usize)>> = vec![None; 1 << left.len()];
+    for set in 0..best.len() {
+        let (cost, state) = if set == 0 {
             (0.0, start)
         } else {
             match &best[set] {
@@ -103,27 +101,31 @@ fn exhaustive(model: &CostModel<'_>, n: usize, start: JoinState, bound: f64) -> 
                 None => continue,
             }
         };
-        for index in bits(candidates(model, &state, n)) {
+        let open = candidates(model, &state, n);
+        for (position, index) in left.iter().copied().enumerate() {
+            if set & (1 << position) != 0 || open & (1 << index) == 0 {
+                continue;
+            }
             let next = model.join(&state, index);
             let next_cost = cost + state.rows + next.rows;
             if next_cost >= bound {
                 continue;
             }
-            let key = set | (1 << index);
+            let key = set | (1 << position);
             if best[key]
                 .as_ref()
                 .is_none_or(|(current, _, _)| next_cost < *current)
             {
-                best[key] = Some((next_cost, next, index));
+                best[key] = Some((next_cost, next, position));
             }
         }
     }
     // Walk back from the full set through each set's last pattern.
-    let mut order = Vec::with_capacity(n);
-    let mut set = (1_usize << n) - 1;
-    while set != first {
+    let mut order = Vec::with_capacity(left.len());
+    let mut set = best.len() - 1;
+    while set != 0 {
         let (_, _, last) = best[set]?;
-        order.push(last);
+        order.push(left[last]);
         set &= !(1 << last);
     }
     order.reverse();
