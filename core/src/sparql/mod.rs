@@ -142,7 +142,8 @@ pub enum QueryKind {
 /// A parsed query, ready to run many times.
 #[derive(Debug, Clone)]
 pub struct PreparedQuery {
-    query: Query,
+    /// Shared: a query cache hands out copies of one parse.
+    query: Arc<Query>,
     /// Whether a dataset with no named graphs listed keeps every named graph of the store: true
     /// for the WHERE of an update with `WITH` and no `USING`, false for a query's `FROM`.
     all_named_when_unlisted: bool,
@@ -191,14 +192,14 @@ impl PreparedQuery {
             ));
         }
         Ok(Self {
-            query: parsed,
+            query: Arc::new(parsed),
             all_named_when_unlisted: false,
         })
     }
 
     /// The query's form.
     pub fn kind(&self) -> QueryKind {
-        match &self.query {
+        match self.query.as_ref() {
             Query::Select { .. } => QueryKind::Select,
             Query::Ask { .. } => QueryKind::Ask,
             Query::Construct { .. } => QueryKind::Construct,
@@ -219,7 +220,7 @@ impl PreparedQuery {
             default: default_graphs,
             named: Some(named_graphs),
         };
-        match &mut self.query {
+        match Arc::make_mut(&mut self.query) {
             Query::Select { dataset: d, .. }
             | Query::Construct { dataset: d, .. }
             | Query::Describe { dataset: d, .. }
@@ -248,14 +249,14 @@ impl PreparedQuery {
             }
         });
         Self {
-            query: Query::Select {
+            query: Arc::new(Query::Select {
                 dataset,
                 pattern: GraphPattern::Project {
                     inner: Box::new(pattern),
                     variables,
                 },
                 base_iri,
-            },
+            }),
             all_named_when_unlisted: true,
         }
     }
@@ -284,7 +285,7 @@ impl PreparedQuery {
         options: &QueryOptions,
         bindings: &[(Variable, Term)],
     ) -> Result<Execution<'r>, QueryError> {
-        let (dataset, pattern) = match &self.query {
+        let (dataset, pattern) = match self.query.as_ref() {
             Query::Select {
                 dataset, pattern, ..
             }
@@ -333,7 +334,7 @@ impl PreparedQuery {
             #[cfg(not(target_family = "wasm"))]
             deadline,
         );
-        ctx.set_base_iri(match &self.query {
+        ctx.set_base_iri(match self.query.as_ref() {
             Query::Select { base_iri, .. }
             | Query::Construct { base_iri, .. }
             | Query::Describe { base_iri, .. }
@@ -349,7 +350,7 @@ impl PreparedQuery {
             .map(|(variable, value)| (translator.slot(variable), value.clone()))
             .collect();
         let root = translator.pattern(pattern, &GraphTarget::DefaultGraph, &ctx)?;
-        let form = match &self.query {
+        let form = match self.query.as_ref() {
             Query::Select { .. } => {
                 let variables = projected(pattern);
                 QueryForm::Select(

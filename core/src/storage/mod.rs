@@ -22,7 +22,9 @@ pub use pattern::{EncodedQuadIter, FlaggedQuadIter, GraphScope, QuadIter, QuadPa
 pub use probe::{IndexProbe, QuadProbe};
 pub use read::QuadRead;
 pub use snapshot::Snapshot;
-pub use statistics::{CharacteristicSet, PredicateStatistics, REANALYZE_MIN_CHANGES, Statistics};
+pub use statistics::{
+    CharacteristicSet, PredicateStatistics, REANALYZE_MIN_CHANGES, StarIndex, Statistics,
+};
 pub use transaction::{CommitHook, Transaction, TxnKv};
 pub use validate::ValidationReport;
 

@@ -55,6 +55,48 @@ pub struct CharacteristicSet {
     pub predicates: Vec<(TermId, u64)>,
 }
 
+/// Characteristic sets prepared for star estimates over subsets of some predicates (see
+/// [`Statistics::star_index`]).
+#[derive(Debug, Clone)]
+pub struct StarIndex {
+    sets: Vec<StarSet>,
+    scale: f64,
+}
+
+/// One characteristic set as star estimates read it: which of the predicates it holds (bits),
+/// its subjects, and per predicate its quads per subject.
+#[derive(Debug, Clone)]
+struct StarSet {
+    covers: u64,
+    subjects: f64,
+    per_subject: Vec<f64>,
+}
+
+impl StarIndex {
+    /// Expected subjects having every predicate whose position is in `members` (bits), and the
+    /// expected rows of their star: over the sets holding them all, subjects times each
+    /// predicate's quads per subject (Neumann and Moerkotte, ICDE 2011).
+    pub fn estimate(&self, members: u64) -> (f64, f64) {
+        let (mut subjects, mut rows) = (0.0, 0.0);
+        for set in self
+            .sets
+            .iter()
+            .filter(|set| set.covers & members == members)
+        {
+            subjects += set.subjects;
+            rows += set
+                .per_subject
+                .iter()
+                .enumerate()
+                .filter(|(position, _)| members & (1 << position) != 0)
+                .fold(set.subjects, |product, (_, per_subject)| {
+                    product * per_subject
+                });
+        }
+        (subjects * self.scale, rows * self.scale)
+    }
+}
+
 /// The planner's statistics, as of the last analysis, with exact current quad counts.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Statistics {
@@ -90,37 +132,57 @@ impl Statistics {
         })
     }
 
-    /// Expected subjects having every predicate of `predicates` (ascending), and the expected
+    /// Expected subjects having every predicate of `predicates` (distinct), and the expected
     /// rows of the star `?s p1 ?o1 . ?s p2 ?o2 …` over them, from the characteristic sets;
     /// `None` without an analysis.
     pub fn star(&self, predicates: &[TermId]) -> Option<(f64, f64)> {
+        let all = match predicates.len() {
+            0 => 0,
+            n => u64::MAX >> (64 - n.min(64)),
+        };
+        Some(self.star_index(predicates)?.estimate(all))
+    }
+
+    /// The characteristic sets holding any of `predicates` (at most 64, distinct), read once for
+    /// many star estimates over subsets of them, as a planner asks; `None` without an analysis.
+    pub fn star_index(&self, predicates: &[TermId]) -> Option<StarIndex> {
         if self.characteristic_sets.is_empty() {
             return None;
         }
-        let scale = if self.analyzed_quads == 0 {
+        let sets = self
+            .characteristic_sets
+            .iter()
+            .filter_map(|set| {
+                let subjects = set.subjects as f64;
+                let mut covers = 0_u64;
+                let mut per_subject = vec![0.0; predicates.len()];
+                for (position, predicate) in predicates.iter().enumerate().take(64) {
+                    if let Ok(at) = set.predicates.binary_search_by_key(predicate, |p| p.0) {
+                        covers |= 1 << position;
+                        per_subject[position] = set.predicates[at].1 as f64 / subjects;
+                    }
+                }
+                (covers != 0 || predicates.is_empty()).then_some(StarSet {
+                    covers,
+                    subjects,
+                    per_subject,
+                })
+            })
+            .collect();
+        Some(StarIndex {
+            sets,
+            scale: self.analysis_scale(),
+        })
+    }
+
+    /// How the store has grown since the analysis: current quads over analyzed ones (1 when
+    /// nothing was analyzed), by which counts from the analysis are scaled.
+    pub fn analysis_scale(&self) -> f64 {
+        if self.analyzed_quads == 0 {
             1.0
         } else {
             self.quads as f64 / self.analyzed_quads as f64
-        };
-        let (mut subjects, mut rows) = (0.0, 0.0);
-        for set in &self.characteristic_sets {
-            let mut product = set.subjects as f64;
-            let mut all = true;
-            for p in predicates {
-                match set.predicates.binary_search_by_key(p, |(q, _)| *q) {
-                    Ok(i) => product *= set.predicates[i].1 as f64 / set.subjects as f64,
-                    Err(_) => {
-                        all = false;
-                        break;
-                    }
-                }
-            }
-            if all {
-                subjects += set.subjects as f64;
-                rows += product;
-            }
         }
-        Some((subjects * scale, rows * scale))
     }
 
     pub(crate) fn encode(&self) -> Vec<u8> {

@@ -12,7 +12,7 @@
 //! - both bound: the chance the pair is a quad, `quads / (subjects × objects)`, scaled by both
 //!   chances above.
 
-use std::cell::RefCell;
+use std::cell::{OnceCell, RefCell};
 use std::collections::HashMap;
 
 use rustc_hash::FxHashMap;
@@ -21,7 +21,7 @@ use super::Catalog;
 use crate::encoding::TermId;
 use crate::sparql::QueryError;
 use crate::sparql::algebra::{Expr, PatternTerm, QuadPatternNode, Slot};
-use crate::storage::{GraphScope, QuadPattern, Statistics};
+use crate::storage::{GraphScope, QuadPattern, StarIndex, Statistics};
 
 /// The share of a pattern's quads one bound position keeps when nothing better is known.
 pub(crate) const BOUND_SELECTIVITY: f64 = 0.05;
@@ -100,6 +100,9 @@ pub(crate) struct CostModel<'p> {
     /// Star estimates by set of star patterns (bits): the characteristic sets are scanned once
     /// per set.
     stars: RefCell<FxHashMap<u64, Option<f64>>>,
+    /// The characteristic sets that hold any star pattern's predicate, read once per BGP;
+    /// `None` without an analysis.
+    star_index: OnceCell<Option<(StarIndex, Vec<Option<usize>>)>>,
     /// FILTER conjuncts over the BGP: the variables each reads (bits) and the share it keeps,
     /// applied to the rows of the step that binds the last of them.
     filters: Vec<(u64, f64)>,
@@ -219,6 +222,7 @@ impl<'p> CostModel<'p> {
             locals,
             masks,
             stars: RefCell::default(),
+            star_index: OnceCell::new(),
             filters,
         })
     }
@@ -410,17 +414,39 @@ impl<'p> CostModel<'p> {
         if let Some(known) = self.stars.borrow().get(&set) {
             return *known;
         }
-        let mut predicates: Vec<TermId> = (0..self.facts.len())
-            .filter(|i| set & (1 << i) != 0)
-            .filter_map(|i| self.facts[i].predicate)
-            .collect();
-        predicates.sort_unstable();
-        predicates.dedup();
-        let rows = self
-            .statistics
-            .and_then(|s| s.star(&predicates))
-            .map(|(_, rows)| rows);
+        let rows = self.star_index().map(|(index, positions)| {
+            let members = (0..self.facts.len())
+                .filter(|i| set & (1 << i) != 0)
+                .filter_map(|i| positions[i])
+                .fold(0_u64, |bits, position| bits | (1 << position));
+            index.estimate(members).1
+        });
         self.stars.borrow_mut().insert(set, rows);
         rows
+    }
+
+    /// The statistics' star index over the star patterns' predicates, and each pattern's
+    /// position among them (a predicate written twice has one).
+    fn star_index(&self) -> Option<&(StarIndex, Vec<Option<usize>>)> {
+        self.star_index
+            .get_or_init(|| {
+                let mut predicates: Vec<TermId> = Vec::new();
+                let positions = (0..self.facts.len())
+                    .map(|i| {
+                        let predicate = self.facts[i]
+                            .predicate
+                            .filter(|_| self.star_masks[i] != 0)?;
+                        Some(match predicates.iter().position(|p| *p == predicate) {
+                            Some(position) => position,
+                            None => {
+                                predicates.push(predicate);
+                                predicates.len() - 1
+                            }
+                        })
+                    })
+                    .collect();
+                Some((self.statistics?.star_index(&predicates)?, positions))
+            })
+            .as_ref()
     }
 }

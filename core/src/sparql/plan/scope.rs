@@ -26,6 +26,15 @@ pub(crate) fn check_service_endpoints(
     pattern: &GraphPattern,
     bound: &HashSet<Variable>,
 ) -> Result<(), QueryError> {
+    // Most queries have no such SERVICE: then no scope is gathered at all.
+    if has_variable_service(pattern) {
+        check(pattern, bound)
+    } else {
+        Ok(())
+    }
+}
+
+fn check(pattern: &GraphPattern, bound: &HashSet<Variable>) -> Result<(), QueryError> {
     match pattern {
         GraphPattern::Service {
             name: NamedNodePattern::Variable(variable),
@@ -38,19 +47,27 @@ pub(crate) fn check_service_endpoints(
                     variable.as_str()
                 )));
             }
-            check_service_endpoints(inner, bound)
+            check(inner, bound)
         }
         GraphPattern::Join { left, right } => {
-            check_service_endpoints(left, &with_scope(bound, right))?;
-            check_service_endpoints(right, &with_scope(bound, left))
+            if has_variable_service(left) {
+                check(left, &with_scope(bound, right))?;
+            }
+            if has_variable_service(right) {
+                check(right, &with_scope(bound, left))?;
+            }
+            Ok(())
         }
         GraphPattern::LeftJoin { left, right, .. } | GraphPattern::Minus { left, right } => {
-            check_service_endpoints(left, bound)?;
-            check_service_endpoints(right, &with_scope(bound, left))
+            check(left, bound)?;
+            if has_variable_service(right) {
+                check(right, &with_scope(bound, left))?;
+            }
+            Ok(())
         }
         GraphPattern::Union { left, right } => {
-            check_service_endpoints(left, bound)?;
-            check_service_endpoints(right, bound)
+            check(left, bound)?;
+            check(right, bound)
         }
         GraphPattern::Filter { inner, .. }
         | GraphPattern::Extend { inner, .. }
@@ -61,10 +78,38 @@ pub(crate) fn check_service_endpoints(
         | GraphPattern::Reduced { inner }
         | GraphPattern::Slice { inner, .. }
         | GraphPattern::OrderBy { inner, .. }
-        | GraphPattern::Group { inner, .. } => check_service_endpoints(inner, bound),
+        | GraphPattern::Group { inner, .. } => check(inner, bound),
         // Triple patterns, paths and VALUES hold no SERVICE; patterns of optional spargebra
         // features are not parsed.
         _ => Ok(()),
+    }
+}
+
+/// Whether `pattern` holds a non-`SILENT` `SERVICE ?v`.
+fn has_variable_service(pattern: &GraphPattern) -> bool {
+    match pattern {
+        GraphPattern::Service {
+            name: NamedNodePattern::Variable(_),
+            silent: false,
+            ..
+        } => true,
+        GraphPattern::Join { left, right }
+        | GraphPattern::LeftJoin { left, right, .. }
+        | GraphPattern::Minus { left, right }
+        | GraphPattern::Union { left, right } => {
+            has_variable_service(left) || has_variable_service(right)
+        }
+        GraphPattern::Filter { inner, .. }
+        | GraphPattern::Extend { inner, .. }
+        | GraphPattern::Graph { inner, .. }
+        | GraphPattern::Service { inner, .. }
+        | GraphPattern::Project { inner, .. }
+        | GraphPattern::Distinct { inner }
+        | GraphPattern::Reduced { inner }
+        | GraphPattern::Slice { inner, .. }
+        | GraphPattern::OrderBy { inner, .. }
+        | GraphPattern::Group { inner, .. } => has_variable_service(inner),
+        _ => false,
     }
 }
 
