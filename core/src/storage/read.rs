@@ -180,6 +180,28 @@ pub trait QuadRead {
         EncodedQuadIter::new(self.kv(), pattern)
     }
 
+    /// Quads matching `pattern`, counted up to `cap` by stepping over index keys without
+    /// decoding them (the planner counts small patterns exactly).
+    ///
+    /// # Errors
+    /// Fails if storage cannot be read.
+    fn count_matches(&self, pattern: &QuadPattern, cap: usize) -> Result<u64, StorageError> {
+        let mut count = 0_u64;
+        for (order, prefix) in pattern.scans() {
+            let mut cursor = self
+                .kv()
+                .cursor(order.keyspace(), KeyRange::prefix(&prefix))?;
+            while count < cap as u64 && cursor.key().is_some() {
+                let flags = IndexFlags::from_value(cursor.value().unwrap_or_default());
+                if !pattern.explicit_only || flags.contains(IndexFlags::EXPLICIT) {
+                    count += 1;
+                }
+                cursor.advance()?;
+            }
+        }
+        Ok(count)
+    }
+
     /// Quads matching a pattern of terms; `None` components are unbound, and `graph = None` ranges
     /// over the default graph and every named graph.
     ///

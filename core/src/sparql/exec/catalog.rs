@@ -57,11 +57,6 @@ impl Catalog for EvalContext<'_> {
             explicit_only: self.explicit_only(),
             ..*pattern
         };
-        let mut count = 0_u64;
-        for quad in self.reader().scan(&pattern).take(cap) {
-            quad?;
-            count += 1;
-        }
-        Ok(count)
+        self.reader().count_matches(&pattern, cap)
     }
 }

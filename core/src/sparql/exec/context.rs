@@ -75,6 +75,11 @@ pub(crate) trait TermReader {
             + '_,
     >;
     fn probe(&self) -> Box<dyn crate::storage::QuadProbe + '_>;
+    fn count_matches(
+        &self,
+        pattern: &crate::storage::QuadPattern,
+        cap: usize,
+    ) -> Result<u64, QueryError>;
     fn named_graphs(&self) -> Result<Vec<TermId>, QueryError>;
     fn quad_count(&self) -> Result<u64, QueryError>;
     fn predicate_count(&self, predicate: TermId) -> Result<u64, QueryError>;
@@ -102,6 +107,14 @@ impl<R: QuadRead> TermReader for R {
 
     fn probe(&self) -> Box<dyn crate::storage::QuadProbe + '_> {
         Box::new(QuadRead::probe(self))
+    }
+
+    fn count_matches(
+        &self,
+        pattern: &crate::storage::QuadPattern,
+        cap: usize,
+    ) -> Result<u64, QueryError> {
+        Ok(QuadRead::count_matches(self, pattern, cap)?)
     }
 
     fn named_graphs(&self) -> Result<Vec<TermId>, QueryError> {
