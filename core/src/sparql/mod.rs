@@ -41,7 +41,7 @@ pub use error::QueryError;
 pub use exec::CancellationToken;
 pub use format::{QueryResultsFormat, ResultsWriteError, results_format_by_name};
 pub use lexical::{MAX_NESTING_DEPTH, MAX_OPERATORS};
-pub use plan::ExplainNode;
+pub use plan::{Actual, ExplainNode};
 pub use results::{QueryResults, QuerySolution, SolutionIter};
 
 use std::collections::HashMap;
@@ -434,12 +434,42 @@ impl Execution<'_> {
     /// # Errors
     /// Fails if the statistics cannot be read.
     pub fn explain(&self) -> Result<ExplainNode, QueryError> {
-        let names = |slot: usize| {
+        plan::explain(&self.ctx, &self.root, &self.slot_names(), &|_| None)
+    }
+
+    /// EXPLAIN ANALYZE: runs the query to the end (its results are read and dropped), then
+    /// explains the plan with the rows, runs and time measured at each operator next to the
+    /// estimates.
+    ///
+    /// # Errors
+    /// Any error the query's evaluation raises.
+    pub fn analyze(&self) -> Result<ExplainNode, QueryError> {
+        self.ctx.profile.start();
+        match self.results()? {
+            QueryResults::Solutions(solutions) => {
+                for solution in solutions {
+                    solution?;
+                }
+            }
+            QueryResults::Boolean(_) => {}
+            QueryResults::Graph(triples) => {
+                for triple in triples {
+                    triple?;
+                }
+            }
+        }
+        plan::explain(&self.ctx, &self.root, &self.slot_names(), &|node| {
+            self.ctx.profile.actual(node)
+        })
+    }
+
+    /// Variable names by slot, for EXPLAIN.
+    fn slot_names(&self) -> impl Fn(usize) -> String + '_ {
+        |slot| {
             self.names
                 .get(slot)
                 .cloned()
                 .unwrap_or_else(|| format!("_{slot}"))
-        };
-        plan::explain(&self.ctx, &self.root, &names)
+        }
     }
 }

@@ -11,7 +11,7 @@ use trine_core::io::{LoadOptions, RdfFormat};
 use trine_core::kv::{DynBackend, Keyspace, MemoryBackend};
 use trine_core::oxrdf::GraphNameRef;
 use trine_core::reasoner::{Inconsistency, MaterializeReport, Profile};
-use trine_core::sparql::{CancellationToken, QueryCache, QueryOptions, QueryResults};
+use trine_core::sparql::{CancellationToken, ExplainNode, QueryCache, QueryOptions, QueryResults};
 use trine_core::storage::QuadRead;
 use trine_core::storage::{LoadProgress, ValidationReport};
 use trine_core::update::{LoadHandler, UpdateOptions, UpdateSummary};
@@ -225,16 +225,28 @@ impl Database {
         &self.queries
     }
 
-    /// The plan `query` would run, as text (EXPLAIN).
+    /// The plan `query` would run with its estimated rows (EXPLAIN); with `analyze`, after
+    /// running it to the end, with the rows, runs and time measured at each operator (EXPLAIN
+    /// ANALYZE). Render it with [`ExplainNode::to_text`] or [`ExplainNode::to_json`].
     ///
     /// # Errors
-    /// Planning failures.
-    pub fn explain(&self, query: &Query) -> Result<String, HostError> {
+    /// Planning failures; with `analyze`, whatever stops the query (the query timeout
+    /// included).
+    pub fn explain(
+        &self,
+        query: &Query,
+        analyze: bool,
+        cancel: Option<CancellationToken>,
+    ) -> Result<ExplainNode, HostError> {
         let snapshot = self.store.snapshot()?;
-        let mut options = self.query_options(None);
+        let mut options = self.query_options(cancel);
         options.explicit_only = query.is_explicit_only();
         let execution = query.prepared().bind(&snapshot, &options)?;
-        Ok(execution.explain()?.to_text())
+        Ok(if analyze {
+            execution.analyze()?
+        } else {
+            execution.explain()?
+        })
     }
 
     pub(crate) fn check_writable(&self) -> Result<(), HostError> {

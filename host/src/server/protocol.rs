@@ -144,12 +144,25 @@ async fn handle(
                     )));
                 }
             };
+            // Trine's own parameter: the plan (as JSON) instead of the results; `analyze` runs
+            // the query and adds what each operator measured.
+            let explain = match values("explain").first().map(String::as_str) {
+                None => None,
+                Some("" | "plan") => Some(false),
+                Some("analyze") => Some(true),
+                Some(other) => {
+                    return Err(HostError::BadRequest(format!(
+                        "explain must be plan or analyze, not {other:?}"
+                    )));
+                }
+            };
             let query = QueryRequest {
                 text,
                 base,
                 default_graphs,
                 named_graphs,
                 explicit_only,
+                explain,
             };
             run_query(app, query, formats).await
         }
@@ -169,6 +182,8 @@ struct QueryRequest {
     default_graphs: Vec<String>,
     named_graphs: Vec<String>,
     explicit_only: bool,
+    /// EXPLAIN instead of results: `Some(true)` for EXPLAIN ANALYZE.
+    explain: Option<bool>,
 }
 
 async fn run_query(
@@ -182,6 +197,7 @@ async fn run_query(
         default_graphs,
         named_graphs,
         explicit_only,
+        explain,
     } = request;
     let started = Instant::now();
     let permit = app.queries.try_acquire()?;
@@ -194,8 +210,16 @@ async fn run_query(
         let query = db
             .parse_query(&text, base.as_deref(), &default_graphs, &named_graphs)?
             .explicit_only(explicit_only);
+        if let Some(analyze) = explain {
+            let explained = db.explain(&query, analyze, Some(task_token))?;
+            return Ok::<_, HostError>((
+                query.form(),
+                explained.to_json().into_bytes(),
+                "application/json",
+            ));
+        }
         let (body, format) = db.query_to_writer(&query, &formats, Vec::new(), Some(task_token))?;
-        Ok::<_, HostError>((query.form(), body, format))
+        Ok((query.form(), body, format.media_type()))
     });
     let outcome = match app.config.timeout {
         Some(timeout) => match tokio::time::timeout(timeout, task).await {
@@ -208,10 +232,10 @@ async fn run_query(
         },
         None => task.await,
     };
-    let (form, body, format) =
+    let (form, body, media_type) =
         outcome.map_err(|e| HostError::Internal(format!("query worker failed: {e}")))??;
     app.metrics.observe_query(form, started.elapsed());
-    Ok(ok_with(format.media_type(), body))
+    Ok(ok_with(media_type, body))
 }
 
 async fn run_update(

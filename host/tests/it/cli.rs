@@ -70,6 +70,47 @@ fn load_query_dump_round_trip() {
         "who\r\nhttp://example.com/alice\r\nhttp://example.com/bob\r\n"
     );
 
+    // EXPLAIN on standard error before the results; ANALYZE adds what each operator measured.
+    for (mode, measured) in [
+        (None, false),
+        (Some("plan"), false),
+        (Some("analyze"), true),
+    ] {
+        let mut args = vec![
+            "query",
+            "--location",
+            db,
+            "--query",
+            "SELECT ?who WHERE { ?who <http://example.com/knows> ?x } ORDER BY ?who",
+            "--explain",
+        ];
+        args.extend(mode);
+        let output = trine(&args);
+        let plan = String::from_utf8_lossy(&output.stderr);
+        assert!(output.status.success(), "{plan}");
+        assert!(
+            plan.contains("QuadPattern [?who <http://example.com/knows> ?x] (estimated rows: 2"),
+            "{plan}"
+        );
+        assert_eq!(
+            plan.contains("actual rows: 2, loops: 1"),
+            measured,
+            "{plan}"
+        );
+        let results = String::from_utf8_lossy(&output.stdout);
+        assert!(results.contains("http://example.com/bob"), "{results}");
+    }
+    let bad = trine(&[
+        "query",
+        "--location",
+        db,
+        "--query",
+        "ASK {}",
+        "--explain",
+        "everything",
+    ]);
+    assert!(!bad.status.success());
+
     let dump = trine_ok(&["dump", "--location", db, "--format", "nt"]);
     assert_eq!(dump.lines().count(), 3, "{dump}");
     assert!(dump.contains("<http://example.com/carol> <http://example.com/age> \"42\" ."));

@@ -47,6 +47,26 @@ fn query_by_get_post_and_form() {
 
     let sparql_get = server.get(&format!("/sparql?query={}", encode(SELECT)), &[]);
     assert_eq!(bindings(&sparql_get), expected);
+
+    // Trine's `explain` parameter answers with the plan as JSON; `analyze` runs it first.
+    let plan = server.get(
+        &format!("/query?query={}&explain=plan", encode(SELECT)),
+        &[],
+    );
+    assert_eq!(plan.status, 200, "{}", plan.body);
+    assert_eq!(plan.header("content-type"), Some("application/json"));
+    assert!(plan.json()["estimatedRows"].is_number(), "{}", plan.body);
+    assert!(plan.json().get("actualRows").is_none(), "{}", plan.body);
+    let analyzed = server.post(
+        "/query",
+        "application/x-www-form-urlencoded",
+        &format!("query={}&explain=analyze", encode(SELECT)),
+    );
+    assert_eq!(analyzed.status, 200, "{}", analyzed.body);
+    assert_eq!(analyzed.json()["actualRows"], 2, "{}", analyzed.body);
+    assert_eq!(analyzed.json()["loops"], 1, "{}", analyzed.body);
+    let bad = server.get(&format!("/query?query={}&explain=all", encode(SELECT)), &[]);
+    assert_eq!(bad.status, 400, "{}", bad.body);
 }
 
 #[test]

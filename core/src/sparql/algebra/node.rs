@@ -90,6 +90,32 @@ pub enum PlanNode {
     Slice(Box<PlanNode>, usize, Option<usize>),
 }
 
+impl PlanNode {
+    /// The operator's inputs (the patterns inside its expressions' EXISTS not included).
+    pub(crate) fn children(&self) -> Vec<&PlanNode> {
+        match self {
+            Self::Unit
+            | Self::Pattern(_)
+            | Self::Path(_)
+            | Self::NamedGraph(_)
+            | Self::Service(..)
+            | Self::Values(..) => Vec::new(),
+            Self::Join(left, right) | Self::LeftJoin(left, right, _) | Self::Minus(left, right) => {
+                vec![left, right]
+            }
+            Self::Union(children) => children.iter().collect(),
+            Self::BindGraph(inner, ..)
+            | Self::Filter(_, inner)
+            | Self::Extend(inner, ..)
+            | Self::OrderBy(inner, ..)
+            | Self::Project(inner, _)
+            | Self::Distinct(inner)
+            | Self::Group(inner, ..)
+            | Self::Slice(inner, ..) => vec![inner],
+        }
+    }
+}
+
 /// What a query returns, with its plan.
 #[derive(Debug, Clone)]
 pub enum QueryForm {

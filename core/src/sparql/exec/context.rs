@@ -61,6 +61,8 @@ pub struct EvalContext<'a> {
     service_handler: Option<Arc<dyn crate::sparql::ServiceHandler>>,
     /// The planner's statistics, read on first use (see `Catalog::statistics`).
     pub(crate) statistics: std::cell::OnceCell<Option<crate::storage::Statistics>>,
+    /// Rows, runs and time per operator, when EXPLAIN ANALYZE asks.
+    pub(crate) profile: super::profile::Profile,
 }
 
 /// The part of [`QuadRead`] the evaluator needs, object-safe so that plans are not generic.
@@ -166,6 +168,7 @@ impl<'a> EvalContext<'a> {
             explicit_only: false,
             service_handler: None,
             statistics: std::cell::OnceCell::new(),
+            profile: super::profile::Profile::default(),
         }
     }
 

@@ -9,6 +9,7 @@ mod functions;
 mod ops;
 mod path;
 mod pattern;
+mod profile;
 
 pub use context::CancellationToken;
 pub(crate) use context::EvalContext;

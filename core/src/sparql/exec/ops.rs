@@ -46,6 +46,19 @@ pub(crate) fn evaluate<'c>(
     plan: &'c PlanNode,
     input: Row,
 ) -> RowIter<'c> {
+    let rows = evaluate_unmeasured(ctx, plan, input);
+    if ctx.profile.is_on() {
+        ctx.profile.measure(plan, rows)
+    } else {
+        rows
+    }
+}
+
+fn evaluate_unmeasured<'c>(
+    ctx: &'c EvalContext<'c>,
+    plan: &'c PlanNode,
+    input: Row,
+) -> RowIter<'c> {
     if !substitutable(plan) {
         let context = ctx.context_of(&input);
         if context == input {

@@ -46,7 +46,7 @@ impl FilterHint {
     }
 }
 
-fn selectivity(expr: &Expr) -> f64 {
+pub(crate) fn selectivity(expr: &Expr) -> f64 {
     match expr {
         Expr::Equal(..) | Expr::SameTerm(..) | Expr::IsIri(..) | Expr::In(..) => 0.1,
         Expr::Compare(..) => 1.0 / 3.0,
@@ -314,6 +314,17 @@ impl<'p> CostModel<'p> {
 
     /// The state after joining pattern `index` to `state` (start from [`JoinState::start`]).
     pub(crate) fn join(&self, state: &JoinState, index: usize) -> JoinState {
+        self.step(state, index).0
+    }
+
+    /// Rows of pattern `index` alone.
+    pub(crate) fn pattern_rows(&self, index: usize) -> f64 {
+        self.facts[index].rows
+    }
+
+    /// [`join`](Self::join), with the share of rows the FILTER conjuncts it lets run keep (the
+    /// rows before them are the state's over that share).
+    pub(crate) fn step(&self, state: &JoinState, index: usize) -> (JoinState, f64) {
         let pattern = &self.patterns[index];
         let facts = &self.facts[index];
         let [s, p, o] = self.locals[index];
@@ -394,7 +405,7 @@ impl<'p> CostModel<'p> {
                 next.domains[local] = distinct.min(rows).max(1.0) as f32;
             }
         }
-        next
+        (next, kept)
     }
 
     /// Rows of the star on pattern `index`'s subject with its predicate added, per row of the

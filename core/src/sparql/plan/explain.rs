@@ -1,16 +1,17 @@
 //! EXPLAIN: the chosen plan as text and JSON, with the join algorithm at each join and estimated
-//! rows from the maintained statistics.
+//! rows; EXPLAIN ANALYZE adds what a run measured at each operator.
 //!
-//! Estimates use the store's O(1) counts (quads, quads per predicate) and a fixed selectivity
-//! for each further bound position; the cost-based optimizer will refine both.
+//! The patterns, joins and filters of a basic graph pattern are estimated by the same cost model
+//! that ordered them (statistics, characteristic sets, filter shares). Other operators use the
+//! store's O(1) counts and fixed selectivities.
 
+use std::collections::HashMap;
 use std::fmt::Write;
 
+use super::cost::{BOUND_SELECTIVITY, CostModel, JoinState, MAX_SLOTS, selectivity};
 use super::{Catalog, substitutable};
 use crate::sparql::QueryError;
-use crate::sparql::algebra::{PatternTerm, PlanNode};
-
-use super::cost::BOUND_SELECTIVITY;
+use crate::sparql::algebra::{Expr, PatternTerm, PlanNode, QuadPatternNode};
 
 /// One node of an explained plan.
 #[derive(Debug, Clone, PartialEq)]
@@ -21,8 +22,23 @@ pub struct ExplainNode {
     pub detail: String,
     /// Estimated rows out.
     pub estimated_rows: f64,
+    /// What a run measured here (EXPLAIN ANALYZE); `None` for a plain EXPLAIN, or for an operator
+    /// its parent evaluates inline (the right side of an index nested-loop join).
+    pub actual: Option<Actual>,
     /// Inputs.
     pub children: Vec<ExplainNode>,
+}
+
+/// What EXPLAIN ANALYZE measured at one operator.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Actual {
+    /// Rows the operator produced, over all its runs.
+    pub rows: u64,
+    /// Times it ran: an operator evaluated for each row of another runs once per row.
+    pub loops: u64,
+    /// Time spent pulling its rows (its inputs included), in milliseconds; `None` where there
+    /// is no clock (WebAssembly in a browser).
+    pub time_ms: Option<f64>,
 }
 
 impl ExplainNode {
@@ -34,20 +50,32 @@ impl ExplainNode {
     }
 
     fn write_text(&self, out: &mut String, depth: usize) {
-        let _ = writeln!(
+        let _ = write!(
             out,
-            "{}{} [{}] (estimated rows: {:.0})",
+            "{}{} [{}] (estimated rows: {}",
             "  ".repeat(depth),
             self.operator,
             self.detail,
-            self.estimated_rows
+            rounded(self.estimated_rows)
         );
+        if let Some(actual) = &self.actual {
+            let _ = write!(
+                out,
+                ", actual rows: {}, loops: {}",
+                actual.rows, actual.loops
+            );
+            if let Some(time) = actual.time_ms {
+                let _ = write!(out, ", time: {time:.3} ms");
+            }
+        }
+        out.push_str(")\n");
         for child in &self.children {
             child.write_text(out, depth + 1);
         }
     }
 
-    /// A JSON rendering: `{"operator", "detail", "estimatedRows", "children"}`.
+    /// A JSON rendering: `{"operator", "detail", "estimatedRows", "children"}`, with
+    /// `"actualRows"`, `"loops"` and `"timeMs"` after a run.
     pub fn to_json(&self) -> String {
         let mut out = String::new();
         self.write_json(&mut out);
@@ -62,11 +90,22 @@ impl ExplainNode {
         };
         let _ = write!(
             out,
-            "{{\"operator\":\"{}\",\"detail\":\"{}\",\"estimatedRows\":{:.0},\"children\":[",
+            "{{\"operator\":\"{}\",\"detail\":\"{}\",\"estimatedRows\":{},",
             escape(&self.operator),
             escape(&self.detail),
-            self.estimated_rows
+            rounded(self.estimated_rows)
         );
+        if let Some(actual) = &self.actual {
+            let _ = write!(
+                out,
+                "\"actualRows\":{},\"loops\":{},",
+                actual.rows, actual.loops
+            );
+            if let Some(time) = actual.time_ms {
+                let _ = write!(out, "\"timeMs\":{time:.3},");
+            }
+        }
+        out.push_str("\"children\":[");
         for (i, child) in self.children.iter().enumerate() {
             if i > 0 {
                 out.push(',');
@@ -74,6 +113,16 @@ impl ExplainNode {
             child.write_json(out);
         }
         out.push_str("]}");
+    }
+}
+
+/// An estimate as printed: whole rows from 10 on, two decimals below (where a join's chance of
+/// a match shows).
+fn rounded(rows: f64) -> String {
+    if rows >= 10.0 || rows == 0.0 {
+        format!("{rows:.0}")
+    } else {
+        format!("{rows:.2}")
     }
 }
 
@@ -87,168 +136,317 @@ fn term(ctx: &dyn Catalog, term: PatternTerm, names: &dyn Fn(usize) -> String) -
     }
 }
 
+/// What a run measured, by plan node (EXPLAIN ANALYZE), or nothing (EXPLAIN).
+pub(crate) type Actuals<'a> = &'a dyn Fn(&PlanNode) -> Option<Actual>;
+
+/// The plan under `node` explained, with `actuals` where a run measured them.
 pub(crate) fn explain(
     ctx: &dyn Catalog,
     node: &PlanNode,
     names: &dyn Fn(usize) -> String,
+    actuals: Actuals<'_>,
 ) -> Result<ExplainNode, QueryError> {
-    let total = ctx.quad_count()? as f64;
-    let leaf = |operator: &str, detail: String, rows: f64| ExplainNode {
-        operator: operator.into(),
-        detail,
-        estimated_rows: rows,
-        children: Vec::new(),
-    };
-    let with =
-        |operator: &str, detail: String, rows: f64, children: Vec<ExplainNode>| ExplainNode {
+    let mut estimates = HashMap::new();
+    estimate_chains(ctx, node, &mut estimates)?;
+    Explainer {
+        ctx,
+        names,
+        actuals,
+        estimates,
+        total: ctx.quad_count()? as f64,
+    }
+    .node(node)
+}
+
+/// A node's address: the key of the estimates and measurements made for it.
+fn key(node: &PlanNode) -> usize {
+    std::ptr::from_ref(node) as usize
+}
+
+/// One step of a basic graph pattern's join chain, in join order.
+enum Step<'n> {
+    /// The first pattern.
+    First(&'n PlanNode, &'n QuadPatternNode),
+    /// A join with the next pattern (the join node, the pattern node).
+    Join(&'n PlanNode, &'n PlanNode, &'n QuadPatternNode),
+    /// A FILTER conjunct placed there.
+    Filter(&'n PlanNode, &'n Expr),
+}
+
+/// The steps of a left-deep chain of pattern joins and filters, or `false` if `node` is not one.
+fn chain<'n>(node: &'n PlanNode, steps: &mut Vec<Step<'n>>) -> bool {
+    match node {
+        PlanNode::Pattern(pattern) => {
+            steps.push(Step::First(node, pattern));
+            true
+        }
+        PlanNode::Join(left, right) => match right.as_ref() {
+            PlanNode::Pattern(pattern) if chain(left, steps) => {
+                steps.push(Step::Join(node, right, pattern));
+                true
+            }
+            _ => false,
+        },
+        PlanNode::Filter(expr, inner) if chain(inner, steps) => {
+            steps.push(Step::Filter(node, expr));
+            true
+        }
+        _ => false,
+    }
+}
+
+/// Estimates from the cost model for every join chain in the plan, by node.
+fn estimate_chains(
+    ctx: &dyn Catalog,
+    node: &PlanNode,
+    out: &mut HashMap<usize, f64>,
+) -> Result<(), QueryError> {
+    let mut steps = Vec::new();
+    if chain(node, &mut steps) {
+        return estimate_chain(ctx, &steps, out);
+    }
+    for child in node.children() {
+        estimate_chains(ctx, child, out)?;
+    }
+    Ok(())
+}
+
+fn estimate_chain(
+    ctx: &dyn Catalog,
+    steps: &[Step<'_>],
+    out: &mut HashMap<usize, f64>,
+) -> Result<(), QueryError> {
+    let patterns: Vec<QuadPatternNode> = steps
+        .iter()
+        .filter_map(|step| match step {
+            Step::First(_, pattern) | Step::Join(_, _, pattern) => Some((*pattern).clone()),
+            Step::Filter(..) => None,
+        })
+        .collect();
+    let hints: Vec<_> = steps
+        .iter()
+        .filter_map(|step| match step {
+            Step::Filter(_, expr) => Some(super::pushdown::hints(expr)),
+            _ => None,
+        })
+        .flatten()
+        .collect();
+    let model = CostModel::new(ctx, &patterns, &hints)?;
+    if model.slot_count() > MAX_SLOTS {
+        return Ok(());
+    }
+    let (mut state, mut rows, mut index) = (JoinState::start(), 1.0, 0);
+    for step in steps {
+        match step {
+            Step::First(node, _) | Step::Join(node, ..) => {
+                if let Step::Join(_, right, _) = step {
+                    out.insert(key(right), model.pattern_rows(index));
+                }
+                let (next, kept) = model.step(&state, index);
+                // The filters this step lets run come next in the chain, each with its share.
+                rows = if kept > 0.0 {
+                    next.rows / kept
+                } else {
+                    next.rows
+                };
+                out.insert(key(node), rows);
+                state = next;
+                index += 1;
+            }
+            Step::Filter(node, expr) => {
+                rows *= selectivity(expr);
+                out.insert(key(node), rows);
+            }
+        }
+    }
+    Ok(())
+}
+
+struct Explainer<'a> {
+    ctx: &'a dyn Catalog,
+    names: &'a dyn Fn(usize) -> String,
+    actuals: Actuals<'a>,
+    estimates: HashMap<usize, f64>,
+    total: f64,
+}
+
+impl Explainer<'_> {
+    fn node(&self, node: &PlanNode) -> Result<ExplainNode, QueryError> {
+        let mut explained = self.heuristic(node)?;
+        if let Some(estimate) = self.estimates.get(&key(node)) {
+            explained.estimated_rows = *estimate;
+        }
+        explained.actual = (self.actuals)(node);
+        Ok(explained)
+    }
+
+    /// The node with the fixed-selectivity estimates (replaced by the cost model's in chains).
+    fn heuristic(&self, node: &PlanNode) -> Result<ExplainNode, QueryError> {
+        let (ctx, names, total) = (self.ctx, self.names, self.total);
+        let explain = |node: &PlanNode| self.node(node);
+        let leaf = |operator: &str, detail: String, rows: f64| ExplainNode {
             operator: operator.into(),
             detail,
             estimated_rows: rows,
-            children,
+            actual: None,
+            children: Vec::new(),
         };
-    Ok(match node {
-        PlanNode::Unit => leaf("Unit", String::new(), 1.0),
-        PlanNode::Pattern(pattern) => {
-            let mut rows = match pattern.predicate {
-                PatternTerm::Const(p) => ctx.predicate_count(p)? as f64,
-                PatternTerm::Absent => 0.0,
-                PatternTerm::Slot(_) => total,
+        let with =
+            |operator: &str, detail: String, rows: f64, children: Vec<ExplainNode>| ExplainNode {
+                operator: operator.into(),
+                detail,
+                estimated_rows: rows,
+                actual: None,
+                children,
             };
-            for position in [pattern.subject, pattern.object] {
-                match position {
-                    PatternTerm::Const(_) => rows *= BOUND_SELECTIVITY,
-                    PatternTerm::Absent => rows = 0.0,
-                    PatternTerm::Slot(_) => {}
+        Ok(match node {
+            PlanNode::Unit => leaf("Unit", String::new(), 1.0),
+            PlanNode::Pattern(pattern) => {
+                let mut rows = match pattern.predicate {
+                    PatternTerm::Const(p) => ctx.predicate_count(p)? as f64,
+                    PatternTerm::Absent => 0.0,
+                    PatternTerm::Slot(_) => total,
+                };
+                for position in [pattern.subject, pattern.object] {
+                    match position {
+                        PatternTerm::Const(_) => rows *= BOUND_SELECTIVITY,
+                        PatternTerm::Absent => rows = 0.0,
+                        PatternTerm::Slot(_) => {}
+                    }
                 }
+                leaf(
+                    "QuadPattern",
+                    format!(
+                        "{} {} {}",
+                        term(ctx, pattern.subject, names),
+                        term(ctx, pattern.predicate, names),
+                        term(ctx, pattern.object, names)
+                    ),
+                    rows,
+                )
             }
-            leaf(
-                "QuadPattern",
-                format!(
-                    "{} {} {}",
-                    term(ctx, pattern.subject, names),
-                    term(ctx, pattern.predicate, names),
-                    term(ctx, pattern.object, names)
-                ),
-                rows,
-            )
-        }
-        PlanNode::Path(path) => leaf("PropertyPath", format!("{:?}", path.path), total),
-        PlanNode::NamedGraph(_) => leaf(
-            "NamedGraphs",
-            String::new(),
-            ctx.named_graph_count()? as f64,
-        ),
-        PlanNode::Values(rows, _) => leaf("Values", String::new(), rows.len() as f64),
-        PlanNode::Service(endpoint, ..) => {
-            let target = match endpoint {
-                crate::sparql::algebra::ServiceEndpoint::Iri(iri) => format!("<{}>", iri.as_str()),
-                crate::sparql::algebra::ServiceEndpoint::Slot(slot) => format!("?{}", names(*slot)),
-            };
-            leaf("Service", target, 1.0)
-        }
-        PlanNode::Join(left, right) => {
-            let (l, r) = (explain(ctx, left, names)?, explain(ctx, right, names)?);
-            let (algorithm, rows) = if substitutable(right) {
-                // Each left row binds the right side's shared variables: index nested-loop join.
-                (
-                    "index nested-loop join (bound scans)",
-                    l.estimated_rows * (r.estimated_rows * BOUND_SELECTIVITY).max(1.0),
+            PlanNode::Path(path) => leaf("PropertyPath", format!("{:?}", path.path), total),
+            PlanNode::NamedGraph(_) => leaf(
+                "NamedGraphs",
+                String::new(),
+                ctx.named_graph_count()? as f64,
+            ),
+            PlanNode::Values(rows, _) => leaf("Values", String::new(), rows.len() as f64),
+            PlanNode::Service(endpoint, ..) => {
+                let target = match endpoint {
+                    crate::sparql::algebra::ServiceEndpoint::Iri(iri) => {
+                        format!("<{}>", iri.as_str())
+                    }
+                    crate::sparql::algebra::ServiceEndpoint::Slot(slot) => {
+                        format!("?{}", names(*slot))
+                    }
+                };
+                leaf("Service", target, 1.0)
+            }
+            PlanNode::Join(left, right) => {
+                let (l, r) = (explain(left)?, explain(right)?);
+                let (algorithm, rows) = if substitutable(right) {
+                    // Each left row binds the right side's shared variables: index nested-loop join.
+                    (
+                        "index nested-loop join (bound scans)",
+                        l.estimated_rows * (r.estimated_rows * BOUND_SELECTIVITY).max(1.0),
+                    )
+                } else {
+                    (
+                        "hash join on the variables the right side always binds",
+                        l.estimated_rows * r.estimated_rows * BOUND_SELECTIVITY,
+                    )
+                };
+                with("Join", algorithm.into(), rows, vec![l, r])
+            }
+            PlanNode::LeftJoin(left, right, _) => {
+                let (l, r) = (explain(left)?, explain(right)?);
+                let algorithm = if substitutable(right) {
+                    "index nested-loop left join"
+                } else {
+                    "nested-loop left join over the materialized right side"
+                };
+                let rows = l
+                    .estimated_rows
+                    .max(l.estimated_rows * r.estimated_rows * BOUND_SELECTIVITY);
+                with("LeftJoin", algorithm.into(), rows, vec![l, r])
+            }
+            PlanNode::Minus(left, right) => {
+                let (l, r) = (explain(left)?, explain(right)?);
+                with(
+                    "Minus",
+                    "anti-join over the materialized right side".into(),
+                    l.estimated_rows,
+                    vec![l, r],
                 )
-            } else {
-                (
-                    "hash join on the variables the right side always binds",
-                    l.estimated_rows * r.estimated_rows * BOUND_SELECTIVITY,
+            }
+            PlanNode::Union(children) => {
+                let children = children
+                    .iter()
+                    .map(explain)
+                    .collect::<Result<Vec<_>, _>>()?;
+                let rows = children.iter().map(|c| c.estimated_rows).sum();
+                with("Union", String::new(), rows, children)
+            }
+            PlanNode::Filter(expr, inner) => {
+                let inner = explain(inner)?;
+                with(
+                    "Filter",
+                    format!("{expr:?}"),
+                    inner.estimated_rows * 0.5,
+                    vec![inner],
                 )
-            };
-            with("Join", algorithm.into(), rows, vec![l, r])
-        }
-        PlanNode::LeftJoin(left, right, _) => {
-            let (l, r) = (explain(ctx, left, names)?, explain(ctx, right, names)?);
-            let algorithm = if substitutable(right) {
-                "index nested-loop left join"
-            } else {
-                "nested-loop left join over the materialized right side"
-            };
-            let rows = l
-                .estimated_rows
-                .max(l.estimated_rows * r.estimated_rows * BOUND_SELECTIVITY);
-            with("LeftJoin", algorithm.into(), rows, vec![l, r])
-        }
-        PlanNode::Minus(left, right) => {
-            let (l, r) = (explain(ctx, left, names)?, explain(ctx, right, names)?);
-            with(
-                "Minus",
-                "anti-join over the materialized right side".into(),
-                l.estimated_rows,
-                vec![l, r],
-            )
-        }
-        PlanNode::Union(children) => {
-            let children = children
-                .iter()
-                .map(|c| explain(ctx, c, names))
-                .collect::<Result<Vec<_>, _>>()?;
-            let rows = children.iter().map(|c| c.estimated_rows).sum();
-            with("Union", String::new(), rows, children)
-        }
-        PlanNode::Filter(expr, inner) => {
-            let inner = explain(ctx, inner, names)?;
-            with(
-                "Filter",
-                format!("{expr:?}"),
-                inner.estimated_rows * 0.5,
-                vec![inner],
-            )
-        }
-        PlanNode::Extend(inner, slot, _) => {
-            let inner = explain(ctx, inner, names)?;
-            with("Extend", names(*slot), inner.estimated_rows, vec![inner])
-        }
-        PlanNode::BindGraph(inner, slot, _) => {
-            let inner = explain(ctx, inner, names)?;
-            with("BindGraph", names(*slot), inner.estimated_rows, vec![inner])
-        }
-        PlanNode::OrderBy(inner, _, _) => {
-            let inner = explain(ctx, inner, names)?;
-            with("OrderBy", String::new(), inner.estimated_rows, vec![inner])
-        }
-        PlanNode::Project(inner, slots) => {
-            let inner = explain(ctx, inner, names)?;
-            let detail = slots
-                .iter()
-                .map(|s| names(*s))
-                .collect::<Vec<_>>()
-                .join(" ");
-            with("Project", detail, inner.estimated_rows, vec![inner])
-        }
-        PlanNode::Distinct(inner) => {
-            let inner = explain(ctx, inner, names)?;
-            with(
-                "Distinct",
-                "hash set".into(),
-                inner.estimated_rows,
-                vec![inner],
-            )
-        }
-        PlanNode::Group(inner, keys, _) => {
-            let inner = explain(ctx, inner, names)?;
-            let rows = if keys.is_empty() {
-                1.0
-            } else {
-                (inner.estimated_rows * 0.1).max(1.0)
-            };
-            with("Group", "hash aggregation".into(), rows, vec![inner])
-        }
-        PlanNode::Slice(inner, start, length) => {
-            let inner = explain(ctx, inner, names)?;
-            let rows = (inner.estimated_rows - *start as f64).max(0.0);
-            let rows = length.map_or(rows, |l| rows.min(l as f64));
-            with(
-                "Slice",
-                format!("offset {start} limit {length:?}"),
-                rows,
-                vec![inner],
-            )
-        }
-    })
+            }
+            PlanNode::Extend(inner, slot, _) => {
+                let inner = explain(inner)?;
+                with("Extend", names(*slot), inner.estimated_rows, vec![inner])
+            }
+            PlanNode::BindGraph(inner, slot, _) => {
+                let inner = explain(inner)?;
+                with("BindGraph", names(*slot), inner.estimated_rows, vec![inner])
+            }
+            PlanNode::OrderBy(inner, _, _) => {
+                let inner = explain(inner)?;
+                with("OrderBy", String::new(), inner.estimated_rows, vec![inner])
+            }
+            PlanNode::Project(inner, slots) => {
+                let inner = explain(inner)?;
+                let detail = slots
+                    .iter()
+                    .map(|s| names(*s))
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                with("Project", detail, inner.estimated_rows, vec![inner])
+            }
+            PlanNode::Distinct(inner) => {
+                let inner = explain(inner)?;
+                with(
+                    "Distinct",
+                    "hash set".into(),
+                    inner.estimated_rows,
+                    vec![inner],
+                )
+            }
+            PlanNode::Group(inner, keys, _) => {
+                let inner = explain(inner)?;
+                let rows = if keys.is_empty() {
+                    1.0
+                } else {
+                    (inner.estimated_rows * 0.1).max(1.0)
+                };
+                with("Group", "hash aggregation".into(), rows, vec![inner])
+            }
+            PlanNode::Slice(inner, start, length) => {
+                let inner = explain(inner)?;
+                let rows = (inner.estimated_rows - *start as f64).max(0.0);
+                let rows = length.map_or(rows, |l| rows.min(l as f64));
+                with(
+                    "Slice",
+                    format!("offset {start} limit {length:?}"),
+                    rows,
+                    vec![inner],
+                )
+            }
+        })
+    }
 }

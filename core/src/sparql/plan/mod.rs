@@ -14,8 +14,8 @@ mod scope;
 mod translate;
 
 pub(crate) use catalog::Catalog;
-pub use explain::ExplainNode;
 pub(crate) use explain::explain;
+pub use explain::{Actual, ExplainNode};
 pub(crate) use physical::substitutable;
 pub(crate) use scope::check_service_endpoints;
 pub(crate) use translate::Translator;

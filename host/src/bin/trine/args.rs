@@ -351,9 +351,11 @@ pub struct QueryArgs {
     /// trig, rdf, jsonld) for CONSTRUCT and DESCRIBE [default: json, or ttl for graphs].
     #[arg(long, value_name = "FORMAT")]
     pub results_format: Option<String>,
-    /// Print the query plan (with estimated rows) to standard error before the results.
-    #[arg(long)]
-    pub explain: bool,
+    /// Print the query plan with estimated rows to standard error before the results; with
+    /// `analyze`, run the query first and print the rows, runs and time of each operator too
+    /// (EXPLAIN ANALYZE), then the results.
+    #[arg(long, value_enum, num_args = 0..=1, default_missing_value = "plan", value_name = "MODE")]
+    pub explain: Option<ExplainMode>,
     /// Match explicit quads only, leaving out what the reasoner inferred.
     #[arg(long)]
     pub explicit_only: bool,
@@ -381,4 +383,13 @@ pub struct UpdateArgs {
     /// Directory that `LOAD <file:…>` may read; without it `LOAD` is refused.
     #[arg(long, value_name = "DIR")]
     pub load_dir: Option<PathBuf>,
+}
+
+/// What `query --explain` prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ExplainMode {
+    /// The plan with estimated rows.
+    Plan,
+    /// The plan after a run, with estimated and actual rows, runs and time per operator.
+    Analyze,
 }

@@ -15,7 +15,8 @@ use trine_host::server::{Server, ServerConfig, shutdown_signal};
 use trine_host::{Config, Database, HostError, OutputFormats, Preset, Query};
 
 use crate::args::{
-    Command, DumpArgs, LoadArgs, MaterializeArgs, QueryArgs, ServeArgs, StoreArgs, UpdateArgs,
+    Command, DumpArgs, ExplainMode, LoadArgs, MaterializeArgs, QueryArgs, ServeArgs, StoreArgs,
+    UpdateArgs,
 };
 
 /// The `--config` file, set once before the command runs.
@@ -305,8 +306,9 @@ fn query(args: QueryArgs) -> Result<ExitCode, HostError> {
     };
     let db = open(&args.store, Preset::Development, |_| {})?;
     let query = Query::parse(&text, args.base.as_deref())?.explicit_only(args.explicit_only);
-    if args.explain {
-        eprintln!("{}", db.explain(&query)?);
+    if let Some(mode) = args.explain {
+        let explained = db.explain(&query, mode == ExplainMode::Analyze, None)?;
+        eprint!("{}", explained.to_text());
     }
     let formats = match &args.results_format {
         Some(name) => OutputFormats::from_name(name)?,
