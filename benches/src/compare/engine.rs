@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use trine_core::Store;
 use trine_core::io::{LoadOptions, RdfFormat};
 use trine_core::kv::KvBackend;
-use trine_core::sparql::{PreparedQuery, QueryOptions, QueryResults};
+use trine_core::sparql::{ExplainNode, PreparedQuery, QueryOptions, QueryResults};
 
 use super::Error;
 use super::answer::RawAnswer;
@@ -37,6 +37,15 @@ pub trait Engine {
     /// # Errors
     /// A parse, evaluation or transport failure.
     fn query(&mut self, query: &str) -> Result<RawAnswer, Error>;
+
+    /// The estimated and actual rows of each join `query` ran (EXPLAIN ANALYZE), for engines
+    /// that report them.
+    ///
+    /// # Errors
+    /// A parse or evaluation failure.
+    fn join_estimates(&mut self, _query: &str) -> Result<Option<Vec<(f64, u64)>>, Error> {
+        Ok(None)
+    }
 }
 
 /// Trine's [`Store`] over backend `B`, queried in-process.
@@ -114,5 +123,24 @@ impl<B: KvBackend> Engine for TrineEngine<B> {
                 RawAnswer::Graph(triples.collect::<Result<Vec<_>, _>>()?)
             }
         })
+    }
+
+    fn join_estimates(&mut self, query: &str) -> Result<Option<Vec<(f64, u64)>>, Error> {
+        fn joins(node: &ExplainNode, out: &mut Vec<(f64, u64)>) {
+            if let ("Join" | "LeftJoin", Some(actual)) = (node.operator.as_str(), node.actual) {
+                out.push((node.estimated_rows, actual.rows));
+            }
+            for child in &node.children {
+                joins(child, out);
+            }
+        }
+        let snapshot = self.store.snapshot()?;
+        let prepared = PreparedQuery::parse(query, None)?;
+        let analyzed = prepared
+            .bind(&snapshot, &QueryOptions::default())?
+            .analyze()?;
+        let mut out = Vec::new();
+        joins(&analyzed, &mut out);
+        Ok(Some(out))
     }
 }

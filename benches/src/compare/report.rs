@@ -223,7 +223,31 @@ pub fn table(reports: &[DatasetReport]) -> String {
         total.push("sum of medians".into());
         row(&format!("{name} total (ms)"), total);
     }
+    for report in reports {
+        for run in report
+            .runs
+            .iter()
+            .filter(|run| !run.join_estimates.is_empty())
+        {
+            let (within, joins) = run.estimates_within_10x();
+            let _ = writeln!(
+                out,
+                "{} {}: {within} of {joins} join estimates within 10x of the actual rows ({:.0} %; goal 90 %)",
+                report.dataset.name,
+                run.engine,
+                100.0 * within as f64 / joins as f64
+            );
+        }
+    }
     out
+}
+
+fn estimates_json(run: &EngineRun) -> Value {
+    if run.join_estimates.is_empty() {
+        return Value::Null;
+    }
+    let (within, joins) = run.estimates_within_10x();
+    json!({ "joins": joins, "within_10x": within })
 }
 
 /// The JSON report: the configuration, and per dataset and engine the load figures and each
@@ -264,6 +288,7 @@ pub fn json(config: &Config, machine: &str, reports: &[DatasetReport]) -> Value 
                         "bytes_per_triple": bytes_per_triple(run),
                         "queries": queries,
                         "total_ms": report.total_ms(run),
+                        "join_estimates": estimates_json(run),
                     })
                 })
                 .collect();
@@ -319,6 +344,7 @@ mod tests {
                     rows: vec![vec![Some("<http://e/s>".into())]],
                 }),
             }],
+            join_estimates: Vec::new(),
         };
         DatasetReport {
             dataset: Dataset {

@@ -155,6 +155,26 @@ pub struct EngineRun {
     pub disk_bytes: Option<u64>,
     /// One entry per query of the dataset, in order (empty if the load failed).
     pub queries: Vec<QueryRun>,
+    /// Estimated and actual rows of every join over all the queries, for engines that report
+    /// them (see [`Engine::join_estimates`]).
+    pub join_estimates: Vec<(f64, u64)>,
+}
+
+impl EngineRun {
+    /// Of the joins with estimates, how many estimated within a factor of 10 of the rows they
+    /// produced (fewer than one row counting as one), and how many there were.
+    #[must_use]
+    pub fn estimates_within_10x(&self) -> (usize, usize) {
+        let within = self
+            .join_estimates
+            .iter()
+            .filter(|(estimated, actual)| {
+                let (estimated, actual) = (estimated.max(1.0), (*actual as f64).max(1.0));
+                estimated / actual <= 10.0 && actual / estimated <= 10.0
+            })
+            .count();
+        (within, self.join_estimates.len())
+    }
 }
 
 /// An answer (or a triple count, or a load) where an engine disagrees with the reference.
@@ -184,6 +204,7 @@ pub fn run_engine(
         triples: 0,
         disk_bytes: None,
         queries: Vec::new(),
+        join_estimates: Vec::new(),
     };
     let start = Instant::now();
     if let Err(e) = engine.load(&dataset.files) {
@@ -212,6 +233,14 @@ pub fn run_engine(
                     break;
                 }
                 samples_ms.push(start.elapsed().as_secs_f64() * 1000.0);
+            }
+        }
+        if answer.is_ok() {
+            match engine.join_estimates(&query.text) {
+                Ok(estimates) => result
+                    .join_estimates
+                    .extend(estimates.into_iter().flatten()),
+                Err(e) => eprintln!("compare: {name}: cannot analyze {}: {e}", query.label()),
             }
         }
         result.queries.push(QueryRun { samples_ms, answer });
@@ -318,7 +347,14 @@ mod tests {
                     answer,
                 })
                 .collect(),
+            join_estimates: vec![(5.0, 40), (5.0, 60), (0.2, 0), (1000.0, 10)],
         }
+    }
+
+    #[test]
+    fn join_estimates_count_within_a_factor_of_ten() {
+        // 5 for 40 is within (8x), 5 for 60 is not, under one row counts as one, 100x is not.
+        assert_eq!(fake_run("trine", Vec::new()).estimates_within_10x(), (2, 4));
     }
 
     #[test]
