@@ -10,7 +10,11 @@
 //!   characteristic sets give that chance exactly (Neumann and Moerkotte, ICDE 2011);
 //! - object bound, subject free: the mirror image with distinct objects;
 //! - both bound: the chance the pair is a quad, `quads / (subjects × objects)`, scaled by both
-//!   chances above.
+//!   chances above;
+//! - one end constant and the other bound: the pattern's own `rows` values, which contain the
+//!   bound ones as far as they go (containment), so `min(1, rows / domain)`.
+//!
+//! FILTER conjuncts drop a fixed share of rows at the step that binds their last variable.
 
 use std::cell::{OnceCell, RefCell};
 use std::collections::HashMap;
@@ -352,9 +356,12 @@ impl<'p> CostModel<'p> {
                 (Some(ds), None) if !constant_object => self
                     .star_factor(state, index)
                     .unwrap_or_else(|| per_subject * has_subject(ds)),
-                (Some(ds), None) => facts.rows / facts.subjects * has_subject(ds),
+                // A constant other end leaves `rows` values here: with the bound values
+                // contained in them as far as they go (System R's containment assumption), each
+                // of the `ds` values matches with chance rows / ds.
+                (Some(ds), None) => (facts.rows / ds.max(1.0)).min(1.0),
                 (None, Some(d_o)) if !constant_subject => per_object * has_object(d_o),
-                (None, Some(d_o)) => facts.rows / facts.objects * has_object(d_o),
+                (None, Some(d_o)) => (facts.rows / d_o.max(1.0)).min(1.0),
                 (Some(ds), Some(d_o)) => {
                     (facts.quads / (facts.subjects * facts.objects)).min(1.0)
                         * has_subject(ds)

@@ -116,6 +116,13 @@ impl ExplainNode {
     }
 }
 
+/// Rows of a join of `left` and `right` rows outside a chain the cost model follows: as if the
+/// shared variables were a key of one side (each row of the other matches at most one), the
+/// usual shape of the joins queries write.
+fn key_join(left: f64, right: f64) -> f64 {
+    (left * right).min(left.max(right))
+}
+
 /// An estimate as printed: whole rows from 10 on, two decimals below (where a join's chance of
 /// a match shows).
 fn rounded(rows: f64) -> String {
@@ -195,7 +202,8 @@ fn chain<'n>(node: &'n PlanNode, steps: &mut Vec<Step<'n>>) -> bool {
     }
 }
 
-/// Estimates from the cost model for every join chain in the plan, by node.
+/// Estimates from the cost model for every join chain in the plan, and for OPTIONALs whose two
+/// sides are chains, by node.
 fn estimate_chains(
     ctx: &dyn Catalog,
     node: &PlanNode,
@@ -203,7 +211,39 @@ fn estimate_chains(
 ) -> Result<(), QueryError> {
     let mut steps = Vec::new();
     if chain(node, &mut steps) {
-        return estimate_chain(ctx, &steps, out);
+        if let Some((_, estimates)) = estimate_chain(ctx, &[], &steps)? {
+            out.extend(estimates);
+        }
+        return Ok(());
+    }
+    if let PlanNode::LeftJoin(left, right, _) = node {
+        estimate_chains(ctx, left, out)?;
+        let (mut base, mut optional) = (Vec::new(), Vec::new());
+        let left_rows = out.get(&key(left)).copied();
+        if let Some(left_rows) = left_rows
+            && chain(required(left), &mut base)
+            && chain(right, &mut optional)
+            && let Some((base_rows, estimates)) = estimate_chain(ctx, &base, &optional)?
+        {
+            // The right side runs once per left row with the shared variables bound: its rows
+            // are the base chain joined with it, scaled to the rows the left side has (earlier
+            // OPTIONALs may have added some).
+            let scale = if base_rows > 0.0 {
+                left_rows / base_rows
+            } else {
+                1.0
+            };
+            let joined = estimates.last().map_or(left_rows, |(_, rows)| rows * scale);
+            out.extend(
+                estimates
+                    .into_iter()
+                    .map(|(node, rows)| (node, rows * scale)),
+            );
+            out.insert(key(node), left_rows.max(joined));
+        } else {
+            estimate_chains(ctx, right, out)?;
+        }
+        return Ok(());
     }
     for child in node.children() {
         estimate_chains(ctx, child, out)?;
@@ -211,20 +251,30 @@ fn estimate_chains(
     Ok(())
 }
 
+/// The required part under a left side: through OPTIONALs to what they extend.
+fn required(node: &PlanNode) -> &PlanNode {
+    match node {
+        PlanNode::LeftJoin(left, ..) => required(left),
+        other => other,
+    }
+}
+
+/// The cost model's rows for each node of the chain `steps`, joined after the chain `prefix`
+/// (whose rows come first in the result); `None` for a chain the model does not follow.
+#[expect(clippy::type_complexity, reason = "a private helper's plain result")]
 fn estimate_chain(
     ctx: &dyn Catalog,
+    prefix: &[Step<'_>],
     steps: &[Step<'_>],
-    out: &mut HashMap<usize, f64>,
-) -> Result<(), QueryError> {
-    let patterns: Vec<QuadPatternNode> = steps
-        .iter()
+) -> Result<Option<(f64, Vec<(usize, f64)>)>, QueryError> {
+    let all = || prefix.iter().chain(steps);
+    let patterns: Vec<QuadPatternNode> = all()
         .filter_map(|step| match step {
             Step::First(_, pattern) | Step::Join(_, _, pattern) => Some((*pattern).clone()),
             Step::Filter(..) => None,
         })
         .collect();
-    let hints: Vec<_> = steps
-        .iter()
+    let hints: Vec<_> = all()
         .filter_map(|step| match step {
             Step::Filter(_, expr) => Some(super::pushdown::hints(expr)),
             _ => None,
@@ -233,15 +283,23 @@ fn estimate_chain(
         .collect();
     let model = CostModel::new(ctx, &patterns, &hints)?;
     if model.slot_count() > MAX_SLOTS {
-        return Ok(());
+        return Ok(None);
     }
     let (mut state, mut rows, mut index) = (JoinState::start(), 1.0, 0);
-    for step in steps {
+    let (mut prefix_rows, mut out) = (1.0, Vec::new());
+    for (position, step) in all().enumerate() {
+        let mut record = |node: &PlanNode, rows: f64| {
+            if position >= prefix.len() {
+                out.push((key(node), rows));
+            }
+        };
         match step {
             Step::First(node, _) | Step::Join(node, ..) => {
                 if let Step::Join(_, right, _) = step {
-                    out.insert(key(right), model.pattern_rows(index));
+                    record(right, model.pattern_rows(index));
                 }
+                // After a prefix, the chain's first pattern runs once per prefix row: its rows
+                // are the join's, like any later step's.
                 let (next, kept) = model.step(&state, index);
                 // The filters this step lets run come next in the chain, each with its share.
                 rows = if kept > 0.0 {
@@ -249,17 +307,20 @@ fn estimate_chain(
                 } else {
                     next.rows
                 };
-                out.insert(key(node), rows);
+                record(node, rows);
                 state = next;
                 index += 1;
             }
             Step::Filter(node, expr) => {
                 rows *= selectivity(expr);
-                out.insert(key(node), rows);
+                record(node, rows);
             }
         }
+        if position + 1 == prefix.len() {
+            prefix_rows = rows;
+        }
     }
-    Ok(())
+    Ok(Some((prefix_rows, out)))
 }
 
 struct Explainer<'a> {
@@ -345,18 +406,13 @@ impl Explainer<'_> {
             }
             PlanNode::Join(left, right) => {
                 let (l, r) = (explain(left)?, explain(right)?);
-                let (algorithm, rows) = if substitutable(right) {
-                    // Each left row binds the right side's shared variables: index nested-loop join.
-                    (
-                        "index nested-loop join (bound scans)",
-                        l.estimated_rows * (r.estimated_rows * BOUND_SELECTIVITY).max(1.0),
-                    )
+                // Each left row binds the right side's shared variables: index nested-loop join.
+                let algorithm = if substitutable(right) {
+                    "index nested-loop join (bound scans)"
                 } else {
-                    (
-                        "hash join on the variables the right side always binds",
-                        l.estimated_rows * r.estimated_rows * BOUND_SELECTIVITY,
-                    )
+                    "hash join on the variables the right side always binds"
                 };
+                let rows = key_join(l.estimated_rows, r.estimated_rows);
                 with("Join", algorithm.into(), rows, vec![l, r])
             }
             PlanNode::LeftJoin(left, right, _) => {
@@ -368,7 +424,7 @@ impl Explainer<'_> {
                 };
                 let rows = l
                     .estimated_rows
-                    .max(l.estimated_rows * r.estimated_rows * BOUND_SELECTIVITY);
+                    .max(key_join(l.estimated_rows, r.estimated_rows));
                 with("LeftJoin", algorithm.into(), rows, vec![l, r])
             }
             PlanNode::Minus(left, right) => {
