@@ -4,7 +4,7 @@ use rustc_hash::FxHashMap;
 
 use oxrdf::{GraphNameRef, Quad, TermRef};
 
-use super::{MetaKey, QuadRead, StorageError, WriterState};
+use super::{MetaKey, QuadRead, StorageError, WriterGuard};
 use crate::dictionary::Dictionary;
 use crate::encoding::{
     EncodedQuad, IndexFlags, QuadOrder, TermId, encode_inline, encode_term_bytes,
@@ -34,7 +34,7 @@ pub struct LoadProgress {
 pub struct BulkLoader<'a, B: KvBackend> {
     backend: &'a B,
     dictionary: &'a Dictionary,
-    writer: std::sync::MutexGuard<'a, WriterState>,
+    writer: WriterGuard<'a>,
     chunk_size: usize,
     term_cache_capacity: usize,
     term_cache: FxHashMap<Box<[u8]>, TermId>,
@@ -55,7 +55,7 @@ impl<'a, B: KvBackend> BulkLoader<'a, B> {
     pub(crate) fn new(
         backend: &'a B,
         dictionary: &'a Dictionary,
-        writer: std::sync::MutexGuard<'a, WriterState>,
+        writer: WriterGuard<'a>,
         merge_existing: bool,
         dictionary_empty: bool,
     ) -> Self {

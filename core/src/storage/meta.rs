@@ -70,6 +70,47 @@ pub(crate) struct WriterState {
     pub(crate) ids: crate::dictionary::IdAllocator,
 }
 
+/// The held writer lock. The store's write generation is odd while a writer holds it and moves
+/// on when it lets go, so a reader that saw the same even generation before and after its read
+/// knows no write came in between (see `Store::generation`).
+pub(crate) struct WriterGuard<'a> {
+    state: std::sync::MutexGuard<'a, WriterState>,
+    generation: &'a std::sync::atomic::AtomicU64,
+}
+
+impl<'a> WriterGuard<'a> {
+    pub(crate) fn new(
+        state: std::sync::MutexGuard<'a, WriterState>,
+        generation: &'a std::sync::atomic::AtomicU64,
+    ) -> Self {
+        generation.fetch_add(1, std::sync::atomic::Ordering::AcqRel);
+        Self { state, generation }
+    }
+}
+
+impl std::ops::Deref for WriterGuard<'_> {
+    type Target = WriterState;
+
+    fn deref(&self) -> &WriterState {
+        &self.state
+    }
+}
+
+impl std::ops::DerefMut for WriterGuard<'_> {
+    fn deref_mut(&mut self) -> &mut WriterState {
+        &mut self.state
+    }
+}
+
+impl Drop for WriterGuard<'_> {
+    fn drop(&mut self) {
+        // Before the mutex is released (fields drop after this), so the next writer's increment
+        // comes after this one.
+        self.generation
+            .fetch_add(1, std::sync::atomic::Ordering::AcqRel);
+    }
+}
+
 /// Reads a `meta` counter through any reader.
 pub(crate) fn read_meta_u64<R: super::QuadRead>(
     reader: &R,

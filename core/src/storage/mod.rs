@@ -31,7 +31,7 @@ pub use validate::ValidationReport;
 pub(crate) use bulk::recount;
 #[cfg(not(target_family = "wasm"))]
 pub(crate) use bulk::write_indexes;
-pub(crate) use meta::{FORMAT_VERSION, MetaKey, WriterState, read_meta_u64};
+pub(crate) use meta::{FORMAT_VERSION, MetaKey, WriterGuard, WriterState, read_meta_u64};
 pub(crate) use repair::{clear_loading, load_interrupted, mark_loading, repair};
 pub(crate) use statistics::{needs_analysis, read_statistics};
 pub(crate) use validate::validate as validate_reader;

@@ -1,4 +1,4 @@
-use std::sync::{Arc, MutexGuard};
+use std::sync::Arc;
 
 use rustc_hash::FxHashSet;
 
@@ -6,7 +6,7 @@ use oxrdf::{GraphNameRef, QuadRef, TermRef};
 
 use super::meta::read_u64;
 use super::pattern::{GraphScope, QuadPattern};
-use super::{MetaKey, QuadRead, StorageError, WriterState};
+use super::{MetaKey, QuadRead, StorageError, WriterGuard};
 use crate::dictionary::Dictionary;
 use crate::encoding::{
     EncodedQuad, IndexFlags, QuadOrder, TermId, encode_inline, encode_term_bytes,
@@ -95,7 +95,7 @@ pub struct Transaction<'a, B: KvBackend + 'a> {
     backend: &'a B,
     kv: TxnKv<B::Snapshot<'a>>,
     dictionary: &'a Dictionary,
-    writer: MutexGuard<'a, WriterState>,
+    writer: WriterGuard<'a>,
     new_terms: Vec<(TermId, Box<[u8]>)>,
     durability: Durability,
     hook: Option<Arc<dyn CommitHook<B> + 'a>>,
@@ -112,7 +112,7 @@ impl<'a, B: KvBackend + 'a> Transaction<'a, B> {
         backend: &'a B,
         base: B::Snapshot<'a>,
         dictionary: &'a Dictionary,
-        writer: MutexGuard<'a, WriterState>,
+        writer: WriterGuard<'a>,
     ) -> Self {
         Self {
             backend,

@@ -1,4 +1,5 @@
-use std::sync::{Mutex, MutexGuard, RwLock};
+use std::sync::atomic::AtomicU64;
+use std::sync::{Mutex, RwLock};
 
 use oxrdf::{
     GraphNameRef, NamedNodeRef, NamedOrBlankNode, NamedOrBlankNodeRef, Quad, QuadRef, TermRef,
@@ -7,7 +8,8 @@ use oxrdf::{
 use crate::dictionary::Dictionary;
 use crate::kv::{Durability, Keyspace, KvBackend, KvSnapshot, WriteBatch};
 use crate::storage::{
-    BulkLoader, FORMAT_VERSION, MetaKey, QuadRead, Snapshot, StorageError, Transaction, WriterState,
+    BulkLoader, FORMAT_VERSION, MetaKey, QuadRead, Snapshot, StorageError, Transaction,
+    WriterGuard, WriterState,
 };
 
 /// An RDF quad store over any [`KvBackend`].
@@ -32,6 +34,8 @@ pub struct Store<B: KvBackend> {
     backend: B,
     dictionary: Dictionary,
     writer: Mutex<WriterState>,
+    /// Odd while a writer holds the lock; see [`generation`](Self::generation).
+    generation: AtomicU64,
     pub(super) reasoning: RwLock<super::reasoning::ReasoningState<B>>,
 }
 
@@ -83,6 +87,7 @@ impl<B: KvBackend> Store<B> {
             writer: Mutex::new(WriterState {
                 ids: crate::dictionary::IdAllocator::new(next_id),
             }),
+            generation: AtomicU64::new(0),
             reasoning: RwLock::default(),
         };
         let snapshot = store.backend.snapshot()?;
@@ -133,13 +138,35 @@ impl<B: KvBackend> Store<B> {
         Ok(Snapshot::new(self.backend.snapshot()?, &self.dictionary))
     }
 
-    pub(crate) fn lock_writer(&self) -> MutexGuard<'_, WriterState> {
+    pub(crate) fn lock_writer(&self) -> WriterGuard<'_> {
         // The writer state is a counter that is only ever advanced: after a panic it is still
         // valid (ids may have been skipped, never reused).
-        match self.writer.lock() {
+        let state = match self.writer.lock() {
             Ok(guard) => guard,
             Err(poisoned) => poisoned.into_inner(),
-        }
+        };
+        WriterGuard::new(state, &self.generation)
+    }
+
+    /// The write generation: it changes whenever a writer (a transaction, a bulk load, a
+    /// maintenance task) takes or lets go of the writer lock, and is odd while one holds it. A
+    /// reader that sees the same even value before taking a snapshot and after using it read
+    /// data that no write has changed since, which is what result caches key on.
+    ///
+    /// ```
+    /// use trine_core::{Store, kv::MemoryBackend};
+    /// use oxrdf::{NamedNodeRef, QuadRef, GraphNameRef};
+    ///
+    /// let store = Store::open(MemoryBackend::new())?;
+    /// let before = store.generation();
+    /// assert!(before.is_multiple_of(2));
+    /// let ex = NamedNodeRef::new("http://example.com/a")?;
+    /// store.insert(QuadRef::new(ex, ex, ex, GraphNameRef::DefaultGraph))?;
+    /// assert!(store.generation() > before);
+    /// # Ok::<_, Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn generation(&self) -> u64 {
+        self.generation.load(std::sync::atomic::Ordering::Acquire)
     }
 
     /// Starts a write transaction, waiting for the current writer if there is one.

@@ -23,6 +23,10 @@ pub const ENV_VARS: &[(&str, &str)] = &[
         "row limit of sort, group and distinct; 0 for none",
     ),
     (
+        "TRINE_RESULT_CACHE_BYTES",
+        "bytes of answers the server's result cache keeps; 0 (the default) for none",
+    ),
+    (
         "TRINE_MAX_BODY_BYTES",
         "largest HTTP request body, in bytes",
     ),
@@ -102,6 +106,9 @@ pub(super) fn from_vars(
     if let Some(value) = get("TRINE_MAX_ROWS_IN_MEMORY") {
         let rows: usize = number("TRINE_MAX_ROWS_IN_MEMORY", value)?;
         config.max_rows_in_memory = (rows > 0).then_some(rows);
+    }
+    if let Some(value) = get("TRINE_RESULT_CACHE_BYTES") {
+        config.result_cache_bytes = number("TRINE_RESULT_CACHE_BYTES", value)?;
     }
     if let Some(value) = get("TRINE_MAX_BODY_BYTES") {
         config.max_body_bytes = number("TRINE_MAX_BODY_BYTES", value)?;

@@ -44,6 +44,9 @@ pub struct Config {
     pub query_timeout: Option<Duration>,
     /// Most rows a memory-hungry query operator may hold (sort, group, distinct, join side).
     pub max_rows_in_memory: Option<usize>,
+    /// Bytes of serialized answers the server's result cache keeps (repeated queries answered
+    /// without running while nothing was written); 0, the default, turns it off.
+    pub result_cache_bytes: usize,
     /// Largest request body the server reads, in bytes (queries, updates, uploads).
     pub max_body_bytes: usize,
     /// The directory `LOAD <file:…>` may read from; `None` refuses every `LOAD`.

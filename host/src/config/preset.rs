@@ -50,6 +50,7 @@ impl Preset {
             rocksdb: RocksDbOptions::default(),
             query_timeout: Some(Duration::from_secs(60)),
             max_rows_in_memory: Some(10_000_000),
+            result_cache_bytes: 0,
             max_body_bytes: 64 * MIB,
             load_dir: None,
             read_only: false,

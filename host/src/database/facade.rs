@@ -22,6 +22,7 @@ use super::query::{OutputFormat, OutputFormats, Query};
 use super::report::{
     Health, HealthStatus, KeyspaceSize, PlannerReport, PredicateReport, ReasoningReport, Stats,
 };
+use super::result_cache::{ResultCache, ResultKey};
 use super::update::prepare_update;
 use crate::backup::BackupState;
 use crate::{Config, HostError};
@@ -53,6 +54,8 @@ pub struct Database {
     backups: BackupState,
     /// Parsed queries by text (see [`Database::parse_query`]).
     queries: QueryCache,
+    /// Answers by request, when configured (see [`Database::query_cached`]).
+    results: Option<ResultCache>,
 }
 
 /// Query texts whose parse a [`Database`] keeps.
@@ -122,6 +125,8 @@ impl Database {
             None => None,
         };
         tracing::info!(location = %location, preset = %config.preset, "database opened");
+        let results =
+            (config.result_cache_bytes > 0).then(|| ResultCache::new(config.result_cache_bytes));
         Ok(Self {
             store,
             location,
@@ -130,6 +135,7 @@ impl Database {
             loader,
             backups: BackupState::default(),
             queries: QueryCache::new(QUERY_CACHE),
+            results,
         })
     }
 
@@ -202,6 +208,43 @@ impl Database {
             };
             Ok((writer, format))
         })
+    }
+
+    /// [`query_to_writer`](Self::query_to_writer) into bytes, through the result cache when
+    /// one is configured: a request answered before, with nothing written since, is served
+    /// from it. `key` names the request (its text and parameters).
+    ///
+    /// # Errors
+    /// As [`query_to_writer`](Self::query_to_writer).
+    pub fn query_cached(
+        &self,
+        query: &Query,
+        key: impl FnOnce(&'static str) -> ResultKey,
+        formats: &OutputFormats,
+        cancellation: Option<CancellationToken>,
+    ) -> Result<(Vec<u8>, OutputFormat), HostError> {
+        let Some(cache) = &self.results else {
+            return self.query_to_writer(query, formats, Vec::new(), cancellation);
+        };
+        let format = OutputFormat::choose(query.form(), formats)?;
+        let key = key(format.media_type());
+        // Even: no writer holds the lock, so what a snapshot reads now stays true until the
+        // generation moves.
+        let generation = self.store.generation();
+        let stable = generation.is_multiple_of(2);
+        if stable && let Some(hit) = cache.get(&key, generation) {
+            return Ok(hit);
+        }
+        let (body, format) = self.query_to_writer(query, formats, Vec::new(), cancellation)?;
+        if stable && self.store.generation() == generation {
+            cache.insert(key, generation, &body, format);
+        }
+        Ok((body, format))
+    }
+
+    /// The result cache, when one is configured, for its counts.
+    pub fn result_cache(&self) -> Option<&ResultCache> {
+        self.results.as_ref()
     }
 
     /// Parses `text` as [`Query::parse_with_dataset`] does, through the database's cache of

@@ -7,6 +7,7 @@ mod local_files;
 mod location;
 mod query;
 mod report;
+mod result_cache;
 mod update;
 
 pub use facade::Database;
@@ -18,4 +19,5 @@ pub use report::{
     Health, HealthStatus, KeyspaceSize, PlannerReport, PredicateReport, ReasoningReport,
     ReasoningRuns, Stats,
 };
+pub use result_cache::{ResultCache, ResultKey};
 pub use update::prepare_update;

@@ -272,7 +272,6 @@ impl Metrics {
     }
 }
 
-/// The dictionary cache counters in Prometheus text.
 /// The parsed-query cache's hits and misses, in the Prometheus text format.
 pub(crate) fn render_query_cache(cache: &trine_core::sparql::QueryCache) -> String {
     let mut out = String::from(
@@ -288,6 +287,27 @@ pub(crate) fn render_query_cache(cache: &trine_core::sparql::QueryCache) -> Stri
     out
 }
 
+/// The result cache's hits, misses and bytes, in the Prometheus text format.
+pub(crate) fn render_result_cache(cache: &crate::database::ResultCache) -> String {
+    let mut out = String::from(
+        "# HELP trine_result_cache_hits_total Queries answered from the result cache.\n\
+         # TYPE trine_result_cache_hits_total counter\n",
+    );
+    let _ = writeln!(out, "trine_result_cache_hits_total {}", cache.hits());
+    out.push_str(
+        "# HELP trine_result_cache_misses_total Queries the result cache could not answer.\n\
+         # TYPE trine_result_cache_misses_total counter\n",
+    );
+    let _ = writeln!(out, "trine_result_cache_misses_total {}", cache.misses());
+    out.push_str(
+        "# HELP trine_result_cache_bytes Bytes of answers the result cache holds.\n\
+         # TYPE trine_result_cache_bytes gauge\n",
+    );
+    let _ = writeln!(out, "trine_result_cache_bytes {}", cache.bytes());
+    out
+}
+
+/// The dictionary cache counters in Prometheus text.
 pub(crate) fn render_cache(stats: &trine_core::dictionary::CacheStats) -> String {
     let mut out = String::from(
         "# HELP trine_dictionary_cache_hits_total Dictionary lookups answered from the cache, \

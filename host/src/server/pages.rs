@@ -139,6 +139,9 @@ pub(crate) async fn metrics(State(app): State<Arc<App>>) -> Response {
                 &app.db.store().dictionary().cache_stats(),
             ));
             text.push_str(&super::metrics::render_query_cache(app.db.query_cache()));
+            if let Some(cache) = app.db.result_cache() {
+                text.push_str(&super::metrics::render_result_cache(cache));
+            }
             ok_with("text/plain; version=0.0.4; charset=utf-8", text)
         }
         Err(error) => error_response(&error),

@@ -14,6 +14,7 @@ use super::App;
 use super::negotiate::negotiate;
 use super::respond::{error_response, ok_with};
 use crate::HostError;
+use crate::database::ResultKey;
 
 /// Which operations an endpoint takes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -218,7 +219,15 @@ async fn run_query(
                 "application/json",
             ));
         }
-        let (body, format) = db.query_to_writer(&query, &formats, Vec::new(), Some(task_token))?;
+        let key = |media_type| ResultKey {
+            text,
+            base,
+            default_graphs,
+            named_graphs,
+            explicit_only,
+            media_type,
+        };
+        let (body, format) = db.query_cached(&query, key, &formats, Some(task_token))?;
         Ok((query.form(), body, format.media_type()))
     });
     let outcome = match app.config.timeout {

@@ -199,6 +199,44 @@ fn metrics_parse_as_prometheus_text() {
     let last = buckets.last().expect("buckets");
     assert_eq!(last.labels.get("le").map(String::as_str), Some("+Inf"));
     assert_eq!(last.value, 3.0);
+    // No result cache unless configured.
+    assert_eq!(find("trine_result_cache_hits_total", None), None);
+}
+
+#[test]
+fn the_result_cache_answers_repeats_until_a_write() {
+    let server = TestServer::start(|config, _| config.result_cache_bytes = 1 << 20);
+    server.update(DATA);
+    let select = |format: &str| {
+        let response = server.get(
+            &format!(
+                "/query?query={}",
+                encode("SELECT ?s WHERE { ?s ?p ?o } ORDER BY ?s")
+            ),
+            &[("Accept", format)],
+        );
+        assert_eq!(response.status, 200, "{}", response.body);
+        response.body
+    };
+    let metric = |name: &str| {
+        let samples = parse_prometheus(&server.get("/metrics", &[]).body);
+        samples.iter().find(|s| s.name == name).map(|s| s.value)
+    };
+    let first = select("application/sparql-results+json");
+    assert_eq!(select("application/sparql-results+json"), first);
+    // Another format is another answer.
+    let csv = select("text/csv");
+    assert!(csv.starts_with("s\r\n"), "{csv}");
+    assert_eq!(metric("trine_result_cache_hits_total"), Some(1.0));
+    assert_eq!(metric("trine_result_cache_misses_total"), Some(2.0));
+    assert!(metric("trine_result_cache_bytes").is_some_and(|b| b > 0.0));
+    // A write makes every kept answer stale: the next one sees it.
+    server.update("INSERT DATA { <http://example.com/zed> <http://example.com/p> 1 }");
+    let after = select("application/sparql-results+json");
+    assert!(after.contains("http://example.com/zed"), "{after}");
+    assert_eq!(metric("trine_result_cache_misses_total"), Some(3.0));
+    assert_eq!(select("application/sparql-results+json"), after);
+    assert_eq!(metric("trine_result_cache_hits_total"), Some(2.0));
 }
 
 #[test]

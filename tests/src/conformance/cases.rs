@@ -18,6 +18,10 @@ pub(crate) fn cases<B: KvBackend>() -> Vec<Case<B>> {
         ("store: snapshot isolation", snapshot_isolation),
         ("store: transaction reads its own writes", read_your_writes),
         ("store: rolled-back transaction writes nothing", rollback),
+        (
+            "store: the write generation is odd while a writer works and moves on",
+            write_generation,
+        ),
         ("store: failed load writes nothing", failed_load_is_atomic),
         (
             "store: data, graphs and ids survive reopen",
@@ -181,6 +185,51 @@ fn read_your_writes<B: KvBackend>(h: &Harness<'_, B>) -> CaseResult {
     transaction.commit().context("commit")?;
     ensure!(store.contains(&a).context("contains")?, "committed");
     check_valid(&store)
+}
+
+fn write_generation<B: KvBackend>(h: &Harness<'_, B>) -> CaseResult {
+    let store = open(h.create())?;
+    let idle = |store: &Store<B>, what: &str| -> Result<u64, String> {
+        let generation = store.generation();
+        ensure!(
+            generation.is_multiple_of(2),
+            "{what}: {generation} is odd with no writer"
+        );
+        Ok(generation)
+    };
+    let start = idle(&store, "opened")?;
+    store
+        .insert(&quad("s", "p", ex("o"), GraphName::DefaultGraph))
+        .context("insert")?;
+    let inserted = idle(&store, "after an insert")?;
+    ensure!(inserted > start, "an insert moves it");
+    {
+        let transaction = store.transaction().context("transaction")?;
+        ensure!(
+            !store.generation().is_multiple_of(2),
+            "odd while a transaction is open"
+        );
+        drop(transaction);
+    }
+    let rolled_back = idle(&store, "after a rollback")?;
+    ensure!(
+        rolled_back > inserted,
+        "a rolled-back transaction moves it too"
+    );
+    let mut loader = store.bulk_loader().context("bulk loader")?;
+    ensure!(
+        !store.generation().is_multiple_of(2),
+        "odd while a bulk load runs"
+    );
+    loader
+        .add(quad("t", "p", ex("o"), GraphName::DefaultGraph))
+        .context("add")?;
+    loader.finish().context("finish")?;
+    let loaded = idle(&store, "after a bulk load")?;
+    ensure!(loaded > rolled_back, "a bulk load moves it");
+    let _ = store.snapshot().context("snapshot")?.len();
+    ensure!(store.generation() == loaded, "reads leave it alone");
+    Ok(())
 }
 
 fn rollback<B: KvBackend>(h: &Harness<'_, B>) -> CaseResult {

@@ -10,7 +10,7 @@ use trine_host::Preset;
 ///
 /// A LOCATION is a directory (a RocksDB store, created if missing), `redb:<file>` (one redb
 /// file) or `memory:`. `TRINE_*` environment variables tune the database (TRINE_PRESET,
-/// TRINE_QUERY_TIMEOUT_S, TRINE_MAX_ROWS_IN_MEMORY, TRINE_MAX_BODY_BYTES, TRINE_LOAD_DIR,
+/// TRINE_QUERY_TIMEOUT_S, TRINE_MAX_ROWS_IN_MEMORY, TRINE_RESULT_CACHE_BYTES, TRINE_MAX_BODY_BYTES, TRINE_LOAD_DIR,
 /// TRINE_READ_ONLY, TRINE_BLOCK_CACHE_BYTES, TRINE_WRITE_BUFFER_BYTES, TRINE_BACKUP_DIR,
 /// TRINE_BACKUP_INTERVAL_S, TRINE_BACKUP_KEEP, TRINE_MAX_CONCURRENT_QUERIES,
 /// TRINE_RATE_LIMIT_PER_IP); flags win over them. A TOML file (--config, or TRINE_CONFIG) sets
@@ -202,6 +202,10 @@ pub struct ServeArgs {
     /// Allow cross-origin requests from any origin (CORS).
     #[arg(long)]
     pub cors: bool,
+    /// Bytes of answers to keep in the result cache: a repeated query is answered without
+    /// running while nothing was written [default: TRINE_RESULT_CACHE_BYTES, else 0, off].
+    #[arg(long, value_name = "BYTES")]
+    pub result_cache_bytes: Option<usize>,
     /// Largest request body in bytes (413 beyond) [default: the preset's].
     #[arg(long, value_name = "BYTES")]
     pub max_body_bytes: Option<usize>,

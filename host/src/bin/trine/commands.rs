@@ -92,6 +92,9 @@ fn serve(args: ServeArgs) -> Result<ExitCode, HostError> {
     if let Some(bytes) = args.max_body_bytes {
         config.max_body_bytes = bytes;
     }
+    if let Some(bytes) = args.result_cache_bytes {
+        config.result_cache_bytes = bytes;
+    }
     if args.load_dir.is_some() {
         config.load_dir = args.load_dir;
     }
