@@ -46,6 +46,30 @@ pub trait Engine {
     fn join_estimates(&mut self, _query: &str) -> Result<Option<Vec<(f64, u64)>>, Error> {
         Ok(None)
     }
+
+    /// How the engine's caches did on `queries`, for engines that have them (Trine's server:
+    /// its parsed-query cache over the timed runs, then its result cache, turned on only here).
+    ///
+    /// # Errors
+    /// A transport or query failure.
+    fn cache_report(&mut self, _queries: &[&str]) -> Result<Option<CacheReport>, Error> {
+        Ok(None)
+    }
+}
+
+/// What [`Engine::cache_report`] measured.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct CacheReport {
+    /// Parses answered from the parsed-query cache during the timed runs.
+    pub parse_hits: u64,
+    /// Parses the parsed-query cache could not answer.
+    pub parse_misses: u64,
+    /// With the result cache on: the first run of every query, in milliseconds, summed.
+    pub first_ms: f64,
+    /// The median of three repeats of every query, summed.
+    pub repeated_ms: f64,
+    /// Result cache hits over those repeats (all of them, when every answer fits).
+    pub result_hits: u64,
 }
 
 /// Trine's [`Store`] over backend `B`, queried in-process.

@@ -40,16 +40,29 @@ pub fn post(
     body: &[u8],
     timeout: Duration,
 ) -> io::Result<Response> {
+    let head = format!(
+        "POST {path} HTTP/1.1\r\nHost: {address}\r\nContent-Type: {content_type}\r\nAccept: {accept}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    send(address, head, body, timeout)
+}
+
+/// Sends one `GET path` to `address` and reads the whole response.
+///
+/// # Errors
+/// A connection, timeout or framing failure.
+pub fn get(address: SocketAddr, path: &str, timeout: Duration) -> io::Result<Response> {
+    let head = format!("GET {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n");
+    send(address, head, &[], timeout)
+}
+
+fn send(address: SocketAddr, head: String, body: &[u8], timeout: Duration) -> io::Result<Response> {
     let mut stream = TcpStream::connect_timeout(&address, timeout)?;
     stream.set_read_timeout(Some(timeout))?;
     stream.set_write_timeout(Some(timeout))?;
     // The request goes out in one write, so Nagle's algorithm only delays it.
     stream.set_nodelay(true)?;
-    let mut request = format!(
-        "POST {path} HTTP/1.1\r\nHost: {address}\r\nContent-Type: {content_type}\r\nAccept: {accept}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-        body.len()
-    )
-    .into_bytes();
+    let mut request = head.into_bytes();
     request.extend_from_slice(body);
     stream.write_all(&request)?;
     stream.flush()?;

@@ -31,7 +31,7 @@ use std::path::Path;
 
 pub use answer::{Answer, RawAnswer, check};
 pub use config::{Config, USAGE};
-pub use engine::{Engine, TrineEngine};
+pub use engine::{CacheReport, Engine, TrineEngine};
 #[cfg(feature = "oxigraph")]
 pub use oxigraph_memory::OxigraphMemoryEngine;
 pub use report::{DatasetReport, RATIOS, json, table};

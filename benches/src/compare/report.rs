@@ -239,7 +239,38 @@ pub fn table(reports: &[DatasetReport]) -> String {
             );
         }
     }
+    for report in reports {
+        for run in &report.runs {
+            let Some(caches) = run.caches else { continue };
+            let parses = caches.parse_hits + caches.parse_misses;
+            let _ = writeln!(
+                out,
+                "{} {}: parsed-query cache hit rate {:.0} % ({} of {} parses); with the result cache on, a repeated query answers {:.0}x faster than its first run ({:.1} ms first, {:.2} ms repeated, {} hits; goal 10x)",
+                report.dataset.name,
+                run.engine,
+                100.0 * caches.parse_hits as f64 / parses.max(1) as f64,
+                caches.parse_hits,
+                parses,
+                caches.first_ms / caches.repeated_ms.max(f64::MIN_POSITIVE),
+                caches.first_ms,
+                caches.repeated_ms,
+                caches.result_hits
+            );
+        }
+    }
     out
+}
+
+fn caches_json(run: &EngineRun) -> Value {
+    run.caches.map_or(Value::Null, |caches| {
+        json!({
+            "parse_hits": caches.parse_hits,
+            "parse_misses": caches.parse_misses,
+            "result_cache_first_ms": caches.first_ms,
+            "result_cache_repeated_ms": caches.repeated_ms,
+            "result_cache_hits": caches.result_hits,
+        })
+    })
 }
 
 fn estimates_json(run: &EngineRun) -> Value {
@@ -289,6 +320,7 @@ pub fn json(config: &Config, machine: &str, reports: &[DatasetReport]) -> Value 
                         "queries": queries,
                         "total_ms": report.total_ms(run),
                         "join_estimates": estimates_json(run),
+                        "caches": caches_json(run),
                     })
                 })
                 .collect();
@@ -345,6 +377,7 @@ mod tests {
                 }),
             }],
             join_estimates: Vec::new(),
+            caches: None,
         };
         DatasetReport {
             dataset: Dataset {

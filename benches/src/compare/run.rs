@@ -7,7 +7,7 @@ use std::time::Instant;
 
 use super::Error;
 use super::answer::{Answer, check};
-use super::engine::Engine;
+use super::engine::{CacheReport, Engine};
 use super::shape::QueryShape;
 use crate::{bsbm, lubm};
 
@@ -158,6 +158,8 @@ pub struct EngineRun {
     /// Estimated and actual rows of every join over all the queries, for engines that report
     /// them (see [`Engine::join_estimates`]).
     pub join_estimates: Vec<(f64, u64)>,
+    /// How its caches did, for engines that have them (see [`Engine::cache_report`]).
+    pub caches: Option<CacheReport>,
 }
 
 impl EngineRun {
@@ -205,6 +207,7 @@ pub fn run_engine(
         disk_bytes: None,
         queries: Vec::new(),
         join_estimates: Vec::new(),
+        caches: None,
     };
     let start = Instant::now();
     if let Err(e) = engine.load(&dataset.files) {
@@ -245,6 +248,17 @@ pub fn run_engine(
         }
         result.queries.push(QueryRun { samples_ms, answer });
     }
+    let texts: Vec<&str> = dataset
+        .queries
+        .iter()
+        .zip(&result.queries)
+        .filter(|(_, run)| run.answer.is_ok())
+        .map(|(query, _)| query.text.as_str())
+        .collect();
+    result.caches = engine.cache_report(&texts).unwrap_or_else(|e| {
+        eprintln!("compare: {name}: cannot measure its caches: {e}");
+        None
+    });
     result
 }
 
@@ -348,6 +362,7 @@ mod tests {
                 })
                 .collect(),
             join_estimates: vec![(5.0, 40), (5.0, 60), (0.2, 0), (1000.0, 10)],
+            caches: None,
         }
     }
 

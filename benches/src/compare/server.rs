@@ -14,7 +14,7 @@ use trine_core::io::{RdfFormat, RdfParser};
 
 use super::Error;
 use super::answer::RawAnswer;
-use super::engine::Engine;
+use super::engine::{CacheReport, Engine};
 use super::http;
 use crate::disk_usage;
 
@@ -72,7 +72,12 @@ pub struct ServerEngine {
     log: PathBuf,
     server: Option<(Child, SocketAddr)>,
     serve_args: Vec<String>,
+    /// Trine's server: report its caches (see [`Engine::cache_report`]).
+    has_caches: bool,
 }
+
+/// Bytes of answers Trine's result cache may keep while it is measured.
+const RESULT_CACHE_BYTES: &str = "268435456";
 
 impl ServerEngine {
     /// Oxigraph's tool, whose store will live in `location` (created by the load), logging the
@@ -87,7 +92,9 @@ impl ServerEngine {
     #[must_use]
     pub fn trine(program: PathBuf, location: &Path) -> Self {
         let timeout = vec!["--timeout-s".to_owned(), TIMEOUT.as_secs().to_string()];
-        Self::new(program, location, timeout)
+        let mut engine = Self::new(program, location, timeout);
+        engine.has_caches = true;
+        engine
     }
 
     fn new(program: PathBuf, location: &Path, serve_args: Vec<String>) -> Self {
@@ -97,7 +104,27 @@ impl ServerEngine {
             log: location.with_extension("log"),
             server: None,
             serve_args,
+            has_caches: false,
         }
+    }
+
+    fn stop_server(&mut self) {
+        if let Some((mut child, _)) = self.server.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+
+    /// A counter of the server's `/metrics` (0 when it is not there).
+    fn metric(&mut self, name: &str) -> Result<u64, Error> {
+        let address = self.address()?;
+        let response = http::get(address, "/metrics", TIMEOUT)?;
+        let text = String::from_utf8_lossy(&response.body);
+        Ok(text
+            .lines()
+            .filter_map(|line| line.strip_prefix(name)?.strip_prefix(' '))
+            .find_map(|value| value.trim().parse::<f64>().ok())
+            .map_or(0, |value| value as u64))
     }
 
     /// Starts `oxigraph serve` on a free loopback port and waits until it answers.
@@ -157,10 +184,7 @@ impl ServerEngine {
 
 impl Drop for ServerEngine {
     fn drop(&mut self) {
-        if let Some((mut child, _)) = self.server.take() {
-            let _ = child.kill();
-            let _ = child.wait();
-        }
+        self.stop_server();
     }
 }
 
@@ -203,6 +227,51 @@ impl Engine for ServerEngine {
 
     fn disk_bytes(&self) -> Result<Option<u64>, Error> {
         Ok(Some(disk_usage(&self.location)?))
+    }
+
+    fn cache_report(&mut self, queries: &[&str]) -> Result<Option<CacheReport>, Error> {
+        if !self.has_caches {
+            return Ok(None);
+        }
+        let parse_hits = self.metric("trine_query_cache_hits_total")?;
+        let parse_misses = self.metric("trine_query_cache_misses_total")?;
+        // The same store served again with the result cache on: each query's first run fills
+        // it, its repeats are answered from it.
+        self.stop_server();
+        let plain = self.serve_args.clone();
+        self.serve_args.extend([
+            "--result-cache-bytes".to_owned(),
+            RESULT_CACHE_BYTES.to_owned(),
+        ]);
+        let timed = |engine: &mut Self, query: &str| -> Result<f64, Error> {
+            let start = Instant::now();
+            engine.query(query)?;
+            Ok(start.elapsed().as_secs_f64() * 1000.0)
+        };
+        let (mut first_ms, mut repeated_ms) = (0.0, 0.0);
+        let measured = (|| -> Result<(), Error> {
+            for query in queries {
+                first_ms += timed(self, query)?;
+                let mut repeats = [
+                    timed(self, query)?,
+                    timed(self, query)?,
+                    timed(self, query)?,
+                ];
+                repeats.sort_by(f64::total_cmp);
+                repeated_ms += repeats[1];
+            }
+            Ok(())
+        })();
+        let result_hits = measured.and_then(|()| self.metric("trine_result_cache_hits_total"));
+        self.stop_server();
+        self.serve_args = plain;
+        Ok(Some(CacheReport {
+            parse_hits,
+            parse_misses,
+            first_ms,
+            repeated_ms,
+            result_hits: result_hits?,
+        }))
     }
 
     fn query(&mut self, query: &str) -> Result<RawAnswer, Error> {
