@@ -82,6 +82,12 @@ impl From<super::lexical::TextLimit> for QueryError {
                 column: at.column,
                 limit: super::MAX_NESTING_DEPTH,
             },
+            super::lexical::TextLimit::Negations(at) => Self::TooComplex(format!(
+                "more than {} negations `!` before nested brackets (line {}, column {})",
+                super::lexical::MAX_NEGATION_DEPTH,
+                at.line,
+                at.column
+            )),
             super::lexical::TextLimit::Operators(at) => Self::TooComplex(format!(
                 "more than {} operators (line {}, column {})",
                 super::MAX_OPERATORS,

@@ -7,6 +7,9 @@
 //!   `{ }`, `( )` and `[ ]`, so a small hostile text (thousands of nested groups) would overflow a
 //!   thread's stack and abort the process. The text is scanned without recursion first and
 //!   rejected past [`MAX_NESTING_DEPTH`] levels.
+//! - A limit on nested negations: `spargebra`'s parser takes time exponential in how many `!`
+//!   stand before brackets nested in one another (`!(!(!( … )))`: 20 levels take seconds, 30 would
+//!   take hours, and a parse cannot be cancelled), so more than [`MAX_NEGATION_DEPTH`] are refused.
 
 /// How deeply `{ }`, `( )` and `[ ]` may nest in a query or update, all kinds counted together.
 ///
@@ -21,11 +24,18 @@ pub(crate) struct TooDeep {
     pub(crate) column: usize,
 }
 
+/// How many `!` may stand before brackets nested in one another (`!(… !(… ) …)`), counted along
+/// the deepest nesting. Real queries use a few; the parser's time doubles with each one (about a
+/// millisecond at this limit in a debug build).
+pub const MAX_NEGATION_DEPTH: usize = 12;
+
 /// Which text limit a query or update went past, and where.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum TextLimit {
     /// Brackets nested deeper than [`MAX_NESTING_DEPTH`].
     Nesting(TooDeep),
+    /// More than [`MAX_NEGATION_DEPTH`] negations before nested brackets.
+    Negations(TooDeep),
     /// More than [`MAX_OPERATORS`] operators and pattern keywords.
     Operators(TooDeep),
 }
@@ -33,7 +43,39 @@ pub(crate) enum TextLimit {
 /// Both text limits, checked before parsing (see [`check_operators`] for `count_signs`).
 pub(crate) fn check_limits(text: &str, count_signs: bool) -> Result<(), TextLimit> {
     check_nesting(text).map_err(TextLimit::Nesting)?;
+    check_negations(text).map_err(TextLimit::Negations)?;
     check_operators(text, count_signs).map_err(TextLimit::Operators)
+}
+
+/// Checks that at most [`MAX_NEGATION_DEPTH`] `!` stand before brackets that nest in one
+/// another. Runs after [`check_nesting`], so the stack of open brackets stays small.
+fn check_negations(text: &str) -> Result<(), TooDeep> {
+    // Per open bracket, the negations counted up to and including it.
+    let mut open: Vec<usize> = Vec::new();
+    let mut bangs = 0usize;
+    for (offset, token) in tokens(text) {
+        let outer = open.last().copied().unwrap_or(0);
+        match token {
+            Token::Punct(b'!') => {
+                bangs += 1;
+                continue;
+            }
+            Token::Punct(b' ' | b'\t' | b'\n' | b'\r') => continue,
+            Token::Punct(b'{' | b'(' | b'[') => {
+                let depth = outer + bangs;
+                if depth > MAX_NEGATION_DEPTH {
+                    return Err(position(text, offset));
+                }
+                open.push(depth);
+            }
+            Token::Punct(b'}' | b')' | b']') => {
+                open.pop();
+            }
+            _ => {}
+        }
+        bangs = 0;
+    }
+    Ok(())
 }
 
 /// Checks that brackets nest at most [`MAX_NESTING_DEPTH`] deep, outside strings, IRIs and comments.
@@ -267,4 +309,43 @@ pub(crate) fn with_iris_as_tokens(query: &str) -> Option<String> {
     }
     out.push_str(&query[last..]);
     Some(out)
+}
+
+#[cfg(test)]
+mod negation_tests {
+    use super::*;
+
+    fn nested(levels: usize, inner: &str) -> String {
+        format!(
+            "ASK {{ FILTER({}{inner}{}) }}",
+            "!(".repeat(levels),
+            ")".repeat(levels)
+        )
+    }
+
+    #[test]
+    fn nested_negations_are_bounded() {
+        assert_eq!(check_negations(&nested(MAX_NEGATION_DEPTH, "true")), Ok(()));
+        let refused = check_negations(&nested(MAX_NEGATION_DEPTH + 1, "true"));
+        assert_eq!(
+            refused,
+            Err(TooDeep {
+                line: 1,
+                column: 15 + 2 * MAX_NEGATION_DEPTH
+            })
+        );
+        // Chains of `!` count each, comments and blanks between them do not hide them.
+        let chained = format!(
+            "ASK {{ FILTER({}true{}) }}",
+            "!!# c\n (".repeat(7),
+            ")".repeat(7)
+        );
+        assert!(check_negations(&chained).is_err());
+        // Side by side is not nested; `!=`, path negation, strings and IRIs are no nesting either.
+        let flat = format!("ASK {{ FILTER({}true) }}", "!(true) && ".repeat(40));
+        assert_eq!(check_negations(&flat), Ok(()));
+        let others =
+            "SELECT * { ?s !(<p>|^<q>) ?o FILTER(?o != 1 && \"!(!(!(\" != <http://e/!(>) }";
+        assert_eq!(check_negations(others), Ok(()));
+    }
 }

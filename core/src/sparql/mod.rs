@@ -40,7 +40,7 @@ pub use depth::MAX_ALGEBRA_DEPTH;
 pub use error::QueryError;
 pub use exec::CancellationToken;
 pub use format::{QueryResultsFormat, ResultsWriteError, results_format_by_name};
-pub use lexical::{MAX_NESTING_DEPTH, MAX_OPERATORS};
+pub use lexical::{MAX_NEGATION_DEPTH, MAX_NESTING_DEPTH, MAX_OPERATORS};
 pub use plan::{Actual, ExplainNode};
 pub use results::{QueryResults, QuerySolution, SolutionIter};
 

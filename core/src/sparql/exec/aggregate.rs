@@ -4,7 +4,7 @@ use std::collections::{HashMap, HashSet};
 
 use oxrdf::{Literal, Term};
 
-use super::expr::{arithmetic_terms, is_numeric, order_terms};
+use super::expr::{arithmetic_terms, is_numeric, order_terms, simple_or_string};
 use super::ops::{RowIter, evaluate};
 use super::{EvalContext, Row};
 use crate::encoding::TermId;
@@ -245,9 +245,11 @@ fn compute(
             if errors {
                 return Ok(None);
             }
+            // SPARQL defines GROUP_CONCAT by CONCAT (18.5.1.7), which takes string literals
+            // only: a number, an IRI or a blank node is a type error.
             let mut parts = Vec::with_capacity(values.len());
             for value in &values {
-                let Term::Literal(literal) = value else {
+                let Some(literal) = simple_or_string(value) else {
                     return Ok(None);
                 };
                 parts.push(literal.value());

@@ -368,14 +368,39 @@ impl<'a> EvalContext<'a> {
         Ok(())
     }
 
-    /// Whether `plan` has a solution compatible with `row` (EXISTS).
+    /// Whether `plan` has a solution with `row` substituted in (EXISTS).
+    ///
+    /// SPARQL evaluates `EXISTS { P }` as `P` with each variable `row` binds replaced by its value
+    /// (18.6, `substitute`), so a FILTER inside `P` sees the outer values even where `P`'s own
+    /// patterns do not bind them. Those slots are context slots while `plan` is evaluated, as the
+    /// parameters of a prepared query are; the evaluation completes within this call, after
+    /// which they are ordinary slots again.
     pub(crate) fn exists(
         &self,
         plan: &PlanNode,
         row: &[Option<TermId>],
     ) -> Result<bool, QueryError> {
-        let mut solutions = super::ops::evaluate(self, plan, row.to_vec());
-        solutions.next().transpose().map(|first| first.is_some())
+        let substituted: Vec<usize> = row
+            .iter()
+            .enumerate()
+            .filter(|(slot, value)| value.is_some() && !self.is_context_slot(*slot))
+            .map(|(slot, _)| slot)
+            .collect();
+        self.graph_slots
+            .borrow_mut()
+            .extend(substituted.iter().copied());
+        // A solution that rebinds a substituted variable (a BIND or VALUES inside) still has to
+        // agree with `row`, as it did before substitution.
+        let found = super::ops::evaluate(self, plan, row.to_vec())
+            .find_map(|solution| match solution {
+                Ok(solution) => super::ops::merge(&solution, row).map(|_| Ok(true)),
+                Err(e) => Some(Err(e)),
+            })
+            .unwrap_or(Ok(false));
+        self.graph_slots
+            .borrow_mut()
+            .retain(|slot| !substituted.contains(slot));
+        found
     }
 
     /// Declares a context slot (the graph `GRAPH ?g` reads, or a parameter of a prepared query):
