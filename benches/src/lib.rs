@@ -3,6 +3,7 @@
 pub mod bsbm;
 pub mod compare;
 pub mod generate;
+pub mod loadtest;
 pub mod lubm;
 pub mod reasoning;
 pub mod rng;

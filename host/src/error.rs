@@ -175,6 +175,8 @@ fn status_of_code(code: &str) -> u16 {
         "rate_limited" => 429,
         "limit_exceeded" | "reasoning_limit" => 422,
         "sparql_unsupported" | "backup_unsupported" => 501,
+        // A SERVICE endpoint failed or is out of reach: the gateway's fault, not Trine's.
+        "service" => 502,
         "timeout" | "cancelled" | "overloaded" => 503,
         _ => 500,
     }

@@ -1,10 +1,13 @@
 //! `cargo xtask test`: every check Trine has, in the order CI runs them; `cargo xtask npm`: the
-//! npm package; `cargo xtask component`: the `trine:store` WebAssembly component.
+//! npm package; `cargo xtask component`: the `trine:store` WebAssembly component; `cargo xtask
+//! fuzz --seconds N`: each fuzz target (SPARQL query, update, RDF syntaxes, HTTP) for N seconds.
 //!
 //! Steps: formatting, clippy, the two components (which the host's plugin tests load), the native
-//! test suites (cross-backend, W3C, host, plugin host), one pass of every
+//! test suites (cross-backend, W3C, host, plugin host), a short fuzzing budget, one pass of every
 //! criterion bench, the WebAssembly builds of the core and the redb backend, the npm package and
-//! its Node suite, and small runs of the bulk-load benchmark, of the reasoning benchmark (whose
+//! its Node suite, the server's memory under a large streamed answer (with its row budget and a
+//! client that leaves), and small runs of the bulk-load benchmark, of the load test (concurrent
+//! clients; every acknowledged write checked), of the reasoning benchmark (whose
 //! LUBM answers must agree with the `reasonable` reasoner's closure) and of the comparison against
 //! Oxigraph (which fails on any answer that differs), so none of them can rot.
 
@@ -77,6 +80,21 @@ const STEPS: &[Step] = &[
         action: Action::Cargo(&["test", "--workspace", "--", "--nocapture"]),
     },
     Step {
+        name: "fuzzing (a short budget per target, fixed seed; `cargo xtask fuzz --seconds N` for long runs)",
+        action: Action::Cargo(&[
+            "run",
+            "-p",
+            "trine-host",
+            "--bin",
+            "trine-fuzz",
+            "--",
+            "--seconds",
+            "8",
+            "--seed",
+            "1",
+        ]),
+    },
+    Step {
         name: "criterion benches (one pass each, test mode)",
         action: Action::Cargo(&["test", "-p", "trine-benches", "--benches"]),
     },
@@ -109,6 +127,22 @@ const STEPS: &[Step] = &[
         action: Action::Task(npm::test),
     },
     Step {
+        // The answer is 22 MB of JSON: held whole it would grow the server by more than 15 MB.
+        name: "server memory under a large answer (100,000 triples streamed, row budget, client gone)",
+        action: Action::Cargo(&[
+            "run",
+            "-p",
+            "trine-benches",
+            "--bin",
+            "serve-memory",
+            "--",
+            "--triples",
+            "100000",
+            "--max-growth-mb",
+            "15",
+        ]),
+    },
+    Step {
         name: "bulk-load benchmark (smoke run)",
         action: Action::Cargo(&[
             "run",
@@ -119,6 +153,23 @@ const STEPS: &[Step] = &[
             "--",
             "--triples",
             "20000",
+        ]),
+    },
+    Step {
+        name: "load test (short run: 4 clients, 5 s, BSBM(100))",
+        action: Action::Cargo(&[
+            "run",
+            "-p",
+            "trine-benches",
+            "--bin",
+            "load-test",
+            "--",
+            "--clients",
+            "4",
+            "--seconds",
+            "5",
+            "--products",
+            "100",
         ]),
     },
     Step {
@@ -182,9 +233,19 @@ fn main() -> ExitCode {
                 ExitCode::FAILURE
             }
         },
+        Some("fuzz") => {
+            // `cargo xtask fuzz [--seconds N] [--target query|update|rdf|http|all] [--seed S]`
+            let mut fuzz = vec!["run", "-p", "trine-host", "--bin", "trine-fuzz", "--"];
+            fuzz.extend(args[1..].iter().map(String::as_str));
+            if run_cargo(&root, &cargo, &fuzz) {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            }
+        }
         _ => {
             eprintln!(
-                "usage: cargo xtask build | cargo xtask test | cargo xtask npm | cargo xtask component"
+                "usage: cargo xtask build | test | npm | component | fuzz [--seconds N] [--target T] [--seed S]"
             );
             ExitCode::FAILURE
         }

@@ -56,6 +56,22 @@ pub fn get(address: SocketAddr, path: &str, timeout: Duration) -> io::Result<Res
     send(address, head, &[], timeout)
 }
 
+/// Sends one `GET path` asking for `accept` to `address` and reads the whole response.
+///
+/// # Errors
+/// A connection, timeout or framing failure.
+pub fn get_accepting(
+    address: SocketAddr,
+    path: &str,
+    accept: &str,
+    timeout: Duration,
+) -> io::Result<Response> {
+    let head = format!(
+        "GET {path} HTTP/1.1\r\nHost: {address}\r\nAccept: {accept}\r\nConnection: close\r\n\r\n"
+    );
+    send(address, head, &[], timeout)
+}
+
 fn send(address: SocketAddr, head: String, body: &[u8], timeout: Duration) -> io::Result<Response> {
     let mut stream = TcpStream::connect_timeout(&address, timeout)?;
     stream.set_read_timeout(Some(timeout))?;

@@ -38,7 +38,7 @@ pub use report::{DatasetReport, RATIOS, json, table};
 pub use run::{
     BenchQuery, Dataset, EngineRun, Mismatch, QueryRun, bsbm_dataset, lubm_dataset, median,
 };
-pub use server::ServerEngine;
+pub use server::{ServerEngine, trine_program, version};
 pub use shape::{QueryForm, QueryShape};
 pub use svg::chart;
 
@@ -71,14 +71,17 @@ pub fn open_engine(name: &str, location: &Path, config: &Config) -> Result<Box<d
         )?),
         #[cfg(feature = "oxigraph")]
         "oxigraph-memory" => Box::new(OxigraphMemoryEngine::new()?),
-        "trine-server" => Box::new(ServerEngine::trine(trine_program(config), location)),
+        "trine-server" => Box::new(ServerEngine::trine(
+            configured_trine_program(config),
+            location,
+        )),
         "oxigraph-rocksdb" => Box::new(ServerEngine::oxigraph(location)),
         other => return Err(format!("unknown engine {other}").into()),
     })
 }
 
 /// The `trine` tool this run uses.
-fn trine_program(config: &Config) -> std::path::PathBuf {
+fn configured_trine_program(config: &Config) -> std::path::PathBuf {
     config
         .trine_bin
         .clone()
@@ -117,7 +120,7 @@ pub fn engines(config: &Config) -> Vec<&'static str> {
         println!("compare: trine-server skipped (--skip-trine-server)");
         false
     } else {
-        let program = trine_program(config);
+        let program = configured_trine_program(config);
         match server::version(&program) {
             Ok(version) => {
                 println!(

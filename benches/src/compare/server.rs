@@ -5,7 +5,7 @@
 
 use std::net::{SocketAddr, TcpListener};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
 use oxrdf::Triple;
@@ -108,6 +108,49 @@ impl ServerEngine {
         }
     }
 
+    /// The same engine, with `args` added to the arguments of every `serve` it starts (such as
+    /// `--max-concurrent-queries 8`).
+    #[must_use]
+    pub fn with_serve_args(mut self, args: impl IntoIterator<Item = String>) -> Self {
+        self.serve_args.extend(args);
+        self
+    }
+
+    /// The running server's process id, if it has been started.
+    #[must_use]
+    pub fn pid(&self) -> Option<u32> {
+        self.server.as_ref().map(|(child, _)| child.id())
+    }
+
+    /// Stops the running server as a user would, with SIGTERM (it finishes in-flight requests
+    /// and flushes the store), waiting up to `grace` before killing it; the exit status, or
+    /// `None` if no server was running.
+    ///
+    /// # Errors
+    /// Fails if the signal cannot be sent or the process cannot be waited for.
+    pub fn shutdown(&mut self, grace: Duration) -> Result<Option<ExitStatus>, Error> {
+        let Some((mut child, _)) = self.server.take() else {
+            return Ok(None);
+        };
+        // std has no way to send SIGTERM; `kill` with this child's own id is the portable one.
+        let signalled = Command::new("kill")
+            .arg("-TERM")
+            .arg(child.id().to_string())
+            .status();
+        if signalled.is_ok_and(|status| status.success()) {
+            let start = Instant::now();
+            while start.elapsed() < grace {
+                if let Some(status) = child.try_wait()? {
+                    return Ok(Some(status));
+                }
+                std::thread::sleep(Duration::from_millis(50));
+            }
+        }
+        // Ending the server this run started, by its own handle.
+        child.kill()?;
+        Ok(Some(child.wait()?))
+    }
+
     fn stop_server(&mut self) {
         if let Some((mut child, _)) = self.server.take() {
             let _ = child.kill();
@@ -174,7 +217,11 @@ impl ServerEngine {
         }
     }
 
-    fn address(&mut self) -> Result<SocketAddr, Error> {
+    /// The server's address, starting it first when it is not running.
+    ///
+    /// # Errors
+    /// Fails if the server cannot be started or does not answer in time.
+    pub fn address(&mut self) -> Result<SocketAddr, Error> {
         match &self.server {
             Some((_, address)) => Ok(*address),
             None => self.start_server(),

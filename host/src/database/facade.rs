@@ -210,21 +210,24 @@ impl Database {
         })
     }
 
-    /// [`query_to_writer`](Self::query_to_writer) into bytes, through the result cache when
-    /// one is configured: a request answered before, with nothing written since, is served
-    /// from it. `key` names the request (its text and parameters).
+    /// [`query_to_writer`](Self::query_to_writer) through the result cache when one is
+    /// configured: a request answered before, with nothing written since, is served from it;
+    /// otherwise the answer streams into `writer` as it is produced, and a copy is kept for the
+    /// cache while it stays small enough to be cached. `key` names the request (its text and
+    /// parameters).
     ///
     /// # Errors
     /// As [`query_to_writer`](Self::query_to_writer).
-    pub fn query_cached(
+    pub fn query_cached<W: Write>(
         &self,
         query: &Query,
         key: impl FnOnce(&'static str) -> ResultKey,
         formats: &OutputFormats,
+        mut writer: W,
         cancellation: Option<CancellationToken>,
-    ) -> Result<(Vec<u8>, OutputFormat), HostError> {
+    ) -> Result<(W, OutputFormat), HostError> {
         let Some(cache) = &self.results else {
-            return self.query_to_writer(query, formats, Vec::new(), cancellation);
+            return self.query_to_writer(query, formats, writer, cancellation);
         };
         let format = OutputFormat::choose(query.form(), formats)?;
         let key = key(format.media_type());
@@ -232,14 +235,22 @@ impl Database {
         // generation moves.
         let generation = self.store.generation();
         let stable = generation.is_multiple_of(2);
-        if stable && let Some(hit) = cache.get(&key, generation) {
-            return Ok(hit);
+        if stable && let Some((body, format)) = cache.get(&key, generation) {
+            writer.write_all(&body)?;
+            return Ok((writer, format));
         }
-        let (body, format) = self.query_to_writer(query, formats, Vec::new(), cancellation)?;
-        if stable && self.store.generation() == generation {
-            cache.insert(key, generation, &body, format);
+        let tee = Tee {
+            inner: writer,
+            copy: stable.then(Vec::new),
+            limit: cache.max_entry_bytes().saturating_sub(key.text.len()),
+        };
+        let (tee, format) = self.query_to_writer(query, formats, tee, cancellation)?;
+        if let Some(body) = &tee.copy
+            && self.store.generation() == generation
+        {
+            cache.insert(key, generation, body, format);
         }
-        Ok((body, format))
+        Ok((tee.inner, format))
     }
 
     /// The result cache, when one is configured, for its counts.
@@ -666,6 +677,31 @@ impl Database {
     /// A storage failure.
     pub fn flush(&self) -> Result<(), HostError> {
         Ok(self.store.flush()?)
+    }
+}
+
+/// A writer that keeps a copy of what passes through, until it grows past `limit`.
+struct Tee<W> {
+    inner: W,
+    copy: Option<Vec<u8>>,
+    limit: usize,
+}
+
+impl<W: Write> Write for Tee<W> {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        let written = self.inner.write(bytes)?;
+        if let Some(copy) = &mut self.copy {
+            if copy.len() + written > self.limit {
+                self.copy = None;
+            } else {
+                copy.extend_from_slice(&bytes[..written]);
+            }
+        }
+        Ok(written)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
     }
 }
 

@@ -91,11 +91,16 @@ impl ResultCache {
         found
     }
 
+    /// The largest answer (with its query text) the cache keeps: a quarter of its budget.
+    pub fn max_entry_bytes(&self) -> usize {
+        self.budget / 4
+    }
+
     /// Keeps `body` for `key` at `generation`, making room by dropping stale entries, then the
     /// least recently used.
     pub fn insert(&self, key: ResultKey, generation: u64, body: &[u8], format: OutputFormat) {
         let size = body.len() + key.text.len();
-        if size > self.budget / 4 {
+        if size > self.max_entry_bytes() {
             return;
         }
         let mut entries = self.lock();

@@ -1,7 +1,6 @@
 //! Graph Store reads (`GET`, `HEAD`): the answer streams from one snapshot, so its size is not
 //! bounded by memory.
 
-use std::io::Write as _;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -36,13 +35,12 @@ pub(crate) async fn read(
     let (writer, body) = super::stream::channel();
     let (ready, is_ready) = tokio::sync::oneshot::channel();
     tokio::task::spawn_blocking(move || {
-        // Held while the answer streams: a long dump counts against the query limit.
-        let _permit = permit;
         let read = Read {
             target: &target,
             format,
             deadline,
             head,
+            permit,
         };
         read.run(&db, writer, ready);
     });
@@ -65,12 +63,15 @@ struct Read<'a> {
     deadline: Option<Instant>,
     /// Only whether the graph exists matters.
     head: bool,
+    /// Held while the answer streams (a long dump counts against the query limit), given back
+    /// before its end is sent, so the client's next request finds the slot free.
+    permit: super::limits::QueryPermit,
 }
 
 impl Read<'_> {
     /// Tells `ready` whether there is an answer (a missing graph or a storage failure is an
     /// error status), then streams it into `writer`; a failure after that cuts the connection.
-    fn run(&self, db: &Database, mut writer: ChannelWriter, ready: Ready) {
+    fn run(self, db: &Database, mut writer: ChannelWriter, ready: Ready) {
         let _span = tracing::info_span!("graph_store_read", target = %self.target.label(),
             format = self.format.name())
         .entered();
@@ -84,14 +85,10 @@ impl Read<'_> {
         if ready.send(Ok(())).is_err() || self.head {
             return;
         }
-        if let Err(error) = self.write(&snapshot, &mut writer) {
-            if matches!(&error, HostError::Io(e) if e.kind() == std::io::ErrorKind::BrokenPipe) {
-                tracing::debug!("graph store client went away");
-            } else {
-                tracing::warn!(code = error.code(), %error, "graph store read failed while streaming");
-                writer.fail(error.code());
-            }
-        }
+        let written = self.write(&snapshot, &mut writer);
+        drop(self.permit);
+        // Sends the rest, or cuts the connection on a failure (a client gone is none).
+        writer.end(written);
     }
 
     fn open<'d>(&self, db: &'d Database) -> Result<Snapshot<'d, DynBackend>, HostError> {
@@ -136,8 +133,8 @@ impl Read<'_> {
                 }
             }
         }
+        // The last bytes go out with the writer, after the query slot is given back.
         serializer.finish()?;
-        writer.flush()?;
         Ok(())
     }
 }

@@ -187,11 +187,57 @@ struct QueryRequest {
     explain: Option<bool>,
 }
 
+/// Runs a query on the blocking pool and streams its answer as it is produced, so memory does
+/// not grow with the result and a client that goes away stops the query. The answer starts
+/// with its first 64 KiB (or its end): a failure before that (syntax, a memory budget, the
+/// timeout) gets its own status; a failure after that cuts the connection.
 async fn run_query(
     app: &Arc<App>,
     request: QueryRequest,
     formats: crate::database::OutputFormats,
 ) -> Result<Response, HostError> {
+    let started = Instant::now();
+    let permit = app.queries.try_acquire()?;
+    let worker_app = Arc::clone(app);
+    let token = CancellationToken::new();
+    let task_token = token.clone();
+    let (mut writer, body, is_started) = super::stream::deferred_channel();
+    tokio::task::spawn_blocking(move || {
+        // Held until the query has run, even after its client was answered with a timeout,
+        // and given back before the answer's end is sent: a client that sends its next
+        // request as soon as this answer ends must find the slot free.
+        let outcome = answer(&worker_app, request, &formats, &mut writer, task_token);
+        drop(permit);
+        if let Ok(form) = outcome {
+            worker_app.metrics.observe_query(form, started.elapsed());
+        }
+        writer.end(outcome.map(|_| ()));
+    });
+    let started = match app.config.timeout {
+        Some(timeout) => match tokio::time::timeout(timeout, is_started).await {
+            Ok(started) => started,
+            Err(_) => {
+                // The worker stops at its next cancellation check; nobody waits for it.
+                token.cancel();
+                return Err(HostError::Timeout);
+            }
+        },
+        None => is_started.await,
+    };
+    let media_type =
+        started.map_err(|_| HostError::Internal("the query worker failed".into()))??;
+    Ok(ok_with(media_type, Body::new(body)))
+}
+
+/// Parses and runs `request` on a worker thread, writing its answer (or its plan) to `writer`.
+fn answer(
+    app: &App,
+    request: QueryRequest,
+    formats: &crate::database::OutputFormats,
+    writer: &mut super::stream::ChannelWriter,
+    token: CancellationToken,
+) -> Result<crate::QueryForm, HostError> {
+    use std::io::Write as _;
     let QueryRequest {
         text,
         base,
@@ -200,51 +246,28 @@ async fn run_query(
         explicit_only,
         explain,
     } = request;
-    let started = Instant::now();
-    let permit = app.queries.try_acquire()?;
-    let db = Arc::clone(&app.db);
-    let token = CancellationToken::new();
-    let task_token = token.clone();
-    let task = tokio::task::spawn_blocking(move || {
-        // Held until the worker ends, even after its client was answered with a timeout.
-        let _permit = permit;
-        let query = db
-            .parse_query(&text, base.as_deref(), &default_graphs, &named_graphs)?
-            .explicit_only(explicit_only);
-        if let Some(analyze) = explain {
-            let explained = db.explain(&query, analyze, Some(task_token))?;
-            return Ok::<_, HostError>((
-                query.form(),
-                explained.to_json().into_bytes(),
-                "application/json",
-            ));
-        }
-        let key = |media_type| ResultKey {
-            text,
-            base,
-            default_graphs,
-            named_graphs,
-            explicit_only,
-            media_type,
-        };
-        let (body, format) = db.query_cached(&query, key, &formats, Some(task_token))?;
-        Ok((query.form(), body, format.media_type()))
-    });
-    let outcome = match app.config.timeout {
-        Some(timeout) => match tokio::time::timeout(timeout, task).await {
-            Ok(joined) => joined,
-            Err(_) => {
-                // The worker stops at its next cancellation check; nobody waits for it.
-                token.cancel();
-                return Err(HostError::Timeout);
-            }
-        },
-        None => task.await,
+    let db = &app.db;
+    let query = db
+        .parse_query(&text, base.as_deref(), &default_graphs, &named_graphs)?
+        .explicit_only(explicit_only);
+    if let Some(analyze) = explain {
+        let explained = db.explain(&query, analyze, Some(token))?;
+        writer.set_media_type("application/json");
+        writer.write_all(explained.to_json().as_bytes())?;
+        return Ok(query.form());
+    }
+    let format = crate::database::OutputFormat::choose(query.form(), formats)?;
+    writer.set_media_type(format.media_type());
+    let key = |media_type| ResultKey {
+        text,
+        base,
+        default_graphs,
+        named_graphs,
+        explicit_only,
+        media_type,
     };
-    let (form, body, media_type) =
-        outcome.map_err(|e| HostError::Internal(format!("query worker failed: {e}")))??;
-    app.metrics.observe_query(form, started.elapsed());
-    Ok(ok_with(media_type, body))
+    db.query_cached(&query, key, formats, &mut *writer, Some(token))?;
+    Ok(query.form())
 }
 
 async fn run_update(

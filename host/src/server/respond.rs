@@ -16,8 +16,9 @@ pub(crate) fn error_response(error: &HostError) -> Response {
         error.to_string()
     } else {
         match error.code() {
-            // Load shedding, not failures: the message is safe and tells the client what to do.
-            "timeout" | "cancelled" | "overloaded" => {
+            // Load shedding and SERVICE endpoints failing, not Trine failing: the message is
+            // safe and tells the client what happened.
+            "timeout" | "cancelled" | "overloaded" | "service" => {
                 tracing::warn!(code = error.code(), %error, "request refused");
                 error.to_string()
             }

@@ -7,7 +7,9 @@ use std::task::{Context, Poll};
 
 use axum::body::{Bytes, HttpBody};
 use http_body::Frame;
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, oneshot};
+
+use crate::HostError;
 
 /// Bytes gathered before a chunk is handed to the connection.
 const CHUNK: usize = 64 * 1024;
@@ -22,9 +24,34 @@ pub(crate) fn channel() -> (ChannelWriter, ChannelBody) {
         ChannelWriter {
             sender,
             buffer: Vec::with_capacity(CHUNK),
+            start: None,
         },
         ChannelBody(receiver),
     )
+}
+
+/// A writer and the body it feeds, whose answer starts only with its first chunk: `Started`
+/// then receives the media type set with [`ChannelWriter::set_media_type`]. A failure before
+/// that (most failures: a syntax error, an over-budget sort, a timeout before the first
+/// results) is still sent to `Started` and answered with its own status; see
+/// [`ChannelWriter::end`].
+pub(crate) fn deferred_channel() -> (ChannelWriter, ChannelBody, Started) {
+    let (mut writer, body) = channel();
+    let (ready, started) = oneshot::channel();
+    writer.start = Some(Start {
+        ready,
+        media_type: "application/octet-stream",
+    });
+    (writer, body, started)
+}
+
+/// Where a deferred answer says it started (with its media type), or why it could not.
+pub(crate) type Started = oneshot::Receiver<Result<&'static str, HostError>>;
+
+#[derive(Debug)]
+struct Start {
+    ready: oneshot::Sender<Result<&'static str, HostError>>,
+    media_type: &'static str,
 }
 
 /// The sending half: a blocking [`Write`] (call it on a blocking thread only).
@@ -35,13 +62,55 @@ pub(crate) fn channel() -> (ChannelWriter, ChannelBody) {
 pub(crate) struct ChannelWriter {
     sender: mpsc::Sender<io::Result<Bytes>>,
     buffer: Vec<u8>,
+    /// For a deferred answer, until its first chunk goes out.
+    start: Option<Start>,
 }
 
 impl ChannelWriter {
+    /// The media type a deferred answer announces when it starts.
+    pub(crate) fn set_media_type(&mut self, media_type: &'static str) {
+        if let Some(start) = &mut self.start {
+            start.media_type = media_type;
+        }
+    }
+
+    /// Announces a deferred answer (once).
+    fn begin(&mut self) -> io::Result<()> {
+        match self.start.take() {
+            Some(start) => start
+                .ready
+                .send(Ok(start.media_type))
+                .map_err(|_| io::Error::new(io::ErrorKind::BrokenPipe, "the client went away")),
+            None => Ok(()),
+        }
+    }
+
+    /// Ends the answer with the worker's `outcome`: the rest of it is sent on success; a
+    /// failure goes to the deferred answer's [`Started`] while nothing was sent, else cuts the
+    /// connection (a client gone is no failure).
+    pub(crate) fn end(mut self, outcome: Result<(), HostError>) {
+        let outcome = outcome.and_then(|()| {
+            self.flush()?;
+            Ok(self.begin()?)
+        });
+        let Err(error) = outcome else {
+            return;
+        };
+        if let Some(start) = self.start.take() {
+            let _ = start.ready.send(Err(error));
+        } else if matches!(&error, HostError::Io(e) if e.kind() == io::ErrorKind::BrokenPipe) {
+            tracing::debug!("the client went away before the answer ended");
+        } else {
+            tracing::warn!(code = error.code(), %error, "failed while streaming an answer");
+            self.fail(error.code());
+        }
+    }
+
     fn send_buffer(&mut self) -> io::Result<()> {
         if self.buffer.is_empty() {
             return Ok(());
         }
+        self.begin()?;
         let chunk = Bytes::from(std::mem::replace(
             &mut self.buffer,
             Vec::with_capacity(CHUNK),
@@ -112,6 +181,36 @@ mod tests {
         let text = String::from_utf8(bytes.to_vec())?;
         assert_eq!(text.lines().count(), 20_000);
         assert!(text.ends_with("line 19999\n"));
+        Ok(())
+    }
+
+    #[test]
+    fn a_deferred_answer_fails_with_its_error_until_it_starts()
+    -> Result<(), Box<dyn std::error::Error>> {
+        // Nothing sent yet: the error goes to `Started`.
+        let (mut writer, _body, started) = deferred_channel();
+        writer.write_all(b"{\"head\"")?;
+        writer.end(Err(HostError::Timeout));
+        assert_eq!(
+            started.blocking_recv()?.map_err(|e| e.code()),
+            Err("timeout")
+        );
+        // A first chunk sent: the answer has started with its media type.
+        let runtime = tokio::runtime::Builder::new_current_thread().build()?;
+        let (mut writer, body, started) = deferred_channel();
+        writer.set_media_type("text/csv");
+        let worker = std::thread::spawn(move || -> io::Result<()> {
+            writer.write_all(&vec![b'x'; CHUNK + 1])?;
+            writer.end(Ok(()));
+            Ok(())
+        });
+        assert_eq!(
+            runtime.block_on(started)?.map_err(|e| e.code()),
+            Ok("text/csv")
+        );
+        let bytes = runtime.block_on(body.collect())?.to_bytes();
+        worker.join().map_err(|_| "the writer panicked")??;
+        assert_eq!(bytes.len(), CHUNK + 1);
         Ok(())
     }
 

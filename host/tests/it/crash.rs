@@ -84,9 +84,27 @@ fn try_request(
         .to_ascii_lowercase()
         .contains("transfer-encoding: chunked")
     {
-        return None;
+        // Answers stream in chunks; a connection cut before the last chunk is no answer.
+        let body = dechunk(body.as_bytes())?;
+        return Some((status, String::from_utf8(body).ok()?));
     }
     Some((status, body.to_owned()))
+}
+
+/// The body of a chunked answer; `None` unless it ends with its last, empty chunk.
+fn dechunk(mut data: &[u8]) -> Option<Vec<u8>> {
+    let mut out = Vec::new();
+    loop {
+        let line_end = data.windows(2).position(|w| w == b"\r\n")?;
+        let size = std::str::from_utf8(&data[..line_end]).ok()?;
+        let size = usize::from_str_radix(size.split(';').next()?.trim(), 16).ok()?;
+        if size == 0 {
+            return Some(out);
+        }
+        let rest = &data[line_end + 2..];
+        out.extend_from_slice(rest.get(..size)?);
+        data = rest.get(size..)?.strip_prefix(b"\r\n")?;
+    }
 }
 
 fn free_port() -> SocketAddr {

@@ -228,3 +228,79 @@ fn using_graph_parameters_set_the_update_dataset() {
     let refused = server.post(&path, "application/sparql-update", with);
     assert_eq!(refused.status, 400, "{}", refused.body);
 }
+
+/// Answers stream: a large one comes in chunks as it is produced (no `Content-Length`, which
+/// would need the whole answer first), complete in every results format; an error found before
+/// the first chunk still gets its own status and code.
+#[test]
+fn large_answers_stream_complete() {
+    let server = TestServer::start(|config, _| config.max_rows_in_memory = Some(1000));
+    let mut data = String::from("INSERT DATA {");
+    for i in 0..3000 {
+        data.push_str(&format!(
+            " <http://e/s{i}> <http://e/p> \"a value long enough to add up {i}\" ."
+        ));
+    }
+    data.push('}');
+    server.update(&data);
+    let query = encode("SELECT ?s ?o WHERE { ?s <http://e/p> ?o }");
+    let json = server.get(
+        &format!("/query?query={query}"),
+        &[("Accept", "application/sparql-results+json")],
+    );
+    assert_eq!(json.status, 200, "{}", json.body);
+    assert!(json.body.len() > 200_000, "{} bytes", json.body.len());
+    assert_eq!(json.header("content-length"), None);
+    assert_eq!(json.header("transfer-encoding"), Some("chunked"));
+    assert_eq!(
+        json.json()["results"]["bindings"].as_array().map(Vec::len),
+        Some(3000)
+    );
+    for (accept, rows) in [("text/csv", 3001), ("text/tab-separated-values", 3001)] {
+        let answer = server.get(&format!("/query?query={query}"), &[("Accept", accept)]);
+        assert_eq!(answer.status, 200, "{accept}");
+        assert_eq!(answer.body.lines().count(), rows, "{accept}");
+    }
+    let xml = server.get(
+        &format!("/query?query={query}"),
+        &[("Accept", "application/sparql-results+xml")],
+    );
+    assert_eq!(xml.body.matches("<result>").count(), 3000);
+    assert!(xml.body.trim_end().ends_with("</sparql>"));
+    let construct = encode("CONSTRUCT WHERE { ?s <http://e/p> ?o }");
+    let triples = server.get(
+        &format!("/query?query={construct}"),
+        &[("Accept", "application/n-triples")],
+    );
+    assert_eq!(triples.body.lines().count(), 3000);
+    // Sorting 3000 rows is over the budget of 1000: the error comes before any result.
+    let sorted = encode("SELECT ?s WHERE { ?s <http://e/p> ?o } ORDER BY ?o");
+    let refused = server.get(&format!("/query?query={sorted}"), &[]);
+    assert_eq!(refused.status, 422, "{}", refused.body);
+    assert_eq!(refused.json()["code"], "limit_exceeded");
+    let alive = server.get(&format!("/query?query={}", encode("ASK {}")), &[]);
+    assert_eq!(alive.status, 200);
+}
+
+/// A SERVICE endpoint that cannot be reached is the gateway's failure: 502 with code `service`
+/// and a message that says so, not a 500 that hides it.
+#[test]
+fn a_failing_service_is_a_bad_gateway() {
+    let server = server_with_data();
+    let query = encode("SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }");
+    let response = server.get(&format!("/query?query={query}"), &[]);
+    assert_eq!(response.status, 502, "{}", response.body);
+    assert_eq!(response.json()["code"], "service");
+    assert!(
+        response.json()["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("SERVICE")),
+        "{}",
+        response.body
+    );
+    let silent = encode("ASK { SERVICE SILENT <http://127.0.0.1:9/sparql> { ?s ?p ?o } }");
+    assert_eq!(
+        server.get(&format!("/query?query={silent}"), &[]).status,
+        200
+    );
+}

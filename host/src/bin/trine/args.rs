@@ -209,6 +209,11 @@ pub struct ServeArgs {
     /// Largest request body in bytes (413 beyond) [default: the preset's].
     #[arg(long, value_name = "BYTES")]
     pub max_body_bytes: Option<usize>,
+    /// Rows one query may hold in memory (sorting, grouping, DISTINCT, hash-join sides, path
+    /// closures); past it the query ends with `limit_exceeded`; 0 for no limit [default:
+    /// TRINE_MAX_ROWS_IN_MEMORY, else the preset's].
+    #[arg(long, value_name = "N")]
+    pub max_rows_in_memory: Option<usize>,
     /// Directory that SPARQL `LOAD <file:…>` may read; without it `LOAD` is refused.
     #[arg(long, value_name = "DIR")]
     pub load_dir: Option<PathBuf>,

@@ -95,6 +95,9 @@ fn serve(args: ServeArgs) -> Result<ExitCode, HostError> {
     if let Some(bytes) = args.result_cache_bytes {
         config.result_cache_bytes = bytes;
     }
+    if let Some(rows) = args.max_rows_in_memory {
+        config.max_rows_in_memory = (rows > 0).then_some(rows);
+    }
     if args.load_dir.is_some() {
         config.load_dir = args.load_dir;
     }
