@@ -105,7 +105,7 @@ fn run<B: KvBackend>(
     let _ = std::fs::write("/proc/self/clear_refs", "5");
     let start = Instant::now();
     let loaded = store.bulk_load_from_file(data, RdfFormat::NTriples, options, |_| {})?;
-    let peak = peak_rss_mb();
+    let peak = trine_benches::process_memory_kib(None, "VmHWM").map(|kib| kib as f64 / 1024.0);
     store.flush()?;
     let load_time = start.elapsed().as_secs_f64();
     let loaded_bytes = size(&store)?;
@@ -134,19 +134,6 @@ fn run<B: KvBackend>(
         println!("bulk-load {name:8} peak RSS during the load: {peak:.0} MB (the whole process)");
     }
     Ok(())
-}
-
-/// The process's peak resident memory (`VmHWM`) in MB, where `/proc` has it.
-fn peak_rss_mb() -> Option<f64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let kb: f64 = status
-        .lines()
-        .find_map(|line| line.strip_prefix("VmHWM:"))?
-        .split_whitespace()
-        .next()?
-        .parse()
-        .ok()?;
-    Some(kb / 1024.0)
 }
 
 /// The floor under any loader: parsing alone, on the same threads, into nothing.

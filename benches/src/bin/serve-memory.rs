@@ -19,7 +19,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use trine_benches::compare::{Engine, ServerEngine, http, trine_program};
-use trine_benches::generate;
+use trine_benches::{generate, process_memory_kib};
 
 type Error = Box<dyn std::error::Error>;
 
@@ -166,12 +166,7 @@ fn run() -> Result<bool, Error> {
 
 /// The resident memory of process `pid` in KiB.
 fn rss_kb(pid: u32) -> Result<u64, Error> {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status"))?;
-    status
-        .lines()
-        .find_map(|line| line.strip_prefix("VmRSS:"))
-        .and_then(|rest| rest.split_whitespace().next())
-        .and_then(|kb| kb.parse().ok())
+    process_memory_kib(Some(pid), "VmRSS")
         .ok_or_else(|| format!("no VmRSS in /proc/{pid}/status").into())
 }
 

@@ -2,6 +2,8 @@
 
 use std::path::PathBuf;
 
+use crate::number;
+
 /// What one comparison run does.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Config {
@@ -95,12 +97,6 @@ impl Config {
         }
         Ok(config)
     }
-}
-
-fn number<T: std::str::FromStr>(name: &str, value: &str) -> Result<T, String> {
-    value
-        .parse()
-        .map_err(|_| format!("{name} needs a number, not {value:?}"))
 }
 
 #[cfg(test)]

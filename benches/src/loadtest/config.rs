@@ -2,6 +2,8 @@
 
 use std::path::PathBuf;
 
+use crate::number;
+
 /// What one load test does.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Config {
@@ -109,12 +111,6 @@ impl Config {
         }
         args
     }
-}
-
-fn number<T: std::str::FromStr>(name: &str, value: &str) -> Result<T, String> {
-    value
-        .parse()
-        .map_err(|_| format!("{name} needs a number, not {value:?}"))
 }
 
 /// Three comma-separated weights, not all zero.

@@ -101,7 +101,7 @@ pub fn run(config: &Config) -> Result<Report, Error> {
         .collect();
     let answer = query_past_limits(&mut server, &writes::count_query())?;
     let writes = writes::check(&acknowledged, &answer)?;
-    let peak_rss_kib = peak_rss_kib(pid);
+    let peak_rss_kib = crate::process_memory_kib(Some(pid), "VmHWM");
     let exit = server.shutdown(SHUTDOWN_GRACE)?;
     let (server_exit, server_clean) = match exit {
         Some(status) => (status.to_string(), status.success()),
@@ -164,15 +164,6 @@ fn query_past_limits(server: &mut ServerEngine, query: &str) -> Result<RawAnswer
     }
 }
 
-/// The peak resident set size of process `pid` in KiB (`VmHWM` in `/proc/<pid>/status`);
-/// `None` where there is no `/proc`.
-#[must_use]
-pub fn peak_rss_kib(pid: u32) -> Option<u64> {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-    line.split_whitespace().nth(1)?.parse().ok()
-}
-
 /// `trine verify` on the stopped server's store: whether it passed, and what it printed.
 fn verify(program: &Path, location: &Path) -> Result<(bool, String), Error> {
     let output = Command::new(program)
@@ -183,15 +174,4 @@ fn verify(program: &Path, location: &Path) -> Result<(bool, String), Error> {
     let mut text = String::from_utf8_lossy(&output.stdout).into_owned();
     text.push_str(&String::from_utf8_lossy(&output.stderr));
     Ok((output.status.success(), text.trim().to_owned()))
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn reads_this_process_peak_memory() {
-        if std::path::Path::new("/proc/self/status").exists() {
-            let kib = super::peak_rss_kib(std::process::id());
-            assert!(kib.is_some_and(|kib| kib > 0));
-        }
-    }
 }

@@ -27,15 +27,20 @@ static PANIC: Mutex<Option<String>> = Mutex::new(None);
 /// The case running now: its target, when it started and its input, for the watchdog.
 static RUNNING: Mutex<Option<(&'static str, Instant, Vec<u8>)>> = Mutex::new(None);
 
+/// `mutex`, locked even if a panicking case poisoned it (the driver catches those panics).
+fn locked<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 /// Ends the run when one case takes past [`targets::HANG`]: a case that never returns could not
 /// be reported any other way.
 fn watchdog(seed: u64) {
     std::thread::spawn(move || {
         loop {
             std::thread::sleep(Duration::from_millis(500));
-            let running = RUNNING
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            let running = locked(&RUNNING);
             if let Some((target, started, input)) = running.as_ref()
                 && started.elapsed() > targets::HANG
             {
@@ -202,14 +207,9 @@ fn fuzz(
             println!("trine-fuzz: {target} case {}: {preview:?}", report.cases);
         }
         take_panic();
-        *RUNNING
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner) =
-            Some((target, Instant::now(), input.clone()));
+        *locked(&RUNNING) = Some((target, Instant::now(), input.clone()));
         let outcome = catch_unwind(AssertUnwindSafe(|| case(rng, &input)));
-        *RUNNING
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner) = None;
+        *locked(&RUNNING) = None;
         report.cases += 1;
         let failure = match (outcome, take_panic()) {
             (_, Some(panic)) => Some(format!("panic: {panic}")),
@@ -226,10 +226,7 @@ fn fuzz(
 }
 
 fn take_panic() -> Option<String> {
-    PANIC
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
-        .take()
+    locked(&PANIC).take()
 }
 
 fn main() -> ExitCode {
@@ -261,9 +258,7 @@ fn main() -> ExitCode {
         }
     };
     std::panic::set_hook(Box::new(|info| {
-        *PANIC
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(info.to_string());
+        *locked(&PANIC) = Some(info.to_string());
     }));
     let seeds = match Seeds::collect() {
         Ok(seeds) => seeds,
