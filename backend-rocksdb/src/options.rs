@@ -102,11 +102,14 @@ impl RocksDbOptions {
     /// throttled, larger table files.
     ///
     /// Bulk loads should go through `ingest_sorted`, which bypasses memtables and the WAL; these
-    /// settings help the writes that do not (dictionary inserts, statistics).
+    /// settings help the writes that do not (dictionary inserts, statistics). The block cache is
+    /// small (128 MiB): a load reads only dictionary entries its own term cache misses, and a
+    /// larger cache only raised the peak memory of long loads (512 MiB took a 10 M-triple load
+    /// past 1.1 GB) at the same speed.
     #[must_use]
     pub fn bulk_load() -> Self {
         Self {
-            block_cache_bytes: 512 * MIB,
+            block_cache_bytes: 128 * MIB,
             write_buffer_bytes: 256 * MIB,
             total_write_buffer_bytes: 1024 * MIB,
             max_total_wal_bytes: 1024 * MIB as u64,

@@ -6,7 +6,8 @@
 //! test suites (cross-backend, W3C, host, plugin host), a short fuzzing budget, one pass of every
 //! criterion bench, the WebAssembly builds of the core and the redb backend, the npm package and
 //! its Node suite, the server's memory under a large streamed answer (with its row budget and a
-//! client that leaves), and small runs of the bulk-load benchmark, of the load test (concurrent
+//! client that leaves), small runs of the bulk-load benchmark (and its peak memory at a million
+//! triples, which must stay under 1 GB), of the load test (concurrent
 //! clients; every acknowledged write checked), of the reasoning benchmark (whose
 //! LUBM answers must agree with the `reasonable` reasoner's closure) and of the comparison against
 //! Oxigraph (which fails on any answer that differs), so none of them can rot.
@@ -153,6 +154,23 @@ const STEPS: &[Step] = &[
             "--",
             "--triples",
             "20000",
+        ]),
+    },
+    Step {
+        name: "bulk-load peak memory (RocksDB, 1 M triples, under 1 GB)",
+        action: Action::Cargo(&[
+            "run",
+            "-p",
+            "trine-benches",
+            "--bin",
+            "bulk-load",
+            "--",
+            "--triples",
+            "1000000",
+            "--backends",
+            "rocksdb",
+            "--max-peak-mb",
+            "1000",
         ]),
     },
     Step {

@@ -1,19 +1,21 @@
 //! Bulk-load benchmark: generates a product-catalogue N-Triples file and loads it into each backend,
 //! printing triples per second and bytes on disk per triple (dictionary included).
 //!
-//! `cargo run -p trine-benches --bin bulk-load -- --triples 1000000 [--backends rocksdb,redb,memory] [--lenient]`
+//! `cargo run -p trine-benches --bin bulk-load -- --triples 1000000 [--backends rocksdb,redb,memory] [--lenient] [--max-peak-mb N]`
 //!
 //! `--lenient` skips IRI and language-tag validation while parsing, for trusted dumps.
 //!
-//! On Linux each backend's line also gives the process's peak resident memory during its load
-//! (`VmHWM`, reset before each backend through `/proc/self/clear_refs`); run one backend at a
-//! time (`--backends rocksdb`) for a figure that earlier backends cannot have touched.
+//! RocksDB is opened with the options `trine load` uses (`RocksDbOptions::bulk_load`). On Linux
+//! each backend's line also gives the process's peak resident memory during its load (`VmHWM`,
+//! reset before each backend through `/proc/self/clear_refs`); run one backend at a time
+//! (`--backends rocksdb`) for a figure that earlier backends cannot have touched. With
+//! `--max-peak-mb` a peak above it fails the run.
 
 use std::path::Path;
 use std::time::Instant;
 
 use trine_backend_redb::RedbBackend;
-use trine_backend_rocksdb::RocksDbBackend;
+use trine_backend_rocksdb::{RocksDbBackend, RocksDbOptions};
 use trine_benches::{disk_usage, generate};
 use trine_core::Store;
 use trine_core::io::{LoadOptions, RdfFormat};
@@ -25,6 +27,7 @@ fn main() -> Result<(), Error> {
     let mut triples = 1_000_000_u64;
     let mut backends = vec!["rocksdb".to_string(), "redb".into(), "memory".into()];
     let mut options = LoadOptions::new();
+    let mut max_peak_mb: Option<f64> = None;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
@@ -38,6 +41,10 @@ fn main() -> Result<(), Error> {
                     .collect();
             }
             "--lenient" => options = options.lenient(),
+            "--max-peak-mb" => {
+                let value = args.next().ok_or("--max-peak-mb needs a number")?;
+                max_peak_mb = Some(trine_benches::number("--max-peak-mb", &value)?);
+            }
             other => return Err(format!("unknown argument {other}").into()),
         }
     }
@@ -57,11 +64,12 @@ fn main() -> Result<(), Error> {
         match backend.as_str() {
             "rocksdb" => run(
                 "rocksdb",
-                RocksDbBackend::open(&location)?,
+                RocksDbBackend::open_with(&location, RocksDbOptions::bulk_load())?,
                 &data,
                 &location,
                 written,
                 &options,
+                max_peak_mb,
             )?,
             "redb" => run(
                 "redb",
@@ -70,6 +78,7 @@ fn main() -> Result<(), Error> {
                 &location.with_extension("redb"),
                 written,
                 &options,
+                max_peak_mb,
             )?,
             "memory" => run(
                 "memory",
@@ -78,6 +87,7 @@ fn main() -> Result<(), Error> {
                 &location,
                 written,
                 &options,
+                max_peak_mb,
             )?,
             other => return Err(format!("unknown backend {other}").into()),
         }
@@ -92,6 +102,7 @@ fn run<B: KvBackend>(
     location: &Path,
     triples: u64,
     options: &LoadOptions,
+    max_peak_mb: Option<f64>,
 ) -> Result<(), Error> {
     let store = Store::open(backend)?;
     let size = |store: &Store<B>| -> Result<u64, Error> {
@@ -132,6 +143,15 @@ fn run<B: KvBackend>(
     );
     if let Some(peak) = peak {
         println!("bulk-load {name:8} peak RSS during the load: {peak:.0} MB (the whole process)");
+        if let Some(limit) = max_peak_mb
+            && peak > limit
+        {
+            return Err(
+                format!("{name}: peak RSS {peak:.0} MB is over the limit of {limit} MB").into(),
+            );
+        }
+    } else if max_peak_mb.is_some() {
+        return Err("--max-peak-mb needs /proc/self/status (Linux)".into());
     }
     Ok(())
 }

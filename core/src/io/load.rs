@@ -183,7 +183,7 @@ impl<B: KvBackend> Store<B> {
 
 /// Parses the parts on their own threads and feeds one loader through a bounded channel; a
 /// writer thread fills the indexes of one chunk while the next is encoded. Memory stays bounded by
-/// the channel and two chunks in flight, not by the input.
+/// a few parsed batches and two chunks in flight, not by the input.
 #[cfg(not(target_family = "wasm"))]
 fn parallel_parse<B: KvBackend, P>(
     mut loader: BulkLoader<'_, B>,
@@ -193,12 +193,14 @@ where
     P: Iterator<Item = Result<Quad, oxrdfio::RdfParseError>> + Send,
 {
     const BATCH: usize = 16_384;
+    const PENDING_BATCHES: usize = 4;
     let backend = loader.backend();
     let parallel = loader.is_parallel();
     std::thread::scope(|scope| {
-        let capacity = loader.chunk_size() / BATCH + 1;
+        // A few batches smooth out the parsers' pace; more would only hold parsed quads (a few
+        // hundred bytes each) waiting for the encoder.
         let (sender, receiver) =
-            std::sync::mpsc::sync_channel::<Result<Vec<Quad>, LoadError>>(capacity);
+            std::sync::mpsc::sync_channel::<Result<Vec<Quad>, LoadError>>(PENDING_BATCHES);
         for part in parts {
             let sender = sender.clone();
             scope.spawn(move || {
@@ -222,10 +224,12 @@ where
             });
         }
         drop(sender);
-        let (jobs, pending) = std::sync::mpsc::sync_channel(1);
+        // A rendezvous: the encoder hands a chunk over only when the writer is free, so at most two
+        // chunks are alive at once.
+        let (jobs, pending) = std::sync::mpsc::sync_channel(0);
         let writer = scope.spawn(move || {
             for chunk in pending {
-                crate::storage::write_indexes(backend, &chunk, parallel)?;
+                crate::storage::write_indexes(backend, chunk, parallel)?;
             }
             Ok::<_, crate::storage::StorageError>(())
         });

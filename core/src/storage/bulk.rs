@@ -13,6 +13,16 @@ use crate::kv::{
     Durability, KeyRange, Keyspace, KvBackend, KvCursor, KvSnapshot, SortedRun, WriteBatch,
 };
 
+/// Quads per chunk. Natively a chunk's parsed quads (a few hundred bytes each) and its six index
+/// runs are most of a load's memory, with two chunks in flight; 250,000 keeps a load of any size
+/// well under 1 GB (see the bulk-load benchmark) at the speed of larger chunks. In WebAssembly
+/// the memory backend keeps each chunk's runs as they are, so fewer, larger ones read faster.
+const DEFAULT_CHUNK_SIZE: usize = if cfg!(target_family = "wasm") {
+    500_000
+} else {
+    250_000
+};
+
 /// Progress of a bulk load, reported after each chunk.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct LoadProgress {
@@ -63,7 +73,7 @@ impl<'a, B: KvBackend> BulkLoader<'a, B> {
             backend,
             dictionary,
             writer,
-            chunk_size: 500_000,
+            chunk_size: DEFAULT_CHUNK_SIZE,
             term_cache_capacity: 2_000_000,
             term_cache: FxHashMap::default(),
             // A store without quads may still hold terms (deleted quads, a load that stopped
@@ -81,7 +91,8 @@ impl<'a, B: KvBackend> BulkLoader<'a, B> {
         }
     }
 
-    /// Quads per chunk (default 500,000): memory use grows with it.
+    /// Quads per chunk (default 250,000 natively, 500,000 in WebAssembly): memory use grows
+    /// with it.
     #[must_use]
     pub fn with_chunk_size(mut self, quads: usize) -> Self {
         self.chunk_size = quads.max(1);
@@ -173,7 +184,7 @@ impl<'a, B: KvBackend> BulkLoader<'a, B> {
 
     fn flush_chunk(&mut self) -> Result<(), StorageError> {
         if let Some(encoded) = self.encode_chunk()? {
-            write_indexes(self.backend, &encoded, self.parallel)?;
+            write_indexes(self.backend, encoded, self.parallel)?;
         }
         Ok(())
     }
@@ -339,22 +350,24 @@ pub(crate) struct EncodedChunk {
     flags: Vec<u8>,
     /// The parsed quads, kept only so that freeing their many small strings happens on the
     /// index writer's thread, off the encoder's critical path.
-    #[expect(dead_code, reason = "held to be dropped elsewhere")]
     source: Vec<Quad>,
 }
 
 /// Writes a chunk's entries into the six indexes, in parallel where threads exist.
 pub(crate) fn write_indexes<B: KvBackend>(
     backend: &B,
-    chunk: &EncodedChunk,
+    chunk: EncodedChunk,
     parallel: bool,
 ) -> Result<(), StorageError> {
+    // Freed first, so the parsed strings are gone before the index runs are built.
+    drop(chunk.source);
+    let chunk = (chunk.quads, chunk.flags);
     let index_run = |order: QuadOrder| {
         // Sorting fixed-width integer tuples is much faster than sorting byte strings.
         let mut entries: Vec<([u64; 4], u8)> = chunk
-            .quads
+            .0
             .iter()
-            .zip(&chunk.flags)
+            .zip(&chunk.1)
             .filter(|(quad, _)| order.holds(quad))
             .map(|(quad, flags)| (order.components(quad), *flags))
             .collect();
@@ -381,6 +394,8 @@ pub(crate) fn write_indexes<B: KvBackend>(
 }
 
 #[cfg(not(target_family = "wasm"))]
+/// Runs `work` on every item, as many at once as there are cores: each index run holds a
+/// chunk's worth of entries, so more threads than cores would only hold more memory.
 fn run_in_parallel<T: Send, E: Send>(
     items: impl IntoIterator<Item = T>,
     work: impl Fn(T) -> Result<(), E> + Sync,
@@ -388,22 +403,30 @@ fn run_in_parallel<T: Send, E: Send>(
 where
     StorageError: From<E>,
 {
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = items
-            .into_iter()
-            .map(|item| {
-                let work = &work;
-                scope.spawn(move || work(item))
-            })
-            .collect();
-        for handle in handles {
-            match handle.join() {
-                Ok(result) => result?,
-                Err(_) => return Err(StorageError::Corruption("an index writer panicked".into())),
+    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+    let mut items = items.into_iter().peekable();
+    while items.peek().is_some() {
+        let group: Vec<T> = items.by_ref().take(threads).collect();
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = group
+                .into_iter()
+                .map(|item| {
+                    let work = &work;
+                    scope.spawn(move || work(item))
+                })
+                .collect();
+            for handle in handles {
+                match handle.join() {
+                    Ok(result) => result?,
+                    Err(_) => {
+                        return Err(StorageError::Corruption("an index writer panicked".into()));
+                    }
+                }
             }
-        }
-        Ok(())
-    })
+            Ok(())
+        })?;
+    }
+    Ok(())
 }
 
 #[cfg(target_family = "wasm")]
