@@ -6,6 +6,7 @@
 
 mod bulk;
 mod error;
+mod fingerprint;
 mod meta;
 mod pattern;
 mod probe;

@@ -10,6 +10,7 @@
 
 use std::collections::HashSet;
 
+use super::fingerprint::Fingerprint;
 use super::{MetaKey, StorageError, WriterState};
 use crate::dictionary::Dictionary;
 use crate::encoding::{QuadOrder, TermId};
@@ -51,43 +52,105 @@ pub(crate) fn repair<B: KvBackend>(
     let mut pending = Pending::new(backend);
     let snapshot = backend.snapshot()?;
 
-    // Dictionary: every id has its term and every term its id.
+    // Dictionary: every id has its term and every term its id. The two directions hold the
+    // same pairs when their fingerprints agree; only when they do not is each entry looked up.
     let mut max_id = 0;
-    for (from, to, id_is_key) in [
-        (Keyspace::IdToTerm, Keyspace::TermToId, true),
-        (Keyspace::TermToId, Keyspace::IdToTerm, false),
-    ] {
-        let mut cursor = snapshot.cursor(from, KeyRange::all())?;
+    let mut directions = [Fingerprint::default(); 2];
+    for (fingerprint, (keyspace, id_is_key)) in directions
+        .iter_mut()
+        .zip([(Keyspace::IdToTerm, true), (Keyspace::TermToId, false)])
+    {
+        let mut cursor = snapshot.cursor(keyspace, KeyRange::all())?;
         while let (Some(key), Some(value)) = (cursor.key(), cursor.value()) {
-            let id = if id_is_key { key } else { value };
+            let (id, term) = if id_is_key {
+                (key, value)
+            } else {
+                (value, key)
+            };
             if let Some(id) = <[u8; 8]>::try_from(id).ok().and_then(TermId::from_be_bytes) {
                 max_id = max_id.max(id.payload());
             }
-            if snapshot.get(to, value)?.is_none() {
-                pending.put(to, value, key)?;
-                repaired.dictionary_entries += 1;
-            }
+            fingerprint.add_pair(id, term);
             cursor.advance()?;
+        }
+    }
+    if directions[0] != directions[1] {
+        for (from, to) in [
+            (Keyspace::IdToTerm, Keyspace::TermToId),
+            (Keyspace::TermToId, Keyspace::IdToTerm),
+        ] {
+            let mut cursor = snapshot.cursor(from, KeyRange::all())?;
+            while let (Some(key), Some(value)) = (cursor.key(), cursor.value()) {
+                if snapshot.get(to, value)?.is_none() {
+                    pending.put(to, value, key)?;
+                    repaired.dictionary_entries += 1;
+                }
+                cursor.advance()?;
+            }
         }
     }
 
     // Indexes: a quad in any index is put in every index that holds it, with the same value.
+    // Indexes whose fingerprints agree hold the same entries, so one of each group is read
+    // entry by entry, and looked up only in the indexes of other groups.
     let mut graphs = HashSet::new();
+    let mut sets = Vec::with_capacity(QuadOrder::ALL.len());
     for order in QuadOrder::ALL {
+        // Graph-last indexes hold named-graph quads only: compare everything on those.
+        let (mut named, mut every) = (Fingerprint::default(), Fingerprint::default());
         let mut cursor = snapshot.cursor(order.keyspace(), KeyRange::all())?;
         while let Some(key) = cursor.key() {
             let quad = order.decode(key).ok_or_else(|| {
                 StorageError::Corruption(format!("malformed {order:?} key while repairing"))
             })?;
             let value = cursor.value().unwrap_or_default();
+            every.add_quad(&quad, value);
             if quad.graph != TermId::DEFAULT_GRAPH {
+                named.add_quad(&quad, value);
                 graphs.insert(quad.graph);
             }
-            for other in QuadOrder::ALL {
-                if other != order
-                    && other.holds(&quad)
-                    && !snapshot.contains(other.keyspace(), &other.key(&quad))?
-                {
+            cursor.advance()?;
+        }
+        sets.push(IndexSet {
+            order,
+            named,
+            every,
+        });
+    }
+    let graph_first = |order: QuadOrder| QuadOrder::GRAPH_FIRST.contains(&order);
+    // Whether index `a` lacks none of what index `b` holds that `a` should hold.
+    let agrees = |a: &IndexSet, b: &IndexSet| {
+        a.named == b.named && (!graph_first(a.order) || !graph_first(b.order) || a.every == b.every)
+    };
+    // Whether index `a` holds everything index `b` holds.
+    let covers = |a: &IndexSet, b: &IndexSet| {
+        a.named == b.named
+            && (!graph_first(b.order) || (graph_first(a.order) && a.every == b.every))
+    };
+    let mut read = Vec::new();
+    for (i, set) in sets.iter().enumerate() {
+        // An index another one read before it covers adds nothing.
+        if sets[..i].iter().any(|earlier| covers(earlier, set)) {
+            continue;
+        }
+        let others: Vec<QuadOrder> = sets
+            .iter()
+            .filter(|other| !agrees(other, set))
+            .map(|other| other.order)
+            .collect();
+        if !others.is_empty() {
+            read.push((set.order, others));
+        }
+    }
+    for (order, others) in read {
+        let mut cursor = snapshot.cursor(order.keyspace(), KeyRange::all())?;
+        while let Some(key) = cursor.key() {
+            let quad = order.decode(key).ok_or_else(|| {
+                StorageError::Corruption(format!("malformed {order:?} key while repairing"))
+            })?;
+            let value = cursor.value().unwrap_or_default();
+            for other in &others {
+                if other.holds(&quad) && !snapshot.contains(other.keyspace(), &other.key(&quad))? {
                     pending.put(other.keyspace(), &other.key(&quad), value)?;
                     repaired.index_entries += 1;
                 }
@@ -113,6 +176,13 @@ pub(crate) fn repair<B: KvBackend>(
     super::recount(backend, dictionary)?;
     clear_loading(backend)?;
     Ok(repaired)
+}
+
+/// An index's entries summed up: its named-graph quads, and all of them.
+struct IndexSet {
+    order: QuadOrder,
+    named: Fingerprint,
+    every: Fingerprint,
 }
 
 /// Clears the mark of [`mark_loading`]: the load finished, or its leftovers are repaired.

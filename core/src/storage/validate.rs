@@ -1,6 +1,6 @@
 use std::collections::HashSet;
 
-use super::pattern::{GraphScope, QuadPattern};
+use super::fingerprint::Fingerprint;
 use super::{QuadRead, StorageError};
 use crate::encoding::{IndexFlags, QuadOrder, TermId};
 use crate::kv::{KeyRange, Keyspace, KvCursor, KvSnapshot};
@@ -27,34 +27,36 @@ impl ValidationReport {
 const KNOWN_IDS: usize = 4_000_000;
 
 /// Checks every invariant the storage layer maintains, by full scans.
+///
+/// The six indexes are compared through order-independent fingerprints, one sequential scan
+/// each; only when one differs from GSPO are the quads it gets wrong named, by looking each
+/// GSPO entry up in it.
 pub(crate) fn validate(reader: &impl QuadRead) -> Result<ValidationReport, StorageError> {
     let mut report = ValidationReport::default();
     let kv = reader.kv();
     let mut predicate_counts = std::collections::HashMap::<TermId, u64>::new();
     let mut graphs = HashSet::new();
-    let mut named_quads = 0;
+    let (mut every, mut named) = (Fingerprint::default(), Fingerprint::default());
     let mut known = HashSet::new();
-    for quad in reader.encoded_quads(&QuadPattern::any(GraphScope::All)) {
-        let quad = quad?;
-        // `All` scans the default graph in GSPO, then named graphs in SPOG: each quad once.
-        let stored = kv.get(Keyspace::Gspo, &QuadOrder::Gspo.key(&quad))?;
-        if stored
-            .as_deref()
-            .is_none_or(|value| IndexFlags::from_value(value).is_empty())
-        {
+    let mut gspo = kv.cursor(Keyspace::Gspo, KeyRange::all())?;
+    while let Some(key) = gspo.key() {
+        let Some(quad) = QuadOrder::Gspo.decode(key) else {
+            report.problems.push(format!("malformed GSPO key {key:?}"));
+            gspo.advance()?;
+            continue;
+        };
+        let value = gspo.value().unwrap_or_default();
+        if IndexFlags::from_value(value).is_empty() {
             report
                 .problems
                 .push(format!("{quad:?} has no flags in GSPO"));
         }
-        for order in QuadOrder::ALL {
-            if order != QuadOrder::Gspo
-                && order.holds(&quad)
-                && kv.get(order.keyspace(), &order.key(&quad))? != stored
-            {
-                report
-                    .problems
-                    .push(format!("{quad:?} differs between GSPO and {order:?}"));
-            }
+        report.quads += 1;
+        *predicate_counts.entry(quad.predicate).or_default() += 1;
+        every.add_quad(&quad, value);
+        if quad.graph != TermId::DEFAULT_GRAPH {
+            named.add_quad(&quad, value);
+            graphs.insert(quad.graph);
         }
         for id in [quad.subject, quad.predicate, quad.object, quad.graph] {
             // Ids recur across quads: each is looked up once.
@@ -69,32 +71,51 @@ pub(crate) fn validate(reader: &impl QuadRead) -> Result<ValidationReport, Stora
                 known.insert(id);
             }
         }
-        if quad.graph != TermId::DEFAULT_GRAPH {
-            named_quads += 1;
-            graphs.insert(quad.graph);
-        }
-    }
-    let mut gspo = kv.cursor(Keyspace::Gspo, KeyRange::all())?;
-    while let Some(key) = gspo.key() {
-        if let Some(quad) = QuadOrder::Gspo.decode(key) {
-            report.quads += 1;
-            *predicate_counts.entry(quad.predicate).or_default() += 1;
-        }
         gspo.advance()?;
     }
+    drop(gspo);
+
+    let mut differing = Vec::new();
     for order in QuadOrder::ALL {
+        if order == QuadOrder::Gspo {
+            continue;
+        }
+        // Graph-last orders hold named-graph quads only.
         let expected = if QuadOrder::GRAPH_FIRST.contains(&order) {
-            report.quads
+            every
         } else {
-            named_quads
+            named
         };
-        let found = count(kv, order.keyspace())?;
-        if found != expected {
+        let mut found = Fingerprint::default();
+        let mut cursor = kv.cursor(order.keyspace(), KeyRange::all())?;
+        while let Some(key) = cursor.key() {
+            match order.decode(key) {
+                Some(quad) => found.add_quad(&quad, cursor.value().unwrap_or_default()),
+                None => report
+                    .problems
+                    .push(format!("malformed {order:?} key {key:?}")),
+            }
+            cursor.advance()?;
+        }
+        if found.entries() != expected.entries() {
             report.problems.push(format!(
-                "{order:?} holds {found} entries, expected {expected}"
+                "{order:?} holds {} entries, expected {}",
+                found.entries(),
+                expected.entries()
             ));
+        } else if found != expected {
+            report
+                .problems
+                .push(format!("{order:?} does not hold the same quads as GSPO"));
+        }
+        if found != expected {
+            differing.push(order);
         }
     }
+    if !differing.is_empty() {
+        name_differences(kv, &differing, &mut report)?;
+    }
+
     let stored = reader.len()?;
     if stored != report.quads {
         report.problems.push(format!(
@@ -130,6 +151,29 @@ pub(crate) fn validate(reader: &impl QuadRead) -> Result<ValidationReport, Stora
         ));
     }
     Ok(report)
+}
+
+/// Names each GSPO quad that `orders` hold with other flags or not at all.
+fn name_differences(
+    kv: &impl KvSnapshot,
+    orders: &[QuadOrder],
+    report: &mut ValidationReport,
+) -> Result<(), StorageError> {
+    let mut gspo = kv.cursor(Keyspace::Gspo, KeyRange::all())?;
+    while let Some(key) = gspo.key() {
+        if let Some(quad) = QuadOrder::Gspo.decode(key) {
+            let stored = gspo.value().map(<[u8]>::to_vec);
+            for order in orders {
+                if order.holds(&quad) && kv.get(order.keyspace(), &order.key(&quad))? != stored {
+                    report
+                        .problems
+                        .push(format!("{quad:?} differs between GSPO and {order:?}"));
+                }
+            }
+        }
+        gspo.advance()?;
+    }
+    Ok(())
 }
 
 fn count(kv: &impl KvSnapshot, keyspace: Keyspace) -> Result<u64, StorageError> {

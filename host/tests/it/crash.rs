@@ -1,8 +1,10 @@
 //! Crash consistency: `trine serve` on a RocksDB directory is killed with SIGKILL in the middle
-//! of a sustained load of multi-quad updates (`INSERT DATA` and `INSERT … WHERE`, eight quads
-//! each), 20 times; after each kill the store passes `trine verify` (indexes agree, counts
-//! match), and after each restart every update the server acknowledged is there, and every
-//! update is there entirely or not at all. `trine load` is killed at visible points too.
+//! of a sustained load of multi-quad updates (`INSERT DATA`, `INSERT … WHERE` and
+//! `DELETE … INSERT … WHERE`, eight quads each), 20 times; after each kill the store passes
+//! `trine verify` (indexes agree, counts match), and after each restart every update the server
+//! acknowledged is there, every update is there entirely or not at all, and the one quad the
+//! `DELETE … INSERT` updates move from update to update is there exactly once, naming one of
+//! them. `trine load` is killed at visible points too.
 //!
 //! Why acknowledged updates survive: an update is answered only after its transaction
 //! committed, as one RocksDB write batch through the write-ahead log. The commit uses
@@ -35,21 +37,36 @@ const PART: &str = "http://example.com/part";
 /// Quads each update writes besides its sequence number: a recognizable set that must be there
 /// entirely or not at all.
 const PARTS: u64 = 7;
+/// The token the `DELETE … INSERT` updates pass on: `<TOKEN> <HOLDER> n` names the last of them.
+const TOKEN: &str = "http://example.com/token";
+const HOLDER: &str = "http://example.com/holder";
 
-/// Update `n`: its sequence number and [`PARTS`] more quads, alternately as `INSERT DATA` and as
-/// `INSERT … WHERE` (the second kind goes through query evaluation).
+/// Whether update `n` is a `DELETE … INSERT … WHERE` that moves the token.
+fn moves_token(n: u64) -> bool {
+    n % 3 == 2
+}
+
+/// Update `n`: its sequence number and [`PARTS`] more quads, in turn as `INSERT DATA`, as
+/// `INSERT … WHERE` (through query evaluation) and as `DELETE … INSERT … WHERE`, which also
+/// takes the token from whichever update holds it (deleting one quad, inserting another).
 fn update_text(n: u64) -> String {
     let item = format!("<http://example.com/item/{n}>");
-    if n.is_multiple_of(2) {
-        let parts: String = (0..PARTS)
-            .map(|p| format!(" {item} <{PART}> {p} ."))
-            .collect();
-        format!("INSERT DATA {{ {item} <{SEQ}> {n} .{parts} }}")
-    } else {
-        let values: String = (0..PARTS).map(|p| format!(" {p}")).collect();
-        format!(
+    let values: String = (0..PARTS).map(|p| format!(" {p}")).collect();
+    match n % 3 {
+        0 => {
+            let parts: String = (0..PARTS)
+                .map(|p| format!(" {item} <{PART}> {p} ."))
+                .collect();
+            format!("INSERT DATA {{ {item} <{SEQ}> {n} .{parts} }}")
+        }
+        1 => format!(
             "INSERT {{ {item} <{SEQ}> {n} . {item} <{PART}> ?p }} WHERE {{ VALUES ?p {{{values} }} }}"
-        )
+        ),
+        _ => format!(
+            "DELETE {{ <{TOKEN}> <{HOLDER}> ?k }} \
+             INSERT {{ <{TOKEN}> <{HOLDER}> {n} . {item} <{SEQ}> {n} . {item} <{PART}> ?p }} \
+             WHERE {{ VALUES ?p {{{values} }} OPTIONAL {{ <{TOKEN}> <{HOLDER}> ?k }} }}"
+        ),
     }
 }
 
@@ -61,6 +78,17 @@ fn try_request(
     content_type: &str,
     body: &str,
 ) -> Option<(u16, String)> {
+    try_request_with(addr, path, content_type, body, "")
+}
+
+/// [`try_request`] with more header lines (each ending in `\r\n`).
+fn try_request_with(
+    addr: SocketAddr,
+    path: &str,
+    content_type: &str,
+    body: &str,
+    headers: &str,
+) -> Option<(u16, String)> {
     let mut stream = TcpStream::connect_timeout(&addr, Duration::from_millis(500)).ok()?;
     stream
         .set_read_timeout(Some(Duration::from_secs(10)))
@@ -70,7 +98,7 @@ fn try_request(
         .ok()?;
     let head = format!(
         "POST {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Type: {content_type}\r\n\
-         Accept: application/sparql-results+json\r\nContent-Length: {}\r\n\r\n",
+         Accept: application/sparql-results+json\r\n{headers}Content-Length: {}\r\n\r\n",
         body.len()
     );
     stream.write_all(head.as_bytes()).ok()?;
@@ -126,6 +154,11 @@ fn quiet_trine() -> Command {
 
 /// Starts `trine serve` on `dir` and waits (bounded) until it answers.
 fn serve(dir: &Path) -> (Child, SocketAddr) {
+    serve_with(dir, &[])
+}
+
+/// [`serve`] with more command-line arguments.
+fn serve_with(dir: &Path, extra: &[&std::ffi::OsStr]) -> (Child, SocketAddr) {
     // A port picked free can be taken before the server binds it: try a few.
     for _ in 0..5 {
         let addr = free_port();
@@ -133,6 +166,7 @@ fn serve(dir: &Path) -> (Child, SocketAddr) {
             .args(["serve", "--location"])
             .arg(dir)
             .args(["--bind", &addr.to_string()])
+            .args(extra)
             .spawn()
             .expect("start trine serve");
         let deadline = Instant::now() + Duration::from_secs(20);
@@ -187,7 +221,41 @@ fn present(addr: SocketAddr) -> BTreeSet<u64> {
     );
     let numbers = sequence_numbers(addr);
     assert_eq!(numbers, complete, "updates with no parts at all");
+    let holders = token_holders(addr);
+    let moved = numbers.iter().any(|n| moves_token(*n));
+    assert_eq!(
+        holders.len(),
+        usize::from(moved),
+        "the token is held {} times: {holders:?}",
+        holders.len()
+    );
+    if let Some(holder) = holders.first() {
+        assert!(
+            moves_token(*holder) && numbers.contains(holder),
+            "the token names {holder}, not a present DELETE … INSERT update"
+        );
+    }
     numbers
+}
+
+/// The sequence numbers the token names (one once a `DELETE … INSERT` update has run).
+fn token_holders(addr: SocketAddr) -> Vec<u64> {
+    let query = format!("SELECT ?k WHERE {{ <{TOKEN}> <{HOLDER}> ?k }}");
+    let (status, body) =
+        try_request(addr, "/query", "application/sparql-query", &query).expect("a query answer");
+    assert_eq!(status, 200, "{body}");
+    let json: serde_json::Value = serde_json::from_str(&body).expect("JSON results");
+    json["results"]["bindings"]
+        .as_array()
+        .expect("bindings")
+        .iter()
+        .map(|b| {
+            b["k"]["value"]
+                .as_str()
+                .and_then(|v| v.parse().ok())
+                .expect("a number")
+        })
+        .collect()
 }
 
 /// The sequence numbers the store holds.
@@ -312,12 +380,12 @@ fn acknowledged_updates_survive_sigkill() {
         for writer in writers {
             writer.join().expect("a writer thread");
         }
-        // Killed mid-load, the store is consistent: indexes agree and counts match.
+        // Killed mid-load, the store is consistent: indexes agree and counts match. Besides whole
+        // updates, the store holds the token once a `DELETE … INSERT` has run.
         let quads = verify(&db);
-        assert_eq!(
-            quads % (PARTS + 1),
-            0,
-            "round {round}: {quads} quads, not whole updates"
+        assert!(
+            quads % (PARTS + 1) <= 1,
+            "round {round}: {quads} quads, not whole updates and a token"
         );
         let updates = quads / (PARTS + 1);
         let acked = acknowledged.lock().expect("the ack list").len() as u64;
@@ -338,9 +406,10 @@ fn acknowledged_updates_survive_sigkill() {
     let acked = acknowledged.lock().expect("the ack list").clone();
     let missing: Vec<_> = acked.difference(&held).take(10).collect();
     assert!(missing.is_empty(), "acknowledged updates lost: {missing:?}");
+    let token = u64::from(held.iter().any(|n| moves_token(*n)));
     assert_eq!(
         verify(&db),
-        held.len() as u64 * (PARTS + 1),
+        held.len() as u64 * (PARTS + 1) + token,
         "the count disagrees with the quads"
     );
     println!(
@@ -379,9 +448,9 @@ fn load(dir: &Path, file: &Path) -> Child {
 /// regression: counts of 0 over 100,000 indexed quads, and "479876 ids but 638942 terms").
 #[test]
 fn a_killed_bulk_load_leaves_a_store_that_verifies() {
-    // Two chunks of the bulk loader (500,000 quads each), so kills land between chunks and
-    // inside one.
-    const TRIPLES: u64 = 600_000;
+    // Two chunks of the bulk loader (it cuts them at 16,384-quad batches past 250,000), so kills
+    // land between chunks and inside one.
+    const TRIPLES: u64 = 300_000;
     let dir = tempfile::tempdir().expect("a temporary directory");
     let file = dir.path().join("data.nt");
     let mut data = std::io::BufWriter::new(std::fs::File::create(&file).expect("create data"));
@@ -406,10 +475,18 @@ fn a_killed_bulk_load_leaves_a_store_that_verifies() {
     assert_eq!(verify(&whole), TRIPLES);
 
     // Kills at points the load makes visible: its n-th ingested SST file (per chunk, the
-    // dictionary's two runs come first, then the indexes' three), so each kill lands inside.
+    // dictionary's two runs, then the six indexes'), n drawn from the load's first 10 of about
+    // 16, so each kill lands inside it, between chunks or inside one.
+    let seed = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(1, |d| d.as_nanos() as u64)
+        | 1;
+    println!("bulk-load crash test seed {seed}");
+    let mut rng = Rng(seed);
     let mut partial = 0;
-    let thresholds = [1, 2, 4, 6];
-    for (round, threshold) in thresholds.into_iter().enumerate() {
+    let rounds = rounds();
+    for round in 0..rounds {
+        let threshold = 1 + rng.next(10) as usize;
         let db = dir.path().join(format!("killed{round}"));
         let mut child = load(&db, &file);
         let deadline = Instant::now() + duration * 10;
@@ -430,15 +507,19 @@ fn a_killed_bulk_load_leaves_a_store_that_verifies() {
             partial += 1;
         }
         println!(
-            "killed bulk load, round {round}: killed at SST file {threshold}, {quads} quads verified"
+            "killed bulk load, round {round}: killed at SST file {threshold}, {quads} quads verified {:?}",
+            started.elapsed()
         );
-        if round + 1 == thresholds.len() {
+        if round + 1 == rounds {
             // Loading the file again on top completes it.
             let status = load(&db, &file).wait().expect("wait for trine load");
             assert!(status.success(), "round {round}: loading again failed");
             assert_eq!(verify(&db), TRIPLES, "round {round}: after loading again");
+        } else {
+            std::fs::remove_dir_all(&db).expect("remove the killed store");
         }
     }
+    println!("bulk-load crash test: {rounds} kills, {partial} left part of the load, all verified");
     assert!(partial > 0, "no kill left part of the load behind");
 }
 
@@ -450,4 +531,162 @@ fn sst_files(dir: &Path) -> usize {
             .filter(|entry| entry.path().extension().is_some_and(|e| e == "sst"))
             .count()
     })
+}
+
+/// A server killed while it writes backups (`POST /admin/backup` back to back, rotation keeping
+/// three, updates going on) leaves a store that verifies and, in its backup directory, only
+/// backups that verify: an unfinished one is a hidden `.partial` directory that listings and
+/// rotation ignore. The newest backup restores into a store that verifies.
+#[test]
+fn a_server_killed_during_backups_leaves_only_complete_ones() {
+    const TRIPLES: u64 = 20_000;
+    let started = Instant::now();
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let db = dir.path().join("db");
+    let backups = dir.path().join("backups");
+    let token = dir.path().join("token");
+    std::fs::write(&token, "crash-test-token").expect("write the token");
+    let file = dir.path().join("data.nt");
+    let mut data = std::io::BufWriter::new(std::fs::File::create(&file).expect("create data"));
+    for i in 0..TRIPLES {
+        writeln!(
+            data,
+            "<http://example.com/s{}> <http://example.com/p{}> \"value {i}\" .",
+            i / 4,
+            i % 7
+        )
+        .expect("write data");
+    }
+    data.flush().expect("flush data");
+    drop(data);
+    let status = load(&db, &file).wait().expect("wait for trine load");
+    assert!(status.success(), "the load failed");
+
+    let args: Vec<&std::ffi::OsStr> = vec![
+        "--backup-dir".as_ref(),
+        backups.as_os_str(),
+        "--backup-keep".as_ref(),
+        "3".as_ref(),
+        "--token-file".as_ref(),
+        token.as_os_str(),
+    ];
+    let seed = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(1, |d| d.as_nanos() as u64)
+        | 1;
+    println!("backup crash test seed {seed}");
+    let mut rng = Rng(seed);
+    let rounds = rounds();
+    let (mut kills_during_backup, mut taken) = (0, 0);
+    // A backup is never written again once complete: each is verified once.
+    let mut verified = BTreeSet::new();
+    for round in 0..rounds {
+        let (mut child, addr) = serve_with(&db, &args);
+        let stop = Arc::new(AtomicBool::new(false));
+        let writer = {
+            let stop = Arc::clone(&stop);
+            std::thread::spawn(move || {
+                for i in 0..100_000 {
+                    if stop.load(Ordering::Acquire) {
+                        return;
+                    }
+                    let update =
+                        format!("INSERT DATA {{ <http://example.com/round/{round}> <{SEQ}> {i} }}");
+                    let _ = try_request(addr, "/update", "application/sparql-update", &update);
+                }
+            })
+        };
+        let backer = {
+            let stop = Arc::clone(&stop);
+            std::thread::spawn(move || {
+                let mut answered = 0;
+                while !stop.load(Ordering::Acquire) {
+                    match try_request_with(
+                        addr,
+                        "/admin/backup",
+                        "application/json",
+                        "",
+                        "Authorization: Bearer crash-test-token\r\n",
+                    ) {
+                        Some((200, _)) => answered += 1,
+                        Some((status, body)) => panic!("backup answered {status}: {body}"),
+                        None => return answered,
+                    }
+                }
+                answered
+            })
+        };
+        std::thread::sleep(Duration::from_millis(200 + rng.next(600)));
+        child.kill().expect("SIGKILL the server");
+        let _ = child.wait();
+        stop.store(true, Ordering::Release);
+        writer.join().expect("the writer thread");
+        taken += backer.join().expect("the backup thread");
+
+        // The store verifies; every visible backup is complete and verifies.
+        verify(&db);
+        std::fs::create_dir_all(&backups).expect("the backup directory");
+        let mut partial = false;
+        for entry in std::fs::read_dir(&backups).expect("the backup directory") {
+            let entry = entry.expect("an entry");
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if name.starts_with('.') {
+                partial = true;
+                continue;
+            }
+            if !verified.insert(name.clone()) {
+                continue;
+            }
+            let output = Command::new(env!("CARGO_BIN_EXE_trine"))
+                .arg("verify")
+                .arg("--backup")
+                .arg(entry.path())
+                .output()
+                .expect("run trine verify --backup");
+            assert!(
+                output.status.success(),
+                "round {round}: backup {name} does not verify: {}{}",
+                String::from_utf8_lossy(&output.stdout),
+                String::from_utf8_lossy(&output.stderr)
+            );
+        }
+        if partial {
+            kills_during_backup += 1;
+        }
+    }
+    // The newest backup restores.
+    let newest = std::fs::read_dir(&backups)
+        .expect("the backup directory")
+        .flatten()
+        .map(|entry| entry.file_name().to_string_lossy().into_owned())
+        .filter(|name| !name.starts_with('.'))
+        .max()
+        .expect("at least one complete backup");
+    let restored = dir.path().join("restored");
+    let output = Command::new(env!("CARGO_BIN_EXE_trine"))
+        .arg("restore")
+        .arg("--backup")
+        .arg(backups.join(&newest))
+        .arg("--location")
+        .arg(&restored)
+        .output()
+        .expect("run trine restore");
+    assert!(
+        output.status.success(),
+        "restoring {newest} failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let quads = verify(&restored);
+    assert!(quads >= TRIPLES, "the restored store holds {quads} quads");
+    println!(
+        "backup crash test: {rounds} kills ({kills_during_backup} inside a backup), {taken} \
+         backups answered, {} complete backups verified after the kills, {newest} \
+         restored with {quads} quads, {:.1?}",
+        verified.len(),
+        started.elapsed()
+    );
+    assert!(
+        kills_during_backup >= rounds / 2,
+        "too few kills hit a backup in progress"
+    );
 }

@@ -29,7 +29,61 @@ pub(crate) fn cases<B: KvBackend>() -> Vec<Case<B>> {
             "store: a bulk load into a store without quads reuses the dictionary's terms",
             bulk_load_reuses_terms_of_an_empty_store,
         ),
+        (
+            "store: validate names index entries that are missing, flagged otherwise or extra",
+            validate_names_damaged_indexes,
+        ),
     ]
+}
+
+/// `validate` compares the indexes by fingerprints; a damaged one must still be found and named.
+fn validate_names_damaged_indexes<B: KvBackend>(h: &Harness<'_, B>) -> CaseResult {
+    let store = Store::open(h.create()).context("open")?;
+    store.extend(&quads(20)).context("extend")?;
+    let report = store.validate().context("validate")?;
+    ensure!(report.is_ok(), "a fresh store: {:?}", report.problems);
+    let gspo = {
+        let kv = store.backend().snapshot().context("snapshot")?;
+        let mut cursor = kv
+            .cursor(Keyspace::Gspo, KeyRange::all())
+            .context("cursor")?;
+        super::kv_cases::collect(&mut cursor)?
+    };
+    // A GSPO key is graph, subject, predicate, object, 8 bytes each.
+    let part = |key: &[u8], i: usize| key[i * 8..i * 8 + 8].to_vec();
+    let permute = |key: &[u8], order: [usize; 4]| -> Vec<u8> {
+        order.iter().flat_map(|&i| part(key, i)).collect()
+    };
+    let (first, second) = (&gspo[0], &gspo[1]);
+    let mut batch = WriteBatch::new();
+    // Missing from POSG (predicate, object, subject, graph).
+    batch.delete(Keyspace::Posg, permute(first, [2, 3, 1, 0]));
+    // In GOSP (graph, object, subject, predicate) as an inferred quad only.
+    batch.put(Keyspace::Gosp, permute(second, [0, 3, 1, 2]), vec![2]);
+    // In GPOS (graph, predicate, object, subject) a quad GSPO does not hold: the first quad with
+    // its subject and object swapped.
+    batch.put(Keyspace::Gpos, permute(first, [0, 2, 1, 3]), Vec::new());
+    store
+        .backend()
+        .write(batch, Durability::Buffered)
+        .context("damage the indexes")?;
+    let report = store.validate().context("validate")?;
+    for order in ["Posg", "Gosp", "Gpos"] {
+        ensure!(
+            report.problems.iter().any(|p| p.contains(order)),
+            "the damage to {order} is not named: {:?}",
+            report.problems
+        );
+    }
+    ensure!(
+        report
+            .problems
+            .iter()
+            .any(|p| p.contains("differs between GSPO and Posg")),
+        "the quad missing from POSG is not named: {:?}",
+        report.problems
+    );
+    Ok(())
 }
 
 /// A backend whose sorted-run ingests fail once `ingests_left` reaches zero.
