@@ -2,6 +2,7 @@
 
 mod cross_backend;
 mod differential;
+mod material;
 mod rdf11;
 mod reasoning;
 mod sparql;
