@@ -12,7 +12,7 @@ use super::BackupError;
 use super::checksum::{self, digest_file};
 use super::clock;
 use super::data::DataKind;
-use super::files::{Scratch, join, list_files, sync_dir, unique_suffix};
+use super::files::{Scratch, join, list_files, remove_abandoned, sync_dir, unique_suffix};
 use super::manifest::{DATA_DIR, FORMAT, FORMAT_VERSION, MANIFEST_FILE, Manifest, ManifestFile};
 use crate::Location;
 
@@ -36,7 +36,7 @@ pub struct BackupInfo {
 /// one read transaction. It holds every write committed before the call and none
 /// committed after the checkpoint starts. The backup is written under a hidden `.…partial`
 /// name and renamed into place only once its manifest is durable, so a crash never leaves a
-/// backup that looks complete.
+/// backup that looks complete; the next backup removes what such a crash left.
 ///
 /// # Errors
 /// [`BackupError::Unsupported`] for `memory:`, a storage failure of the checkpoint, or an I/O
@@ -53,6 +53,15 @@ pub fn create_backup(
     };
     let _span = tracing::info_span!("backup", backend).entered();
     fs::create_dir_all(destination).map_err(BackupError::io("the destination"))?;
+    // What a crash left behind (a backup half written, a verification's copy, an old backup half
+    // removed) goes first; failing that only costs disk space, so it does not stop the backup.
+    match remove_abandoned(destination) {
+        Ok(removed) if !removed.is_empty() => {
+            tracing::info!(?removed, "work left by a crashed process removed");
+        }
+        Ok(_) => {}
+        Err(error) => tracing::warn!(%error, "cannot remove work left by a crashed process"),
+    }
     let started = SystemTime::now();
     let created_at_unix_ms = clock::unix_ms(started);
     let name = free_name(destination, &clock::compact(created_at_unix_ms));

@@ -17,7 +17,9 @@
 //!
 //! Work in progress lives in hidden directories of the destination (`.<name>.partial-…` while a
 //! backup is written, `.<name>.verify-…` while one is verified), removed when the operation
-//! ends; listings and rotation ignore them. Only a crash leaves one behind, safe to delete.
+//! ends; listings and rotation ignore them. Each has a lock file beside it (`….lock`), held while
+//! the directory is in use: only a crash leaves one behind, and the next backup into that
+//! destination removes it (a lock file nobody holds marks it abandoned).
 //!
 //! `memory:` databases are not backed up ([`BackupError::Unsupported`]): they have no files to
 //! copy and vanish with the process; `trine dump` writes their content as N-Quads.

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use super::BackupError;
-use super::files::unique_suffix;
+use super::files::{Scratch, unique_suffix};
 use super::manifest::Manifest;
 
 /// A backup found in a destination directory.
@@ -69,9 +69,10 @@ pub fn rotate(destination: &Path, keep: usize) -> Result<Vec<String>, BackupErro
     let mut removed = Vec::new();
     for old in list_backups(destination)?.into_iter().skip(keep) {
         // Hidden first, so a crash midway never leaves a listed backup with files missing.
+        // A crash before the removal ends leaves a hidden directory the next backup removes.
         let doomed = destination.join(format!(".{}.removing-{}", old.name, unique_suffix()));
-        fs::rename(&old.path, &doomed).map_err(BackupError::io(&old.name))?;
-        fs::remove_dir_all(&doomed).map_err(BackupError::io(&old.name))?;
+        let doomed = Scratch::adopt(&old.path, doomed).map_err(BackupError::io(&old.name))?;
+        fs::remove_dir_all(doomed.path()).map_err(BackupError::io(&old.name))?;
         tracing::info!(backup = %old.name, "old backup removed");
         removed.push(old.name);
     }

@@ -536,7 +536,8 @@ fn sst_files(dir: &Path) -> usize {
 /// A server killed while it writes backups (`POST /admin/backup` back to back, rotation keeping
 /// three, updates going on) leaves a store that verifies and, in its backup directory, only
 /// backups that verify: an unfinished one is a hidden `.partial` directory that listings and
-/// rotation ignore. The newest backup restores into a store that verifies.
+/// rotation ignore and the next backup removes. The newest backup restores into a store that
+/// verifies.
 #[test]
 fn a_server_killed_during_backups_leaves_only_complete_ones() {
     const TRIPLES: u64 = 20_000;
@@ -654,6 +655,28 @@ fn a_server_killed_during_backups_leaves_only_complete_ones() {
             kills_during_backup += 1;
         }
     }
+    // The next backup removes what the kills left behind.
+    let (mut child, addr) = serve_with(&db, &args);
+    let answer = try_request_with(
+        addr,
+        "/admin/backup",
+        "application/json",
+        "",
+        "Authorization: Bearer crash-test-token\r\n",
+    );
+    child.kill().expect("SIGKILL the server");
+    let _ = child.wait();
+    assert!(
+        matches!(answer, Some((200, _))),
+        "the backup after the kills answered {answer:?}"
+    );
+    let left: Vec<String> = std::fs::read_dir(&backups)
+        .expect("the backup directory")
+        .flatten()
+        .map(|entry| entry.file_name().to_string_lossy().into_owned())
+        .filter(|name| name.starts_with('.'))
+        .collect();
+    assert!(left.is_empty(), "left behind after a new backup: {left:?}");
     // The newest backup restores.
     let newest = std::fs::read_dir(&backups)
         .expect("the backup directory")
