@@ -1,6 +1,7 @@
 //! `cargo xtask test`: every check Trine has, in the order CI runs them; `cargo xtask npm`: the
 //! npm package; `cargo xtask component`: the `trine:store` WebAssembly component; `cargo xtask
-//! fuzz --seconds N`: each fuzz target (SPARQL query, update, RDF syntaxes, HTTP) for N seconds.
+//! fuzz --seconds N`: each fuzz target (SPARQL query, update, RDF syntaxes, HTTP) for N seconds;
+//! `cargo xtask crash --runs N`: the crash tests, killing the server or a load N times each.
 //!
 //! Steps: formatting, clippy, the two components (which the host's plugin tests load), the native
 //! test suites (cross-backend, W3C, host, plugin host), a short fuzzing budget, one pass of every
@@ -261,9 +262,43 @@ fn main() -> ExitCode {
                 ExitCode::FAILURE
             }
         }
+        Some("crash") => {
+            // `cargo xtask crash [--runs N]`: the SIGKILL tests with N kills each (20 in CI).
+            let runs = match args.get(1..) {
+                Some([flag, runs])
+                    if flag == "--runs" && runs.parse::<u32>().is_ok_and(|n| n > 0) =>
+                {
+                    runs.clone()
+                }
+                Some([]) | None => "20".to_owned(),
+                _ => {
+                    eprintln!("usage: cargo xtask crash [--runs N]");
+                    return ExitCode::FAILURE;
+                }
+            };
+            let status = Command::new(&cargo)
+                .current_dir(&root)
+                .env("TRINE_CRASH_RUNS", &runs)
+                .args([
+                    "test",
+                    "-p",
+                    "trine-host",
+                    "--test",
+                    "it",
+                    "--",
+                    "crash::",
+                    "--nocapture",
+                ])
+                .status();
+            if status.is_ok_and(|status| status.success()) {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            }
+        }
         _ => {
             eprintln!(
-                "usage: cargo xtask build | test | npm | component | fuzz [--seconds N] [--target T] [--seed S]"
+                "usage: cargo xtask build | test | npm | component | fuzz [--seconds N] [--target T] [--seed S] | crash [--runs N]"
             );
             ExitCode::FAILURE
         }
