@@ -2,7 +2,6 @@
 //! (429). Both refuse at once; nothing waits in a queue.
 
 use std::collections::HashMap;
-use std::fmt::Write as _;
 use std::net::{IpAddr, SocketAddr};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -140,40 +139,37 @@ impl RateLimiter {
 impl App {
     /// The admission-control metrics, in the Prometheus text format.
     pub(crate) fn limit_metrics(&self) -> String {
-        let mut out = String::new();
-        out.push_str(
-            "# HELP trine_queries_running Queries and Graph Store reads running now.\n\
-             # TYPE trine_queries_running gauge\n",
-        );
-        let _ = writeln!(out, "trine_queries_running {}", self.queries.running());
-        if let Some(max) = self.queries.max() {
-            out.push_str(
-                "# HELP trine_queries_max Most queries admitted at once.\n\
-                 # TYPE trine_queries_max gauge\n",
-            );
-            let _ = writeln!(out, "trine_queries_max {max}");
-        }
-        out.push_str(
-            "# HELP trine_queries_refused_total Queries refused with 503 because the limit was \
-             reached.\n# TYPE trine_queries_refused_total counter\n",
-        );
-        let _ = writeln!(
+        use super::metrics::{COUNTER, GAUGE, single};
+        let mut text = String::new();
+        let out = &mut text;
+        single(
             out,
-            "trine_queries_refused_total {}",
-            self.queries.refused()
+            "trine_queries_running",
+            GAUGE,
+            "Queries and Graph Store reads running now.",
+            self.queries.running(),
+        );
+        if let Some(max) = self.queries.max() {
+            let help = "Most queries admitted at once.";
+            single(out, "trine_queries_max", GAUGE, help, max);
+        }
+        single(
+            out,
+            "trine_queries_refused_total",
+            COUNTER,
+            "Queries refused with 503 because the limit was reached.",
+            self.queries.refused(),
         );
         if let Some(limiter) = &self.rate_limiter {
-            out.push_str(
-                "# HELP trine_requests_rate_limited_total Requests refused with 429 by the \
-                 per-client rate limit.\n# TYPE trine_requests_rate_limited_total counter\n",
-            );
-            let _ = writeln!(
+            single(
                 out,
-                "trine_requests_rate_limited_total {}",
-                limiter.refused()
+                "trine_requests_rate_limited_total",
+                COUNTER,
+                "Requests refused with 429 by the per-client rate limit.",
+                limiter.refused(),
             );
         }
-        out
+        text
     }
 }
 

@@ -35,36 +35,30 @@ impl Histogram {
         self.sum_micros.fetch_add(micros, Ordering::Relaxed);
     }
 
+    fn count(&self) -> u64 {
+        self.count.load(Ordering::Relaxed)
+    }
+
+    /// Writes the histogram's samples (cumulative buckets, sum and count) with `labels`.
     fn render(&self, out: &mut String, name: &str, labels: &str) {
-        let mut cumulative = 0;
-        let separator = if labels.is_empty() { "" } else { "," };
-        for (i, bound) in BUCKETS.iter().enumerate() {
-            cumulative += self.buckets[i].load(Ordering::Relaxed);
-            let _ = writeln!(
-                out,
-                "{name}_bucket{{{labels}{separator}le=\"{bound}\"}} {cumulative}"
-            );
-        }
-        cumulative += self.buckets[BUCKETS.len()].load(Ordering::Relaxed);
-        let _ = writeln!(
-            out,
-            "{name}_bucket{{{labels}{separator}le=\"+Inf\"}} {cumulative}"
-        );
-        let sum = Duration::from_micros(self.sum_micros.load(Ordering::Relaxed)).as_secs_f64();
-        let braces = |labels: &str| {
+        let bucket = format!("{name}_bucket");
+        let with_bound = |bound: &str| {
             if labels.is_empty() {
-                String::new()
+                format!("le=\"{bound}\"")
             } else {
-                format!("{{{labels}}}")
+                format!("{labels},le=\"{bound}\"")
             }
         };
-        let _ = writeln!(out, "{name}_sum{} {sum}", braces(labels));
-        let _ = writeln!(
-            out,
-            "{name}_count{} {}",
-            braces(labels),
-            self.count.load(Ordering::Relaxed)
-        );
+        let mut cumulative = 0;
+        for (i, bound) in BUCKETS.iter().enumerate() {
+            cumulative += self.buckets[i].load(Ordering::Relaxed);
+            sample(out, &bucket, &with_bound(&bound.to_string()), cumulative);
+        }
+        cumulative += self.buckets[BUCKETS.len()].load(Ordering::Relaxed);
+        sample(out, &bucket, &with_bound("+Inf"), cumulative);
+        let sum = Duration::from_micros(self.sum_micros.load(Ordering::Relaxed)).as_secs_f64();
+        sample(out, &format!("{name}_sum"), labels, sum);
+        sample(out, &format!("{name}_count"), labels, self.count());
     }
 }
 
@@ -126,223 +120,317 @@ impl Metrics {
     /// The Prometheus text exposition (format 0.0.4) of every metric, with the store gauges from
     /// `health`.
     pub fn render(&self, health: &Health) -> String {
-        let mut out = String::new();
-        out.push_str("# HELP trine_queries_total Queries answered, by form.\n");
-        out.push_str("# TYPE trine_queries_total counter\n");
-        for (form, histogram) in QueryForm::ALL.iter().zip(&self.queries) {
-            let _ = writeln!(
-                out,
-                "trine_queries_total{{form=\"{}\"}} {}",
-                form.name(),
-                histogram.count.load(Ordering::Relaxed)
-            );
-        }
-        out.push_str(
-            "# HELP trine_query_duration_seconds Time to answer a query, results written.\n",
-        );
-        out.push_str("# TYPE trine_query_duration_seconds histogram\n");
-        for (form, histogram) in QueryForm::ALL.iter().zip(&self.queries) {
-            histogram.render(
-                &mut out,
-                "trine_query_duration_seconds",
-                &format!("form=\"{}\"", form.name()),
-            );
-        }
-        out.push_str("# HELP trine_updates_total Update requests applied.\n");
-        out.push_str("# TYPE trine_updates_total counter\n");
-        let _ = writeln!(
+        let mut text = String::new();
+        let out = &mut text;
+        family(
             out,
-            "trine_updates_total {}",
-            self.updates.count.load(Ordering::Relaxed)
+            "trine_queries_total",
+            COUNTER,
+            "Queries answered, by form.",
         );
-        out.push_str("# HELP trine_update_duration_seconds Time to apply an update request.\n");
-        out.push_str("# TYPE trine_update_duration_seconds histogram\n");
+        for (form, histogram) in QueryForm::ALL.iter().zip(&self.queries) {
+            let labels = format!("form=\"{}\"", form.name());
+            sample(out, "trine_queries_total", &labels, histogram.count());
+        }
+        family(
+            out,
+            "trine_query_duration_seconds",
+            HISTOGRAM,
+            "Time to answer a query, results written.",
+        );
+        for (form, histogram) in QueryForm::ALL.iter().zip(&self.queries) {
+            let labels = format!("form=\"{}\"", form.name());
+            histogram.render(out, "trine_query_duration_seconds", &labels);
+        }
+        single(
+            out,
+            "trine_updates_total",
+            COUNTER,
+            "Update requests applied.",
+            self.updates.count(),
+        );
+        family(
+            out,
+            "trine_update_duration_seconds",
+            HISTOGRAM,
+            "Time to apply an update request.",
+        );
         self.updates
-            .render(&mut out, "trine_update_duration_seconds", "");
-        out.push_str(
-            "# HELP trine_graph_store_duration_seconds Time to answer a Graph Store Protocol \
-             request, by method.\n",
-        );
-        out.push_str("# TYPE trine_graph_store_duration_seconds histogram\n");
-        for (method, histogram) in GRAPH_STORE_METHODS.iter().zip(&self.graph_store) {
-            histogram.render(
-                &mut out,
-                "trine_graph_store_duration_seconds",
-                &format!("method=\"{method}\""),
-            );
-        }
-        out.push_str(
-            "# HELP trine_graph_store_quads_total Quads read from Graph Store uploads that \
-             committed.\n# TYPE trine_graph_store_quads_total counter\n",
-        );
-        let _ = writeln!(
+            .render(out, "trine_update_duration_seconds", "");
+        family(
             out,
-            "trine_graph_store_quads_total {}",
-            self.graph_store_quads.load(Ordering::Relaxed)
+            "trine_graph_store_duration_seconds",
+            HISTOGRAM,
+            "Time to answer a Graph Store Protocol request, by method.",
         );
-        out.push_str("# HELP trine_errors_total Failed requests, by stable error code.\n");
-        out.push_str("# TYPE trine_errors_total counter\n");
+        for (method, histogram) in GRAPH_STORE_METHODS.iter().zip(&self.graph_store) {
+            let labels = format!("method=\"{method}\"");
+            histogram.render(out, "trine_graph_store_duration_seconds", &labels);
+        }
+        single(
+            out,
+            "trine_graph_store_quads_total",
+            COUNTER,
+            "Quads read from Graph Store uploads that committed.",
+            self.graph_store_quads.load(Ordering::Relaxed),
+        );
+        family(
+            out,
+            "trine_errors_total",
+            COUNTER,
+            "Failed requests, by stable error code.",
+        );
         let errors = match self.errors.lock() {
             Ok(errors) => errors.clone(),
             Err(poisoned) => poisoned.into_inner().clone(),
         };
         for (code, count) in errors {
-            let _ = writeln!(out, "trine_errors_total{{code=\"{code}\"}} {count}");
+            sample(
+                out,
+                "trine_errors_total",
+                &format!("code=\"{code}\""),
+                count,
+            );
         }
-        out.push_str("# HELP trine_store_quads Quads in the store.\n");
-        out.push_str("# TYPE trine_store_quads gauge\n");
-        let _ = writeln!(out, "trine_store_quads {}", health.quads);
+        single(
+            out,
+            "trine_store_quads",
+            GAUGE,
+            "Quads in the store.",
+            health.quads,
+        );
         if let Some(bytes) = health.approximate_size_bytes {
-            out.push_str("# HELP trine_store_size_bytes Approximate bytes the store takes.\n");
-            out.push_str("# TYPE trine_store_size_bytes gauge\n");
-            let _ = writeln!(out, "trine_store_size_bytes {bytes}");
+            let help = "Approximate bytes the store takes.";
+            single(out, "trine_store_size_bytes", GAUGE, help, bytes);
         }
         if let Some(bytes) = health.memory_estimate_bytes {
-            out.push_str("# HELP trine_memory_estimate_bytes Estimated memory the store holds.\n");
-            out.push_str("# TYPE trine_memory_estimate_bytes gauge\n");
-            let _ = writeln!(out, "trine_memory_estimate_bytes {bytes}");
+            let help = "Estimated memory the store holds.";
+            single(out, "trine_memory_estimate_bytes", GAUGE, help, bytes);
         }
         if let Some(reasoning) = &health.reasoning {
-            out.push_str(
-                "# HELP trine_reasoning_inferred_quads Default-graph quads the reasoner inferred, by profile.\n",
-            );
-            out.push_str("# TYPE trine_reasoning_inferred_quads gauge\n");
-            let _ = writeln!(
-                out,
-                "trine_reasoning_inferred_quads{{profile=\"{}\"}} {}",
-                reasoning.profile, reasoning.inferred_quads
-            );
-            out.push_str(
-                "# HELP trine_reasoning_inconsistencies Matches of rules with a false head.\n",
-            );
-            out.push_str("# TYPE trine_reasoning_inconsistencies gauge\n");
-            let _ = writeln!(
-                out,
-                "trine_reasoning_inconsistencies {}",
-                reasoning.inconsistencies
-            );
-            let runs = &reasoning.runs;
-            out.push_str(
-                "# HELP trine_reasoning_runs_total Reasoner runs: full materializations and \
-                 maintained transactions.\n# TYPE trine_reasoning_runs_total counter\n",
-            );
-            let _ = writeln!(
-                out,
-                "trine_reasoning_runs_total{{kind=\"materialize\"}} {}\ntrine_reasoning_runs_total{{kind=\"maintain\"}} {}",
-                runs.materializations, runs.maintained
-            );
-            out.push_str(
-                "# HELP trine_reasoning_seconds_total Seconds the reasoner ran.\n\
-                 # TYPE trine_reasoning_seconds_total counter\n",
-            );
-            let _ = writeln!(
-                out,
-                "trine_reasoning_seconds_total{{kind=\"materialize\"}} {}\ntrine_reasoning_seconds_total{{kind=\"maintain\"}} {}",
-                runs.materialize_seconds, runs.maintain_seconds
-            );
-            out.push_str(
-                "# HELP trine_reasoning_rounds_total Semi-naive rounds over all runs.\n\
-                 # TYPE trine_reasoning_rounds_total counter\n",
-            );
-            let _ = writeln!(out, "trine_reasoning_rounds_total {}", runs.rounds);
-            out.push_str(
-                "# HELP trine_reasoning_quads_total Quads that gained (added) or lost (removed) \
-                 the inferred flag.\n# TYPE trine_reasoning_quads_total counter\n",
-            );
-            let _ = writeln!(
-                out,
-                "trine_reasoning_quads_total{{change=\"added\"}} {}\ntrine_reasoning_quads_total{{change=\"removed\"}} {}",
-                runs.added_quads, runs.removed_quads
-            );
+            render_reasoning(out, reasoning);
         }
         if let Some(bytes) = health.pending_compaction_bytes {
-            out.push_str(
-                "# HELP trine_pending_compaction_bytes Bytes RocksDB compactions still have to rewrite.\n",
-            );
-            out.push_str("# TYPE trine_pending_compaction_bytes gauge\n");
-            let _ = writeln!(out, "trine_pending_compaction_bytes {bytes}");
+            let help = "Bytes RocksDB compactions still have to rewrite.";
+            single(out, "trine_pending_compaction_bytes", GAUGE, help, bytes);
         }
-        out.push_str(
-            "# HELP trine_healthy Whether the last health check was healthy (1) or not (0).\n",
-        );
-        out.push_str("# TYPE trine_healthy gauge\n");
         let healthy = u8::from(health.status == crate::database::HealthStatus::Healthy);
-        let _ = writeln!(out, "trine_healthy {healthy}");
-        out
+        single(
+            out,
+            "trine_healthy",
+            GAUGE,
+            "Whether the last health check was healthy (1) or not (0).",
+            healthy,
+        );
+        text
     }
+}
+
+/// The reasoner's figures from a health report.
+fn render_reasoning(out: &mut String, reasoning: &crate::database::ReasoningReport) {
+    let profile = format!("profile=\"{}\"", reasoning.profile);
+    family(
+        out,
+        "trine_reasoning_inferred_quads",
+        GAUGE,
+        "Default-graph quads the reasoner inferred, by profile.",
+    );
+    sample(
+        out,
+        "trine_reasoning_inferred_quads",
+        &profile,
+        reasoning.inferred_quads,
+    );
+    single(
+        out,
+        "trine_reasoning_inconsistencies",
+        GAUGE,
+        "Matches of rules with a false head.",
+        reasoning.inconsistencies,
+    );
+    let runs = &reasoning.runs;
+    let (materialize, maintain) = ("kind=\"materialize\"", "kind=\"maintain\"");
+    family(
+        out,
+        "trine_reasoning_runs_total",
+        COUNTER,
+        "Reasoner runs: full materializations and maintained transactions.",
+    );
+    sample(
+        out,
+        "trine_reasoning_runs_total",
+        materialize,
+        runs.materializations,
+    );
+    sample(out, "trine_reasoning_runs_total", maintain, runs.maintained);
+    family(
+        out,
+        "trine_reasoning_seconds_total",
+        COUNTER,
+        "Seconds the reasoner ran.",
+    );
+    sample(
+        out,
+        "trine_reasoning_seconds_total",
+        materialize,
+        runs.materialize_seconds,
+    );
+    sample(
+        out,
+        "trine_reasoning_seconds_total",
+        maintain,
+        runs.maintain_seconds,
+    );
+    single(
+        out,
+        "trine_reasoning_rounds_total",
+        COUNTER,
+        "Semi-naive rounds over all runs.",
+        runs.rounds,
+    );
+    family(
+        out,
+        "trine_reasoning_quads_total",
+        COUNTER,
+        "Quads that gained (added) or lost (removed) the inferred flag.",
+    );
+    let (added, removed) = ("change=\"added\"", "change=\"removed\"");
+    sample(out, "trine_reasoning_quads_total", added, runs.added_quads);
+    sample(
+        out,
+        "trine_reasoning_quads_total",
+        removed,
+        runs.removed_quads,
+    );
+}
+
+/// Prometheus metric types.
+pub(crate) const COUNTER: &str = "counter";
+pub(crate) const GAUGE: &str = "gauge";
+const HISTOGRAM: &str = "histogram";
+
+/// Writes a metric family's `# HELP` and `# TYPE` lines.
+pub(crate) fn family(out: &mut String, name: &str, kind: &str, help: &str) {
+    let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} {kind}");
+}
+
+/// Writes one sample, `name{labels} value` (no braces without labels).
+pub(crate) fn sample(out: &mut String, name: &str, labels: &str, value: impl std::fmt::Display) {
+    if labels.is_empty() {
+        let _ = writeln!(out, "{name} {value}");
+    } else {
+        let _ = writeln!(out, "{name}{{{labels}}} {value}");
+    }
+}
+
+/// Writes a family of one unlabelled sample.
+pub(crate) fn single(
+    out: &mut String,
+    name: &str,
+    kind: &str,
+    help: &str,
+    value: impl std::fmt::Display,
+) {
+    family(out, name, kind, help);
+    sample(out, name, "", value);
 }
 
 /// The parsed-query cache's hits and misses, in the Prometheus text format.
 pub(crate) fn render_query_cache(cache: &trine_core::sparql::QueryCache) -> String {
-    let mut out = String::from(
-        "# HELP trine_query_cache_hits_total Queries whose parse came from the cache.\n\
-         # TYPE trine_query_cache_hits_total counter\n",
+    let mut out = String::new();
+    single(
+        &mut out,
+        "trine_query_cache_hits_total",
+        COUNTER,
+        "Queries whose parse came from the cache.",
+        cache.hits(),
     );
-    let _ = writeln!(out, "trine_query_cache_hits_total {}", cache.hits());
-    out.push_str(
-        "# HELP trine_query_cache_misses_total Queries parsed because the cache lacked them.\n\
-         # TYPE trine_query_cache_misses_total counter\n",
+    single(
+        &mut out,
+        "trine_query_cache_misses_total",
+        COUNTER,
+        "Queries parsed because the cache lacked them.",
+        cache.misses(),
     );
-    let _ = writeln!(out, "trine_query_cache_misses_total {}", cache.misses());
     out
 }
 
 /// The result cache's hits, misses and bytes, in the Prometheus text format.
 pub(crate) fn render_result_cache(cache: &crate::database::ResultCache) -> String {
-    let mut out = String::from(
-        "# HELP trine_result_cache_hits_total Queries answered from the result cache.\n\
-         # TYPE trine_result_cache_hits_total counter\n",
+    let mut out = String::new();
+    single(
+        &mut out,
+        "trine_result_cache_hits_total",
+        COUNTER,
+        "Queries answered from the result cache.",
+        cache.hits(),
     );
-    let _ = writeln!(out, "trine_result_cache_hits_total {}", cache.hits());
-    out.push_str(
-        "# HELP trine_result_cache_misses_total Queries the result cache could not answer.\n\
-         # TYPE trine_result_cache_misses_total counter\n",
+    single(
+        &mut out,
+        "trine_result_cache_misses_total",
+        COUNTER,
+        "Queries the result cache could not answer.",
+        cache.misses(),
     );
-    let _ = writeln!(out, "trine_result_cache_misses_total {}", cache.misses());
-    out.push_str(
-        "# HELP trine_result_cache_bytes Bytes of answers the result cache holds.\n\
-         # TYPE trine_result_cache_bytes gauge\n",
+    single(
+        &mut out,
+        "trine_result_cache_bytes",
+        GAUGE,
+        "Bytes of answers the result cache holds.",
+        cache.bytes(),
     );
-    let _ = writeln!(out, "trine_result_cache_bytes {}", cache.bytes());
     out
 }
 
 /// The dictionary cache counters in Prometheus text.
 pub(crate) fn render_cache(stats: &trine_core::dictionary::CacheStats) -> String {
-    let mut out = String::from(
-        "# HELP trine_dictionary_cache_hits_total Dictionary lookups answered from the cache, \
-         by direction.\n# TYPE trine_dictionary_cache_hits_total counter\n",
-    );
-    let _ = writeln!(
+    let mut text = String::new();
+    let out = &mut text;
+    let (term_to_id, id_to_term) = ("direction=\"term_to_id\"", "direction=\"id_to_term\"");
+    family(
         out,
-        "trine_dictionary_cache_hits_total{{direction=\"term_to_id\"}} {}",
-        stats.term_to_id_hits
+        "trine_dictionary_cache_hits_total",
+        COUNTER,
+        "Dictionary lookups answered from the cache, by direction.",
     );
-    let _ = writeln!(
+    sample(
         out,
-        "trine_dictionary_cache_hits_total{{direction=\"id_to_term\"}} {}",
-        stats.id_to_term_hits
+        "trine_dictionary_cache_hits_total",
+        term_to_id,
+        stats.term_to_id_hits,
     );
-    out.push_str(
-        "# HELP trine_dictionary_cache_misses_total Dictionary lookups that went to storage, by \
-         direction.\n# TYPE trine_dictionary_cache_misses_total counter\n",
-    );
-    let _ = writeln!(
+    sample(
         out,
-        "trine_dictionary_cache_misses_total{{direction=\"term_to_id\"}} {}",
-        stats.term_to_id_misses
+        "trine_dictionary_cache_hits_total",
+        id_to_term,
+        stats.id_to_term_hits,
     );
-    let _ = writeln!(
+    family(
         out,
-        "trine_dictionary_cache_misses_total{{direction=\"id_to_term\"}} {}",
-        stats.id_to_term_misses
+        "trine_dictionary_cache_misses_total",
+        COUNTER,
+        "Dictionary lookups that went to storage, by direction.",
     );
-    out.push_str(
-        "# HELP trine_dictionary_cache_entries Entries held in the dictionary caches.\n\
-         # TYPE trine_dictionary_cache_entries gauge\n",
+    sample(
+        out,
+        "trine_dictionary_cache_misses_total",
+        term_to_id,
+        stats.term_to_id_misses,
     );
-    let _ = writeln!(out, "trine_dictionary_cache_entries {}", stats.entries);
-    out
+    sample(
+        out,
+        "trine_dictionary_cache_misses_total",
+        id_to_term,
+        stats.id_to_term_misses,
+    );
+    single(
+        out,
+        "trine_dictionary_cache_entries",
+        GAUGE,
+        "Entries held in the dictionary caches.",
+        stats.entries,
+    );
+    text
 }
 
 #[cfg(test)]
