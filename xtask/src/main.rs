@@ -276,21 +276,17 @@ fn main() -> ExitCode {
                     return ExitCode::FAILURE;
                 }
             };
-            let status = Command::new(&cargo)
-                .current_dir(&root)
-                .env("TRINE_CRASH_RUNS", &runs)
-                .args([
-                    "test",
-                    "-p",
-                    "trine-host",
-                    "--test",
-                    "it",
-                    "--",
-                    "crash::",
-                    "--nocapture",
-                ])
-                .status();
-            if status.is_ok_and(|status| status.success()) {
+            let crash = [
+                "test",
+                "-p",
+                "trine-host",
+                "--test",
+                "it",
+                "--",
+                "crash::",
+                "--nocapture",
+            ];
+            if run_cargo_with(&root, &cargo, &crash, &[("TRINE_CRASH_RUNS", &runs)]) {
                 ExitCode::SUCCESS
             } else {
                 ExitCode::FAILURE
@@ -307,9 +303,15 @@ fn main() -> ExitCode {
 
 /// Runs `cargo args` in the workspace root; whether it succeeded.
 fn run_cargo(root: &Path, cargo: &str, args: &[&str]) -> bool {
+    run_cargo_with(root, cargo, args, &[])
+}
+
+/// [`run_cargo`] with environment variables set.
+fn run_cargo_with(root: &Path, cargo: &str, args: &[&str], vars: &[(&str, &str)]) -> bool {
     Command::new(cargo)
         .current_dir(root)
         .args(args)
+        .envs(vars.iter().copied())
         .status()
         .is_ok_and(|status| status.success())
 }

@@ -308,6 +308,16 @@ fn verify(dir: &Path) -> u64 {
 struct Rng(u64);
 
 impl Rng {
+    /// Seeded from the clock; the seed is printed, labelled with `test`.
+    fn seeded(test: &str) -> Self {
+        let seed = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(1, |d| d.as_nanos() as u64)
+            | 1;
+        println!("{test} seed {seed}");
+        Self(seed)
+    }
+
     fn next(&mut self, below: u64) -> u64 {
         self.0 ^= self.0 << 13;
         self.0 ^= self.0 >> 7;
@@ -321,12 +331,7 @@ fn acknowledged_updates_survive_sigkill() {
     let started = Instant::now();
     let dir = tempfile::tempdir().expect("a temporary directory");
     let db = dir.path().join("db");
-    let seed = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(1, |d| d.as_nanos() as u64)
-        | 1;
-    println!("crash test seed {seed}");
-    let mut rng = Rng(seed);
+    let mut rng = Rng::seeded("crash test");
     let acknowledged = Arc::new(Mutex::new(BTreeSet::new()));
     let next_seq = Arc::new(AtomicU64::new(0));
     let mut kills_during_load = 0;
@@ -443,6 +448,21 @@ fn load(dir: &Path, file: &Path) -> Child {
         .expect("start trine load")
 }
 
+/// Writes `triples` N-Triples lines to `file`: four per subject over seven predicates.
+fn write_data(file: &Path, triples: u64) {
+    let mut data = std::io::BufWriter::new(std::fs::File::create(file).expect("create data"));
+    for i in 0..triples {
+        writeln!(
+            data,
+            "<http://example.com/s{}> <http://example.com/p{}> \"value {i}\" .",
+            i / 4,
+            i % 7
+        )
+        .expect("write data");
+    }
+    data.flush().expect("flush data");
+}
+
 /// A bulk load killed at any point leaves a store that `trine verify` accepts: the load writes
 /// keyspace by keyspace, so a kill tears it, and the next opening repairs what it left (a
 /// regression: counts of 0 over 100,000 indexed quads, and "479876 ids but 638942 terms").
@@ -453,18 +473,7 @@ fn a_killed_bulk_load_leaves_a_store_that_verifies() {
     const TRIPLES: u64 = 300_000;
     let dir = tempfile::tempdir().expect("a temporary directory");
     let file = dir.path().join("data.nt");
-    let mut data = std::io::BufWriter::new(std::fs::File::create(&file).expect("create data"));
-    for i in 0..TRIPLES {
-        writeln!(
-            data,
-            "<http://example.com/s{}> <http://example.com/p{}> \"value {i}\" .",
-            i / 4,
-            i % 7
-        )
-        .expect("write data");
-    }
-    data.flush().expect("flush data");
-    drop(data);
+    write_data(&file, TRIPLES);
 
     // How long an uninterrupted load takes, so the kills spread over it.
     let whole = dir.path().join("whole");
@@ -477,12 +486,7 @@ fn a_killed_bulk_load_leaves_a_store_that_verifies() {
     // Kills at points the load makes visible: its n-th ingested SST file (per chunk, the
     // dictionary's two runs, then the six indexes'), n drawn from the load's first 10 of about
     // 16, so each kill lands inside it, between chunks or inside one.
-    let seed = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(1, |d| d.as_nanos() as u64)
-        | 1;
-    println!("bulk-load crash test seed {seed}");
-    let mut rng = Rng(seed);
+    let mut rng = Rng::seeded("bulk-load crash test");
     let mut partial = 0;
     let rounds = rounds();
     for round in 0..rounds {
@@ -523,6 +527,26 @@ fn a_killed_bulk_load_leaves_a_store_that_verifies() {
     assert!(partial > 0, "no kill left part of the load behind");
 }
 
+/// `POST /admin/backup` with the crash tests' token.
+fn request_backup(addr: SocketAddr) -> Option<(u16, String)> {
+    let token = "Authorization: Bearer crash-test-token\r\n";
+    try_request_with(addr, "/admin/backup", "application/json", "", token)
+}
+
+/// The names of the entries of `dir`.
+fn names_in(dir: &Path) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .expect("read a directory")
+        .map(|entry| {
+            entry
+                .expect("an entry")
+                .file_name()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect()
+}
+
 /// RocksDB's table files in `dir` (a run is staged in a subdirectory, then ingested here).
 fn sst_files(dir: &Path) -> usize {
     std::fs::read_dir(dir).map_or(0, |entries| {
@@ -548,18 +572,7 @@ fn a_server_killed_during_backups_leaves_only_complete_ones() {
     let token = dir.path().join("token");
     std::fs::write(&token, "crash-test-token").expect("write the token");
     let file = dir.path().join("data.nt");
-    let mut data = std::io::BufWriter::new(std::fs::File::create(&file).expect("create data"));
-    for i in 0..TRIPLES {
-        writeln!(
-            data,
-            "<http://example.com/s{}> <http://example.com/p{}> \"value {i}\" .",
-            i / 4,
-            i % 7
-        )
-        .expect("write data");
-    }
-    data.flush().expect("flush data");
-    drop(data);
+    write_data(&file, TRIPLES);
     let status = load(&db, &file).wait().expect("wait for trine load");
     assert!(status.success(), "the load failed");
 
@@ -571,12 +584,7 @@ fn a_server_killed_during_backups_leaves_only_complete_ones() {
         "--token-file".as_ref(),
         token.as_os_str(),
     ];
-    let seed = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(1, |d| d.as_nanos() as u64)
-        | 1;
-    println!("backup crash test seed {seed}");
-    let mut rng = Rng(seed);
+    let mut rng = Rng::seeded("backup crash test");
     let rounds = rounds();
     let (mut kills_during_backup, mut taken) = (0, 0);
     // A backup is never written again once complete: each is verified once.
@@ -602,13 +610,7 @@ fn a_server_killed_during_backups_leaves_only_complete_ones() {
             std::thread::spawn(move || {
                 let mut answered = 0;
                 while !stop.load(Ordering::Acquire) {
-                    match try_request_with(
-                        addr,
-                        "/admin/backup",
-                        "application/json",
-                        "",
-                        "Authorization: Bearer crash-test-token\r\n",
-                    ) {
+                    match request_backup(addr) {
                         Some((200, _)) => answered += 1,
                         Some((status, body)) => panic!("backup answered {status}: {body}"),
                         None => return answered,
@@ -628,9 +630,7 @@ fn a_server_killed_during_backups_leaves_only_complete_ones() {
         verify(&db);
         std::fs::create_dir_all(&backups).expect("the backup directory");
         let mut partial = false;
-        for entry in std::fs::read_dir(&backups).expect("the backup directory") {
-            let entry = entry.expect("an entry");
-            let name = entry.file_name().to_string_lossy().into_owned();
+        for name in names_in(&backups) {
             if name.starts_with('.') {
                 partial = true;
                 continue;
@@ -641,7 +641,7 @@ fn a_server_killed_during_backups_leaves_only_complete_ones() {
             let output = Command::new(env!("CARGO_BIN_EXE_trine"))
                 .arg("verify")
                 .arg("--backup")
-                .arg(entry.path())
+                .arg(backups.join(&name))
                 .output()
                 .expect("run trine verify --backup");
             assert!(
@@ -657,31 +657,21 @@ fn a_server_killed_during_backups_leaves_only_complete_ones() {
     }
     // The next backup removes what the kills left behind.
     let (mut child, addr) = serve_with(&db, &args);
-    let answer = try_request_with(
-        addr,
-        "/admin/backup",
-        "application/json",
-        "",
-        "Authorization: Bearer crash-test-token\r\n",
-    );
+    let answer = request_backup(addr);
     child.kill().expect("SIGKILL the server");
     let _ = child.wait();
     assert!(
         matches!(answer, Some((200, _))),
         "the backup after the kills answered {answer:?}"
     );
-    let left: Vec<String> = std::fs::read_dir(&backups)
-        .expect("the backup directory")
-        .flatten()
-        .map(|entry| entry.file_name().to_string_lossy().into_owned())
+    let left: Vec<String> = names_in(&backups)
+        .into_iter()
         .filter(|name| name.starts_with('.'))
         .collect();
     assert!(left.is_empty(), "left behind after a new backup: {left:?}");
     // The newest backup restores.
-    let newest = std::fs::read_dir(&backups)
-        .expect("the backup directory")
-        .flatten()
-        .map(|entry| entry.file_name().to_string_lossy().into_owned())
+    let newest = names_in(&backups)
+        .into_iter()
         .filter(|name| !name.starts_with('.'))
         .max()
         .expect("at least one complete backup");
