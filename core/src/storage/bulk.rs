@@ -359,15 +359,18 @@ pub(crate) fn write_indexes<B: KvBackend>(
     chunk: EncodedChunk,
     parallel: bool,
 ) -> Result<(), StorageError> {
+    let EncodedChunk {
+        quads,
+        flags,
+        source,
+    } = chunk;
     // Freed first, so the parsed strings are gone before the index runs are built.
-    drop(chunk.source);
-    let chunk = (chunk.quads, chunk.flags);
+    drop(source);
     let index_run = |order: QuadOrder| {
         // Sorting fixed-width integer tuples is much faster than sorting byte strings.
-        let mut entries: Vec<([u64; 4], u8)> = chunk
-            .0
+        let mut entries: Vec<([u64; 4], u8)> = quads
             .iter()
-            .zip(&chunk.1)
+            .zip(&flags)
             .filter(|(quad, _)| order.holds(quad))
             .map(|(quad, flags)| (order.components(quad), *flags))
             .collect();

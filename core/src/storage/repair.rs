@@ -13,7 +13,7 @@ use std::collections::HashSet;
 use super::fingerprint::Fingerprint;
 use super::{MetaKey, StorageError, WriterState};
 use crate::dictionary::Dictionary;
-use crate::encoding::{QuadOrder, TermId};
+use crate::encoding::{EncodedQuad, QuadOrder, TermId};
 use crate::kv::{Durability, KeyRange, Keyspace, KvBackend, KvCursor, KvSnapshot, WriteBatch};
 
 /// Entries written per batch while repairing, so memory stays bounded on large stores.
@@ -100,9 +100,7 @@ pub(crate) fn repair<B: KvBackend>(
         let (mut named, mut every) = (Fingerprint::default(), Fingerprint::default());
         let mut cursor = snapshot.cursor(order.keyspace(), KeyRange::all())?;
         while let Some(key) = cursor.key() {
-            let quad = order.decode(key).ok_or_else(|| {
-                StorageError::Corruption(format!("malformed {order:?} key while repairing"))
-            })?;
+            let quad = decode(order, key)?;
             let value = cursor.value().unwrap_or_default();
             every.add_quad(&quad, value);
             if quad.graph != TermId::DEFAULT_GRAPH {
@@ -145,9 +143,7 @@ pub(crate) fn repair<B: KvBackend>(
     for (order, others) in read {
         let mut cursor = snapshot.cursor(order.keyspace(), KeyRange::all())?;
         while let Some(key) = cursor.key() {
-            let quad = order.decode(key).ok_or_else(|| {
-                StorageError::Corruption(format!("malformed {order:?} key while repairing"))
-            })?;
+            let quad = decode(order, key)?;
             let value = cursor.value().unwrap_or_default();
             for other in &others {
                 if other.holds(&quad) && !snapshot.contains(other.keyspace(), &other.key(&quad))? {
@@ -176,6 +172,13 @@ pub(crate) fn repair<B: KvBackend>(
     super::recount(backend, dictionary)?;
     clear_loading(backend)?;
     Ok(repaired)
+}
+
+/// An index key's quad; a malformed key is corruption a repair cannot mend.
+fn decode(order: QuadOrder, key: &[u8]) -> Result<EncodedQuad, StorageError> {
+    order
+        .decode(key)
+        .ok_or_else(|| StorageError::Corruption(format!("malformed {order:?} key while repairing")))
 }
 
 /// An index's entries summed up: its named-graph quads, and all of them.
