@@ -240,44 +240,38 @@ fn present(addr: SocketAddr) -> BTreeSet<u64> {
 
 /// The sequence numbers the token names (one once a `DELETE … INSERT` update has run).
 fn token_holders(addr: SocketAddr) -> Vec<u64> {
-    let query = format!("SELECT ?k WHERE {{ <{TOKEN}> <{HOLDER}> ?k }}");
+    select_numbers(
+        addr,
+        &format!("SELECT ?k WHERE {{ <{TOKEN}> <{HOLDER}> ?k }}"),
+        "k",
+    )
+}
+
+/// The sequence numbers the store holds.
+fn sequence_numbers(addr: SocketAddr) -> BTreeSet<u64> {
+    let numbers = select_numbers(addr, &format!("SELECT ?n WHERE {{ ?s <{SEQ}> ?n }}"), "n");
+    let set: BTreeSet<u64> = numbers.iter().copied().collect();
+    assert_eq!(set.len(), numbers.len(), "a sequence number is there twice");
+    set
+}
+
+/// The integers `query` binds to `variable`, one per row.
+fn select_numbers(addr: SocketAddr, query: &str, variable: &str) -> Vec<u64> {
     let (status, body) =
-        try_request(addr, "/query", "application/sparql-query", &query).expect("a query answer");
+        try_request(addr, "/query", "application/sparql-query", query).expect("a query answer");
     assert_eq!(status, 200, "{body}");
     let json: serde_json::Value = serde_json::from_str(&body).expect("JSON results");
     json["results"]["bindings"]
         .as_array()
         .expect("bindings")
         .iter()
-        .map(|b| {
-            b["k"]["value"]
+        .map(|row| {
+            row[variable]["value"]
                 .as_str()
                 .and_then(|v| v.parse().ok())
                 .expect("a number")
         })
         .collect()
-}
-
-/// The sequence numbers the store holds.
-fn sequence_numbers(addr: SocketAddr) -> BTreeSet<u64> {
-    let query = format!("SELECT ?n WHERE {{ ?s <{SEQ}> ?n }}");
-    let (status, body) =
-        try_request(addr, "/query", "application/sparql-query", &query).expect("a query answer");
-    assert_eq!(status, 200, "{body}");
-    let json: serde_json::Value = serde_json::from_str(&body).expect("JSON results");
-    let bindings = json["results"]["bindings"].as_array().expect("bindings");
-    let numbers: Vec<u64> = bindings
-        .iter()
-        .map(|b| {
-            b["n"]["value"]
-                .as_str()
-                .and_then(|v| v.parse().ok())
-                .expect("a number")
-        })
-        .collect();
-    let set: BTreeSet<u64> = numbers.iter().copied().collect();
-    assert_eq!(set.len(), numbers.len(), "a sequence number is there twice");
-    set
 }
 
 /// `trine verify` on the stopped store; returns the quad count it reports.
