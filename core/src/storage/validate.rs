@@ -97,18 +97,18 @@ pub(crate) fn validate(reader: &impl QuadRead) -> Result<ValidationReport, Stora
             }
             cursor.advance()?;
         }
-        if found.entries() != expected.entries() {
-            report.problems.push(format!(
-                "{order:?} holds {} entries, expected {}",
-                found.entries(),
-                expected.entries()
-            ));
-        } else if found != expected {
+        if found != expected {
             report
                 .problems
-                .push(format!("{order:?} does not hold the same quads as GSPO"));
-        }
-        if found != expected {
+                .push(if found.entries() == expected.entries() {
+                    format!("{order:?} does not hold the same quads as GSPO")
+                } else {
+                    format!(
+                        "{order:?} holds {} entries, expected {}",
+                        found.entries(),
+                        expected.entries()
+                    )
+                });
             differing.push(order);
         }
     }
