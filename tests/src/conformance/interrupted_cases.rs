@@ -9,6 +9,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use oxrdf::{Literal, NamedNode, Quad};
 use trine_core::Store;
+use trine_core::encoding::{EncodedQuad, QuadOrder};
 use trine_core::kv::{
     Durability, KeyRange, Keyspace, KvBackend, KvError, KvSnapshot, SortedRun, WriteBatch,
 };
@@ -49,20 +50,29 @@ fn validate_names_damaged_indexes<B: KvBackend>(h: &Harness<'_, B>) -> CaseResul
             .context("cursor")?;
         super::kv_cases::collect(&mut cursor)?
     };
-    // A GSPO key is graph, subject, predicate, object, 8 bytes each.
-    let part = |key: &[u8], i: usize| key[i * 8..i * 8 + 8].to_vec();
-    let permute = |key: &[u8], order: [usize; 4]| -> Vec<u8> {
-        order.iter().flat_map(|&i| part(key, i)).collect()
-    };
-    let (first, second) = (&gspo[0], &gspo[1]);
+    let gspo: Vec<EncodedQuad> = gspo
+        .iter()
+        .map(|key| {
+            QuadOrder::Gspo
+                .decode(key)
+                .ok_or_else(|| format!("malformed GSPO key {key:?}"))
+        })
+        .collect::<Result<_, _>>()?;
+    let (first, second) = (gspo[0], gspo[1]);
     let mut batch = WriteBatch::new();
-    // Missing from POSG (predicate, object, subject, graph).
-    batch.delete(Keyspace::Posg, permute(first, [2, 3, 1, 0]));
-    // In GOSP (graph, object, subject, predicate) as an inferred quad only.
-    batch.put(Keyspace::Gosp, permute(second, [0, 3, 1, 2]), vec![2]);
-    // In GPOS (graph, predicate, object, subject) a quad GSPO does not hold: the first quad with
-    // its subject and object swapped.
-    batch.put(Keyspace::Gpos, permute(first, [0, 2, 1, 3]), Vec::new());
+    let posg = QuadOrder::Posg;
+    batch.delete(posg.keyspace(), posg.key(&first));
+    // In GOSP as an inferred quad only.
+    let gosp = QuadOrder::Gosp;
+    batch.put(gosp.keyspace(), gosp.key(&second), vec![2]);
+    // In GPOS a quad GSPO does not hold: the first quad with its subject and object swapped.
+    let swapped = EncodedQuad {
+        subject: first.object,
+        object: first.subject,
+        ..first
+    };
+    let gpos = QuadOrder::Gpos;
+    batch.put(gpos.keyspace(), gpos.key(&swapped), Vec::new());
     store
         .backend()
         .write(batch, Durability::Buffered)
