@@ -16,6 +16,7 @@ mod snapshot;
 mod statistics;
 mod transaction;
 mod validate;
+mod values;
 
 pub use bulk::{BulkLoader, LoadProgress};
 pub use error::StorageError;
@@ -28,6 +29,7 @@ pub use statistics::{
 };
 pub use transaction::{CommitHook, Transaction, TxnKv};
 pub use validate::ValidationReport;
+pub use values::{IndexValues, ValueSeek};
 
 pub(crate) use bulk::recount;
 #[cfg(not(target_family = "wasm"))]

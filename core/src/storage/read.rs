@@ -175,6 +175,12 @@ pub trait QuadRead {
         super::IndexProbe::new(self.kv())
     }
 
+    /// Sorted values of a pattern's one unbound position, with seeks (see
+    /// [`ValueSeek`](super::ValueSeek)): a side of a leapfrog intersection.
+    fn values(&self) -> super::IndexValues<'_, Self::Kv> {
+        super::IndexValues::new(self.kv())
+    }
+
     /// Quads of ids matching `pattern`.
     fn encoded_quads(&self, pattern: &QuadPattern) -> EncodedQuadIter<'_, Self::Kv> {
         EncodedQuadIter::new(self.kv(), pattern)

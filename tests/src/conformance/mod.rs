@@ -11,6 +11,7 @@
 
 mod cases;
 mod interrupted_cases;
+mod intersect_cases;
 mod kv_cases;
 mod model;
 mod reasoning_cases;
@@ -88,6 +89,7 @@ pub fn run<B: KvBackend + 'static>(
         .chain(cases::cases())
         .chain(interrupted_cases::cases())
         .chain(sparql_cases::cases())
+        .chain(intersect_cases::cases())
         .chain(statistics_cases::cases())
         .chain(update_cases::cases())
         .chain(reasoning_cases::cases())

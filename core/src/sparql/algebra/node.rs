@@ -48,6 +48,10 @@ pub enum PlanNode {
     Unit,
     /// A quad pattern.
     Pattern(QuadPatternNode),
+    /// Quad patterns that share one variable (the slot) and have every other position bound
+    /// by the rows they are joined with: their matches are intersected by leapfrog seeks over
+    /// sorted index scans, never read in full. Two or more patterns, in join order.
+    Intersect(Vec<QuadPatternNode>, Slot),
     /// A property path.
     Path(PathNode),
     /// One row per named graph of the dataset, binding the graph variable (or one row if the
@@ -96,6 +100,7 @@ impl PlanNode {
         match self {
             Self::Unit
             | Self::Pattern(_)
+            | Self::Intersect(..)
             | Self::Path(_)
             | Self::NamedGraph(_)
             | Self::Service(..)

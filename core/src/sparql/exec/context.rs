@@ -77,6 +77,7 @@ pub(crate) trait TermReader {
             + '_,
     >;
     fn probe(&self) -> Box<dyn crate::storage::QuadProbe + '_>;
+    fn values(&self) -> Box<dyn crate::storage::ValueSeek + '_>;
     fn count_matches(
         &self,
         pattern: &crate::storage::QuadPattern,
@@ -109,6 +110,10 @@ impl<R: QuadRead> TermReader for R {
 
     fn probe(&self) -> Box<dyn crate::storage::QuadProbe + '_> {
         Box::new(QuadRead::probe(self))
+    }
+
+    fn values(&self) -> Box<dyn crate::storage::ValueSeek + '_> {
+        Box::new(QuadRead::values(self))
     }
 
     fn count_matches(

@@ -10,7 +10,7 @@ use oxrdf::{Literal, Term};
 use oxsdatatypes::{Boolean, Decimal, Double, Float, Integer};
 
 use super::EvalContext;
-use crate::encoding::TermId;
+use crate::encoding::{TermId, TermTag};
 use crate::sparql::QueryError;
 use crate::sparql::algebra::{ArithmeticOp, Expr};
 
@@ -339,6 +339,21 @@ impl Expr {
         }
     }
 
+    /// `a = b` decided on ids when both are variables holding IRIs or blank nodes: the
+    /// dictionary gives each such term one id, so equal ids are the same term and different ids
+    /// different terms (no value equality applies to them). `None` leaves it to the terms.
+    fn node_equal(a: &Self, b: &Self, row: &[Option<TermId>]) -> Option<bool> {
+        let (Self::Slot(a), Self::Slot(b)) = (a, b) else {
+            return None;
+        };
+        let (a, b) = (
+            row.get(*a).copied().flatten()?,
+            row.get(*b).copied().flatten()?,
+        );
+        let node = |id: TermId| matches!(id.tag(), TermTag::NamedNode | TermTag::BlankNode);
+        (node(a) && node(b)).then_some(a == b)
+    }
+
     /// The order of two comparison operands decided on ids, when both allow it.
     fn fast_compare(a: &Self, b: &Self, row: &[Option<TermId>]) -> Option<Option<Ordering>> {
         a.fast_comparable(row)?.compare(b.fast_comparable(row)?)
@@ -359,6 +374,13 @@ impl Expr {
             Self::And(a, b) => Self::connective(a, b, false, row, ctx)?,
             Self::Or(a, b) => Self::connective(a, b, true, row, ctx)?,
             Self::Not(inner) => inner.test(row, ctx)?.map(|v| !v),
+            Self::Equal(a, b) => match Self::node_equal(a, b, row) {
+                Some(equal) => Some(equal),
+                None => self
+                    .eval(row, ctx)?
+                    .as_ref()
+                    .and_then(effective_boolean_value),
+            },
             Self::IsIri(inner, iri) => match inner.as_ref() {
                 Self::Slot(slot) => row.get(*slot).copied().flatten().map(|id| id == *iri),
                 other => match other.eval(row, ctx)? {

@@ -78,6 +78,9 @@ fn evaluate_node<'c>(ctx: &'c EvalContext<'c>, plan: &'c PlanNode, input: Row) -
     match plan {
         PlanNode::Unit => once(input),
         PlanNode::Pattern(pattern) => scan_pattern(ctx, pattern, input),
+        PlanNode::Intersect(patterns, slot) => {
+            super::intersect::intersect_join(ctx, once(input), patterns, *slot)
+        }
         PlanNode::Path(path) => super::path::scan_path(ctx, path, input),
         PlanNode::Values(rows, slots) => {
             let rows = rows.iter().filter_map(move |values| {
@@ -227,9 +230,13 @@ fn join<'c>(
     input: Row,
 ) -> RowIter<'c> {
     let left_rows = evaluate(ctx, left, input);
-    if let PlanNode::Pattern(pattern) = right {
+    match right {
         // One probe for every left row: its cursors are sought, not reopened.
-        return super::pattern::probe_join(ctx, left_rows, pattern);
+        PlanNode::Pattern(pattern) => return super::pattern::probe_join(ctx, left_rows, pattern),
+        PlanNode::Intersect(patterns, slot) => {
+            return super::intersect::intersect_join(ctx, left_rows, patterns, *slot);
+        }
+        _ => {}
     }
     if substitutable(right) {
         return Box::new(left_rows.flat_map(move |row| match row {

@@ -32,17 +32,17 @@ fn resolve(term: PatternTerm, row: &[Option<TermId>]) -> Resolved {
 
 /// A pattern resolved against one input row: the storage lookups that answer it and where its
 /// variables go in the output rows.
-struct Lookup {
-    patterns: Vec<QuadPattern>,
+pub(crate) struct Lookup {
+    pub(crate) patterns: Vec<QuadPattern>,
     /// Output slots of subject, predicate, object and graph (`None`: bound or constant).
-    slots: [Option<usize>; 4],
+    pub(crate) slots: [Option<usize>; 4],
     /// Whether several lookups may return the same triple (FROM with several graphs).
     dedupe: bool,
 }
 
 impl Lookup {
     /// `None` when the pattern cannot match for this row.
-    fn new(
+    pub(crate) fn new(
         ctx: &EvalContext<'_>,
         pattern: &QuadPatternNode,
         input: &[Option<TermId>],

@@ -9,6 +9,7 @@ use std::collections::HashMap;
 use std::fmt::Write;
 
 use super::cost::{BOUND_SELECTIVITY, CostModel, JoinState, MAX_SLOTS, selectivity};
+use super::intersect::node_patterns;
 use super::{Catalog, substitutable};
 use crate::sparql::QueryError;
 use crate::sparql::algebra::{Expr, PatternTerm, PlanNode, QuadPatternNode};
@@ -172,10 +173,11 @@ fn key(node: &PlanNode) -> usize {
 
 /// One step of a basic graph pattern's join chain, in join order.
 enum Step<'n> {
-    /// The first pattern.
-    First(&'n PlanNode, &'n QuadPatternNode),
-    /// A join with the next pattern (the join node, the pattern node).
-    Join(&'n PlanNode, &'n PlanNode, &'n QuadPatternNode),
+    /// The first pattern or intersection, and its patterns.
+    First(&'n PlanNode, &'n [QuadPatternNode]),
+    /// A join with the next pattern or intersection (the join node, the right node, its
+    /// patterns).
+    Join(&'n PlanNode, &'n PlanNode, &'n [QuadPatternNode]),
     /// A FILTER conjunct placed there.
     Filter(&'n PlanNode, &'n Expr),
 }
@@ -183,13 +185,13 @@ enum Step<'n> {
 /// The steps of a left-deep chain of pattern joins and filters, or `false` if `node` is not one.
 fn chain<'n>(node: &'n PlanNode, steps: &mut Vec<Step<'n>>) -> bool {
     match node {
-        PlanNode::Pattern(pattern) => {
-            steps.push(Step::First(node, pattern));
+        PlanNode::Pattern(_) | PlanNode::Intersect(..) => {
+            steps.push(Step::First(node, node_patterns(node)));
             true
         }
         PlanNode::Join(left, right) => match right.as_ref() {
-            PlanNode::Pattern(pattern) if chain(left, steps) => {
-                steps.push(Step::Join(node, right, pattern));
+            PlanNode::Pattern(_) | PlanNode::Intersect(..) if chain(left, steps) => {
+                steps.push(Step::Join(node, right, node_patterns(right)));
                 true
             }
             _ => false,
@@ -269,9 +271,9 @@ fn estimate_chain(
 ) -> Result<Option<(f64, Vec<(usize, f64)>)>, QueryError> {
     let all = || prefix.iter().chain(steps);
     let patterns: Vec<QuadPatternNode> = all()
-        .filter_map(|step| match step {
-            Step::First(_, pattern) | Step::Join(_, _, pattern) => Some((*pattern).clone()),
-            Step::Filter(..) => None,
+        .flat_map(|step| match step {
+            Step::First(_, patterns) | Step::Join(_, _, patterns) => patterns.to_vec(),
+            Step::Filter(..) => Vec::new(),
         })
         .collect();
     let hints: Vec<_> = all()
@@ -294,22 +296,31 @@ fn estimate_chain(
             }
         };
         match step {
-            Step::First(node, _) | Step::Join(node, ..) => {
+            Step::First(node, patterns) | Step::Join(node, _, patterns) => {
                 if let Step::Join(_, right, _) = step {
-                    record(right, model.pattern_rows(index));
+                    // An intersection's side is as large as its smallest pattern.
+                    let alone = (index..index + patterns.len())
+                        .map(|i| model.pattern_rows(i))
+                        .fold(f64::INFINITY, f64::min);
+                    record(right, alone);
                 }
                 // After a prefix, the chain's first pattern runs once per prefix row: its rows
-                // are the join's, like any later step's.
-                let (next, kept) = model.step(&state, index);
+                // are the join's, like any later step's. An intersection's patterns are
+                // joined one after another, without the rows in between.
+                let mut kept = 1.0;
+                for _ in 0..patterns.len() {
+                    let (next, share) = model.step(&state, index);
+                    kept *= share;
+                    state = next;
+                    index += 1;
+                }
                 // The filters this step lets run come next in the chain, each with its share.
                 rows = if kept > 0.0 {
-                    next.rows / kept
+                    state.rows / kept
                 } else {
-                    next.rows
+                    state.rows
                 };
                 record(node, rows);
-                state = next;
-                index += 1;
             }
             Step::Filter(node, expr) => {
                 rows *= selectivity(expr);
@@ -332,6 +343,34 @@ struct Explainer<'a> {
 }
 
 impl Explainer<'_> {
+    /// A pattern as EXPLAIN writes it.
+    fn describe(&self, pattern: &QuadPatternNode) -> String {
+        let (ctx, names) = (self.ctx, self.names);
+        format!(
+            "{} {} {}",
+            term(ctx, pattern.subject, names),
+            term(ctx, pattern.predicate, names),
+            term(ctx, pattern.object, names)
+        )
+    }
+
+    /// The fixed-selectivity rows of a pattern alone.
+    fn pattern_rows(&self, pattern: &QuadPatternNode) -> Result<f64, QueryError> {
+        let mut rows = match pattern.predicate {
+            PatternTerm::Const(p) => self.ctx.predicate_count(p)? as f64,
+            PatternTerm::Absent => 0.0,
+            PatternTerm::Slot(_) => self.total,
+        };
+        for position in [pattern.subject, pattern.object] {
+            match position {
+                PatternTerm::Const(_) => rows *= BOUND_SELECTIVITY,
+                PatternTerm::Absent => rows = 0.0,
+                PatternTerm::Slot(_) => {}
+            }
+        }
+        Ok(rows)
+    }
+
     fn node(&self, node: &PlanNode) -> Result<ExplainNode, QueryError> {
         let mut explained = self.heuristic(node)?;
         if let Some(estimate) = self.estimates.get(&key(node)) {
@@ -362,27 +401,20 @@ impl Explainer<'_> {
             };
         Ok(match node {
             PlanNode::Unit => leaf("Unit", String::new(), 1.0),
-            PlanNode::Pattern(pattern) => {
-                let mut rows = match pattern.predicate {
-                    PatternTerm::Const(p) => ctx.predicate_count(p)? as f64,
-                    PatternTerm::Absent => 0.0,
-                    PatternTerm::Slot(_) => total,
-                };
-                for position in [pattern.subject, pattern.object] {
-                    match position {
-                        PatternTerm::Const(_) => rows *= BOUND_SELECTIVITY,
-                        PatternTerm::Absent => rows = 0.0,
-                        PatternTerm::Slot(_) => {}
-                    }
+            PlanNode::Pattern(pattern) => leaf(
+                "QuadPattern",
+                self.describe(pattern),
+                self.pattern_rows(pattern)?,
+            ),
+            PlanNode::Intersect(patterns, slot) => {
+                let mut rows = f64::INFINITY;
+                for pattern in patterns {
+                    rows = rows.min(self.pattern_rows(pattern)?);
                 }
+                let described: Vec<String> = patterns.iter().map(|p| self.describe(p)).collect();
                 leaf(
-                    "QuadPattern",
-                    format!(
-                        "{} {} {}",
-                        term(ctx, pattern.subject, names),
-                        term(ctx, pattern.predicate, names),
-                        term(ctx, pattern.object, names)
-                    ),
+                    "Intersect",
+                    format!("leapfrog on {}: {}", names(*slot), described.join(" . ")),
                     rows,
                 )
             }

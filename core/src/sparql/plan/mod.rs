@@ -1,5 +1,6 @@
 //! From the SPARQL algebra to Trine's plan: variables become column slots, constants become ids,
-//! each BGP is put in join order from the store's statistics, and EXPLAIN renders the result.
+//! each BGP is put in join order from the store's statistics (with runs of patterns that share one
+//! new variable fused into leapfrog intersections), and EXPLAIN renders the result.
 //!
 //! The planner asks storage only through [`Catalog`] (term ids and counts), so it knows nothing
 //! of the executor.
@@ -7,6 +8,7 @@
 mod catalog;
 mod cost;
 mod explain;
+mod intersect;
 mod order;
 mod physical;
 mod pushdown;

@@ -13,6 +13,7 @@ pub(crate) fn substitutable(plan: &PlanNode) -> bool {
     match plan {
         PlanNode::Unit
         | PlanNode::Pattern(_)
+        | PlanNode::Intersect(..)
         | PlanNode::Path(_)
         | PlanNode::NamedGraph(_)
         | PlanNode::Values(..)

@@ -9,24 +9,25 @@
 use std::collections::HashSet;
 
 use super::cost::FilterHint;
-use crate::sparql::algebra::{Expr, PatternTerm, PlanNode, QuadPatternNode, Slot};
+use super::intersect::{node_patterns, pattern_slots};
+use crate::sparql::algebra::{Expr, PlanNode, Slot};
 
 /// `FILTER(expr)` over `inner`, with the conjuncts of `expr` placed in `inner`'s join chain
 /// where their variables are bound (or on top).
 pub(crate) fn filter(expr: Expr, inner: PlanNode) -> PlanNode {
-    let mut patterns = Vec::new();
-    if !chain(&inner, &mut patterns) || patterns.len() < 2 {
+    let mut steps = Vec::new();
+    if !chain(&inner, &mut steps) || steps.len() < 2 {
         return PlanNode::Filter(expr, Box::new(inner));
     }
     let mut conjuncts = Vec::new();
     split(expr, &mut conjuncts);
-    // For each conjunct, the first pattern after which it can run (the last one if none earlier).
-    let last = patterns.len() - 1;
-    let mut placed: Vec<Vec<Expr>> = vec![Vec::new(); patterns.len()];
-    let mut bound: Vec<HashSet<Slot>> = Vec::with_capacity(patterns.len());
+    // For each conjunct, the first step after which it can run (the last one if none earlier).
+    let last = steps.len() - 1;
+    let mut placed: Vec<Vec<Expr>> = vec![Vec::new(); steps.len()];
+    let mut bound: Vec<HashSet<Slot>> = Vec::with_capacity(steps.len());
     let mut so_far = HashSet::new();
-    for pattern in &patterns {
-        so_far.extend(slots(pattern));
+    for step in &steps {
+        so_far.extend(node_patterns(step).iter().flat_map(pattern_slots));
         bound.push(so_far.clone());
     }
     for conjunct in conjuncts {
@@ -36,10 +37,10 @@ pub(crate) fn filter(expr: Expr, inner: PlanNode) -> PlanNode {
         placed[position].push(conjunct);
     }
     let mut node: Option<PlanNode> = None;
-    for (pattern, filters) in patterns.into_iter().zip(placed) {
+    for (step, filters) in steps.into_iter().zip(placed) {
         let mut next = match node {
-            None => PlanNode::Pattern(pattern),
-            Some(left) => PlanNode::Join(Box::new(left), Box::new(PlanNode::Pattern(pattern))),
+            None => step,
+            Some(left) => PlanNode::Join(Box::new(left), Box::new(step)),
         };
         for conjunct in filters {
             next = PlanNode::Filter(conjunct, Box::new(next));
@@ -49,16 +50,16 @@ pub(crate) fn filter(expr: Expr, inner: PlanNode) -> PlanNode {
     node.unwrap_or(PlanNode::Unit)
 }
 
-/// The patterns of a left-deep chain of joins of patterns, in join order.
-fn chain(node: &PlanNode, out: &mut Vec<QuadPatternNode>) -> bool {
+/// The steps (patterns and intersections) of a left-deep chain of joins of them, in join order.
+fn chain(node: &PlanNode, out: &mut Vec<PlanNode>) -> bool {
     match node {
-        PlanNode::Pattern(pattern) => {
-            out.push(pattern.clone());
+        PlanNode::Pattern(_) | PlanNode::Intersect(..) => {
+            out.push(node.clone());
             true
         }
         PlanNode::Join(left, right) => match right.as_ref() {
-            PlanNode::Pattern(pattern) if chain(left, out) => {
-                out.push(pattern.clone());
+            PlanNode::Pattern(_) | PlanNode::Intersect(..) if chain(left, out) => {
+                out.push(right.as_ref().clone());
                 true
             }
             _ => false,
@@ -89,15 +90,6 @@ fn split_ref<'e>(expr: &'e Expr, out: &mut Vec<&'e Expr>) {
         }
         other => out.push(other),
     }
-}
-
-fn slots(pattern: &QuadPatternNode) -> impl Iterator<Item = Slot> + '_ {
-    [pattern.subject, pattern.predicate, pattern.object]
-        .into_iter()
-        .filter_map(|term| match term {
-            PatternTerm::Slot(slot) => Some(slot),
-            _ => None,
-        })
 }
 
 fn split(expr: Expr, out: &mut Vec<Expr>) {

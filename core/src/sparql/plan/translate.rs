@@ -203,7 +203,15 @@ impl Translator {
             nodes.push(self.triple(triple, graph, ctx)?);
         }
         let mut plan: Option<PlanNode> = None;
-        for node in super::order::order_bgp(ctx, nodes, filters)? {
+        let ordered = super::order::order_bgp(ctx, nodes, filters)?;
+        // Inside `GRAPH ?g`, the graph being read is bound before the BGP runs.
+        let context = match graph {
+            GraphTarget::Named(PatternTerm::Slot(slot)) if self.graph_slots.contains(slot) => {
+                Some(*slot)
+            }
+            _ => None,
+        };
+        for node in super::intersect::fuse(ordered, context) {
             plan = Some(match plan {
                 None => node,
                 Some(left) => PlanNode::Join(Box::new(left), Box::new(node)),

@@ -1,0 +1,221 @@
+//! Leapfrog intersections (patterns sharing one new variable, seeked against each other) give
+//! the answers of joining the same patterns one by one, on every backend: in snapshots, in an
+//! update's transaction, for explicit-only reads, and where a row makes them fall back.
+
+use trine_core::Store;
+use trine_core::io::{LoadOptions, RdfFormat};
+use trine_core::kv::KvBackend;
+use trine_core::reasoner::{Profile, ReasonerOptions};
+use trine_core::sparql::{ExplainNode, PreparedQuery, QueryOptions, QueryResults};
+
+use super::{Case, CaseResult, Context, Harness, ensure};
+
+pub(crate) fn cases<B: KvBackend>() -> Vec<Case<B>> {
+    vec![
+        (
+            "sparql: leapfrog intersections answer like pattern-by-pattern joins",
+            intersections_agree,
+        ),
+        (
+            "sparql: leapfrog intersections read transactions and skip inferred quads",
+            intersections_in_transactions_and_explicit_reads,
+        ),
+    ]
+}
+
+const EX: &str = "PREFIX ex: <http://e/>";
+
+/// Products in producers' blocks, features scattered over them, so the value lists interleave
+/// (the pairs query is the benchmark's cyclic join), and a few graphs.
+fn data() -> String {
+    let mut data = String::new();
+    for product in 0..120 {
+        let producer = product / 10;
+        data.push_str(&format!(
+            "<http://e/p{product}> <http://e/producer> <http://e/r{producer}> .\n"
+        ));
+        for feature in 0..12 {
+            if (product * 7 + feature * 5) % 11 < 4 {
+                data.push_str(&format!(
+                    "<http://e/p{product}> <http://e/feature> <http://e/f{feature}> .\n"
+                ));
+            }
+        }
+        if product % 3 == 0 {
+            data.push_str(&format!("<http://e/p{product}> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <http://e/Gadget> .\n"));
+        }
+        let graph = product % 4;
+        data.push_str(&format!(
+            "<http://e/p{product}> <http://e/tag> <http://e/t{}> <http://e/g{graph}> .\n",
+            product % 5
+        ));
+        data.push_str(&format!(
+            "<http://e/p{product}> <http://e/mark> <http://e/m{}> <http://e/g{graph}> .\n",
+            product % 2
+        ));
+    }
+    data
+}
+
+/// Queries whose BGP fuses into an intersection, each with the same patterns split into groups
+/// that are joined one by one.
+const PAIRS: &[(&str, &str)] = &[
+    (
+        "SELECT ?a ?b ?r ?f { ?a ex:producer ?r ; ex:feature ?f . ?b ex:producer ?r ; ex:feature ?f FILTER(?a != ?b) }",
+        "SELECT ?a ?b ?r ?f { { ?a ex:producer ?r } { ?a ex:feature ?f } { ?b ex:feature ?f } { ?b ex:producer ?r } FILTER(?a != ?b) }",
+    ),
+    (
+        "SELECT ?x { ?x a ex:Gadget ; ex:feature ex:f3 ; ex:producer ex:r4 }",
+        "SELECT ?x { { ?x a ex:Gadget } { ?x ex:feature ex:f3 } { ?x ex:producer ex:r4 } }",
+    ),
+    (
+        "SELECT ?g ?x { GRAPH ?g { ?x ex:tag ex:t1 ; ex:mark ex:m1 } }",
+        "SELECT ?g ?x { GRAPH ?g { { ?x ex:tag ex:t1 } { ?x ex:mark ex:m1 } } }",
+    ),
+    (
+        "SELECT ?x FROM ex:g1 FROM ex:g3 { ?x ex:tag ex:t2 ; ex:mark ex:m1 }",
+        "SELECT ?x FROM ex:g1 FROM ex:g3 { { ?x ex:tag ex:t2 } { ?x ex:mark ex:m1 } }",
+    ),
+    (
+        // The outer pattern binds ?x before the group runs: the intersection falls back.
+        "SELECT ?x ?f { ?x ex:feature ?f { ?x a ex:Gadget ; ex:producer ex:r2 } }",
+        "SELECT ?x ?f { ?x ex:feature ?f { ?x a ex:Gadget } { ?x ex:producer ex:r2 } }",
+    ),
+];
+
+/// Sorted rows of a SELECT, as text.
+fn rows(
+    snapshot: &trine_core::storage::Snapshot<'_, impl KvBackend>,
+    text: &str,
+) -> Result<Vec<String>, String> {
+    let query = PreparedQuery::parse(&format!("{EX} {text}"), None).context(text)?;
+    let execution = query
+        .bind(snapshot, &QueryOptions::default())
+        .context(text)?;
+    let QueryResults::Solutions(solutions) = execution.results().context(text)? else {
+        return Err(format!("{text}: not a SELECT"));
+    };
+    let mut out = Vec::new();
+    for solution in solutions {
+        let solution = solution.context(text)?;
+        out.push(
+            solution
+                .variables()
+                .iter()
+                .zip(solution.values())
+                .map(|(variable, term)| format!("{variable}={term:?}"))
+                .collect::<Vec<_>>()
+                .join(" "),
+        );
+    }
+    out.sort();
+    Ok(out)
+}
+
+fn has_intersection(node: &ExplainNode) -> bool {
+    node.operator == "Intersect" || node.children.iter().any(has_intersection)
+}
+
+fn explain(
+    snapshot: &trine_core::storage::Snapshot<'_, impl KvBackend>,
+    text: &str,
+) -> Result<ExplainNode, String> {
+    let query = PreparedQuery::parse(&format!("{EX} {text}"), None).context(text)?;
+    query
+        .bind(snapshot, &QueryOptions::default())
+        .context(text)?
+        .explain()
+        .context(text)
+}
+
+fn intersections_agree<B: KvBackend>(h: &Harness<'_, B>) -> CaseResult {
+    let store = Store::open(h.create()).context("open store")?;
+    store
+        .load_from_reader(RdfFormat::NQuads, data().as_bytes(), &LoadOptions::new())
+        .context("load")?;
+    let snapshot = store.snapshot().context("snapshot")?;
+    for (fused, split) in PAIRS {
+        ensure!(
+            has_intersection(&explain(&snapshot, fused)?),
+            "{fused}: no intersection in the plan"
+        );
+        let (a, b) = (rows(&snapshot, fused)?, rows(&snapshot, split)?);
+        ensure!(!a.is_empty(), "{fused}: no answers");
+        ensure!(
+            a == b,
+            "{fused}: {} rows, the split form {} rows",
+            a.len(),
+            b.len()
+        );
+    }
+    Ok(())
+}
+
+fn intersections_in_transactions_and_explicit_reads<B: KvBackend>(
+    h: &Harness<'_, B>,
+) -> CaseResult {
+    let store = Store::open(h.create()).context("open store")?;
+    store
+        .load_from_reader(RdfFormat::NQuads, data().as_bytes(), &LoadOptions::new())
+        .context("load")?;
+    // The WHERE reads the transaction: the first operation's writes are among the lists.
+    let options = trine_core::update::UpdateOptions::default();
+    let summary = store
+        .update(
+            &format!(
+                "{EX} INSERT DATA {{ ex:p1 a ex:Gadget . ex:p2 a ex:Gadget . ex:p15 ex:producer ex:r0 }} ; \
+                 DELETE DATA {{ ex:p3 a ex:Gadget }} ; \
+                 INSERT {{ ?x ex:both true }} WHERE {{ ?x a ex:Gadget ; ex:producer ex:r0 }}"
+            ),
+            &options,
+        )
+        .context("update")?;
+    // r0 makes p0-p9 and now p15; Gadgets among them: p0, p6, p9, p15, p1 and p2 (added),
+    // not p3 (deleted).
+    ensure!(
+        summary.inserted == 3 + 6,
+        "{} quads inserted, expected 9",
+        summary.inserted
+    );
+    let snapshot = store.snapshot().context("snapshot")?;
+    let both = rows(&snapshot, "SELECT ?x { ?x ex:both true }")?;
+    ensure!(both.len() == 6, "{} rows marked both: {both:?}", both.len());
+    drop(snapshot);
+    // Inferred types (every Gadget is a Device) are left out of an explicit-only read.
+    store
+        .update(
+            &format!(
+                "{EX} INSERT DATA {{ ex:Gadget <http://www.w3.org/2000/01/rdf-schema#subClassOf> ex:Device . ex:p5 a ex:Device }}"
+            ),
+            &options,
+        )
+        .context("update")?;
+    store
+        .set_reasoning(ReasonerOptions::new(Profile::Rdfs))
+        .context("materialize")?;
+    let snapshot = store.snapshot().context("snapshot")?;
+    let text = format!("{EX} SELECT ?x {{ ?x a ex:Device ; ex:producer ex:r0 }}");
+    let count = |explicit_only: bool| -> Result<usize, String> {
+        let query = PreparedQuery::parse(&text, None).context("parse")?;
+        let options = QueryOptions {
+            explicit_only,
+            ..QueryOptions::default()
+        };
+        let execution = query.bind(&snapshot, &options).context("bind")?;
+        let QueryResults::Solutions(solutions) = execution.results().context("run")? else {
+            return Err("not a SELECT".into());
+        };
+        Ok(solutions
+            .collect::<Result<Vec<_>, _>>()
+            .context("rows")?
+            .len())
+    };
+    // The six Gadgets inferred Devices plus p5 asserted; explicitly only p5.
+    let (all, explicit) = (count(false)?, count(true)?);
+    ensure!(all == 7, "{all} Devices made by r0, expected 7");
+    ensure!(
+        explicit == 1,
+        "{explicit} explicit Devices made by r0, expected 1"
+    );
+    Ok(())
+}
