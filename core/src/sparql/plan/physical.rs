@@ -1,8 +1,9 @@
 //! How the executor joins: the physical choice EXPLAIN reports.
 //!
-//! A right side made only of patterns, joins, unions, paths and inline values is evaluated once
-//! per left row with that row's bindings substituted in as constants (an index nested-loop join:
-//! each bound position becomes part of an index prefix). Anything else is evaluated once,
+//! A right side made only of patterns, intersections, joins, unions, paths and inline values is
+//! evaluated once per left row with that row's bindings substituted in as constants (an index
+//! nested-loop join: each bound position becomes part of an index prefix; an intersection seeks
+//! its patterns' sorted values against each other). Anything else is evaluated once,
 //! bottom-up, and hash-joined, which keeps SPARQL's scoping of FILTER, OPTIONAL, BIND and
 //! sub-queries exact.
 

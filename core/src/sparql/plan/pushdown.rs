@@ -15,10 +15,11 @@ use crate::sparql::algebra::{Expr, PlanNode, Slot};
 /// `FILTER(expr)` over `inner`, with the conjuncts of `expr` placed in `inner`'s join chain
 /// where their variables are bound (or on top).
 pub(crate) fn filter(expr: Expr, inner: PlanNode) -> PlanNode {
-    let mut steps = Vec::new();
-    if !chain(&inner, &mut steps) || steps.len() < 2 {
+    if !is_chain(&inner) || !matches!(inner, PlanNode::Join(..)) {
         return PlanNode::Filter(expr, Box::new(inner));
     }
+    let mut steps = Vec::new();
+    unchain(inner, &mut steps);
     let mut conjuncts = Vec::new();
     split(expr, &mut conjuncts);
     // For each conjunct, the first step after which it can run (the last one if none earlier).
@@ -27,7 +28,11 @@ pub(crate) fn filter(expr: Expr, inner: PlanNode) -> PlanNode {
     let mut bound: Vec<HashSet<Slot>> = Vec::with_capacity(steps.len());
     let mut so_far = HashSet::new();
     for step in &steps {
-        so_far.extend(node_patterns(step).iter().flat_map(pattern_slots));
+        for pattern in node_patterns(step) {
+            for slot in pattern_slots(pattern) {
+                so_far.insert(slot);
+            }
+        }
         bound.push(so_far.clone());
     }
     for conjunct in conjuncts {
@@ -50,21 +55,25 @@ pub(crate) fn filter(expr: Expr, inner: PlanNode) -> PlanNode {
     node.unwrap_or(PlanNode::Unit)
 }
 
-/// The steps (patterns and intersections) of a left-deep chain of joins of them, in join order.
-fn chain(node: &PlanNode, out: &mut Vec<PlanNode>) -> bool {
+/// Whether `node` is a left-deep chain of joins of patterns and intersections.
+fn is_chain(node: &PlanNode) -> bool {
     match node {
-        PlanNode::Pattern(_) | PlanNode::Intersect(..) => {
-            out.push(node.clone());
-            true
+        PlanNode::Pattern(_) | PlanNode::Intersect(..) => true,
+        PlanNode::Join(left, right) => {
+            matches!(**right, PlanNode::Pattern(_) | PlanNode::Intersect(..)) && is_chain(left)
         }
-        PlanNode::Join(left, right) => match right.as_ref() {
-            PlanNode::Pattern(_) | PlanNode::Intersect(..) if chain(left, out) => {
-                out.push(right.as_ref().clone());
-                true
-            }
-            _ => false,
-        },
         _ => false,
+    }
+}
+
+/// The steps of a chain (see [`is_chain`]), in join order.
+fn unchain(node: PlanNode, out: &mut Vec<PlanNode>) {
+    match node {
+        PlanNode::Join(left, right) => {
+            unchain(*left, out);
+            out.push(*right);
+        }
+        step => out.push(step),
     }
 }
 
