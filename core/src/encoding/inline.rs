@@ -122,6 +122,47 @@ pub(crate) fn inline_date(id: TermId) -> Option<Date> {
         .map(Date::from_be_bytes)
 }
 
+/// How far apart, in milliseconds, a date-time with a time zone and one without can be and still
+/// compare as indeterminate (XSD: 14 hours).
+const TZ_SLACK_MILLIS: i128 = 14 * 3_600_000;
+
+/// The end of the inline ids whose values could compare at or beyond `literal`'s value from
+/// below (`upper` false: the least such id) or from above (`upper` true: the greatest), for an
+/// `xsd:integer` or `xsd:dateTime` literal in any valid lexical form; `None` for other literals
+/// or values the inline ids cannot reach. Date-times are widened by the time-zone slack, so the
+/// ids outside the range are exactly values a comparison with `literal` rejects.
+pub(crate) fn inline_bound(literal: &Literal, upper: bool) -> Option<TermId> {
+    let datatype = literal.datatype();
+    if literal.language().is_some() {
+        return None;
+    }
+    if datatype == xsd::INTEGER {
+        let parsed = Integer::from_str(literal.value()).ok()?;
+        let raw = i128::from(i64::from_be_bytes(parsed.to_be_bytes()));
+        return (-SIGNED_BIAS..SIGNED_BIAS)
+            .contains(&raw)
+            .then(|| TermId::new(TermTag::Integer, biased(raw)));
+    }
+    if datatype == xsd::DATE_TIME {
+        let bytes = DateTime::from_str(literal.value()).ok()?.to_be_bytes();
+        let mut seconds = [0; 16];
+        seconds.copy_from_slice(&bytes[..16]);
+        let raw = i128::from_be_bytes(seconds);
+        let millis = if upper {
+            raw.div_euclid(MILLIS_SCALE)
+                + i128::from(raw.rem_euclid(MILLIS_SCALE) != 0)
+                + TZ_SLACK_MILLIS
+        } else {
+            raw.div_euclid(MILLIS_SCALE) - TZ_SLACK_MILLIS
+        };
+        let biased_millis = (millis + MILLIS_BIAS).clamp(0, MILLIS_LIMIT - 1);
+        #[expect(clippy::cast_sign_loss, reason = "clamped to 0..2^48 just above")]
+        let payload = ((biased_millis as u64) << 8) | if upper { 0xFF } else { 0 };
+        return Some(TermId::new(TermTag::DateTime, payload));
+    }
+    None
+}
+
 fn typed(value: impl ToString, datatype: oxrdf::NamedNodeRef<'_>) -> Literal {
     Literal::new_typed_literal(value.to_string(), datatype)
 }

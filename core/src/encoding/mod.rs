@@ -14,7 +14,9 @@ mod term_bytes;
 mod term_id;
 
 pub use inline::{decode_inline, encode_inline};
-pub(crate) use inline::{inline_date, inline_date_time, inline_decimal, inline_integer};
+pub(crate) use inline::{
+    inline_bound, inline_date, inline_date_time, inline_decimal, inline_integer,
+};
 pub use quad::{EncodedQuad, IndexFlags, QuadOrder};
 pub(crate) use term_bytes::dictionary_tag;
 pub use term_bytes::{TermBytesError, decode_term_bytes, encode_term_bytes};

@@ -76,6 +76,16 @@ impl QuadOrder {
         }
     }
 
+    /// Where the object starts in this ordering's keys, in bytes.
+    pub const fn object_offset(self) -> usize {
+        let layout = self.layout();
+        let mut slot = 0;
+        while slot < 3 && layout[slot] != O {
+            slot += 1;
+        }
+        slot * 8
+    }
+
     /// Whether this ordering holds `quad` (named-graph-only orderings skip the default graph).
     pub fn holds(self, quad: &EncodedQuad) -> bool {
         quad.graph != TermId::DEFAULT_GRAPH || Self::GRAPH_FIRST.contains(&self)

@@ -9,13 +9,21 @@ use std::collections::VecDeque;
 
 use super::pattern::decode_entry;
 use super::{QuadPattern, StorageError};
-use crate::encoding::{EncodedQuad, IndexFlags, QuadOrder};
+use crate::encoding::{EncodedQuad, IndexFlags, QuadOrder, TermId};
 use crate::kv::{KeyRange, KvCursor, KvSnapshot};
 
 /// Lookups of quad patterns, one after another, over one read view.
 pub trait QuadProbe {
     /// Starts the lookup of `pattern`, dropping what is left of the previous one.
     fn start(&mut self, pattern: &QuadPattern);
+
+    /// [`start`](Self::start), allowed to leave out quads whose object has the tag of
+    /// `object_range`'s ends and lies outside them (a FILTER above drops those anyway): the scan
+    /// seeks past them where the object follows the index prefix.
+    fn start_within(&mut self, pattern: &QuadPattern, object_range: Option<(TermId, TermId)>) {
+        let _ = object_range;
+        self.start(pattern);
+    }
 
     /// Appends up to `max` further quads of the current lookup to `out`; returns whether the
     /// lookup may have more.
@@ -35,6 +43,8 @@ pub struct IndexProbe<'a, K: KvSnapshot + 'a> {
     /// The scan in progress: its ordering and prefix (its cursor stands inside it).
     active: Option<(QuadOrder, Vec<u8>)>,
     explicit_only: bool,
+    /// Object ids that may be skipped: those of this range's tag outside it.
+    object_range: Option<(TermId, TermId)>,
 }
 
 impl<'a, K: KvSnapshot + 'a> IndexProbe<'a, K> {
@@ -45,6 +55,7 @@ impl<'a, K: KvSnapshot + 'a> IndexProbe<'a, K> {
             pending: VecDeque::new(),
             active: None,
             explicit_only: false,
+            object_range: None,
         }
     }
 
@@ -58,9 +69,14 @@ impl<'a, K: KvSnapshot + 'a> IndexProbe<'a, K> {
 
 impl<'a, K: KvSnapshot + 'a> QuadProbe for IndexProbe<'a, K> {
     fn start(&mut self, pattern: &QuadPattern) {
+        self.start_within(pattern, None);
+    }
+
+    fn start_within(&mut self, pattern: &QuadPattern, object_range: Option<(TermId, TermId)>) {
         self.pending = pattern.scans().into();
         self.active = None;
         self.explicit_only = pattern.explicit_only;
+        self.object_range = object_range.filter(|_| pattern.object.is_none());
     }
 
     fn fill(&mut self, out: &mut Vec<EncodedQuad>, max: usize) -> Result<bool, StorageError> {
@@ -96,6 +112,10 @@ impl<'a, K: KvSnapshot + 'a> QuadProbe for IndexProbe<'a, K> {
                 if !key.starts_with(prefix) {
                     break;
                 }
+                if let Some(target) = skip_to(*order, prefix, key, self.object_range) {
+                    cursor.seek(&target)?;
+                    continue;
+                }
                 let (quad, flags) = decode_entry(*order, key, cursor.value())?;
                 cursor.advance()?;
                 if self.explicit_only && !flags.contains(IndexFlags::EXPLICIT) {
@@ -107,4 +127,37 @@ impl<'a, K: KvSnapshot + 'a> QuadProbe for IndexProbe<'a, K> {
             self.active = None;
         }
     }
+}
+
+/// Where to seek past `key` when its object lies outside `range` within the range's tag: the
+/// range's start below it, the next tag above it. `None` to read the key (no range, the object is
+/// not the component after `prefix`, another tag, or inside the range).
+fn skip_to(
+    order: QuadOrder,
+    prefix: &[u8],
+    key: &[u8],
+    range: Option<(TermId, TermId)>,
+) -> Option<Vec<u8>> {
+    let (low, high) = range?;
+    let at = prefix.len();
+    if order.object_offset() != at {
+        return None;
+    }
+    let mut bytes = [0; 8];
+    bytes.copy_from_slice(key.get(at..at + 8)?);
+    let object = u64::from_be_bytes(bytes);
+    let tag = |id: u64| id >> TermId::PAYLOAD_BITS;
+    let target = if tag(object) != tag(low.as_u64()) {
+        return None;
+    } else if object < low.as_u64() {
+        low.as_u64()
+    } else if object > high.as_u64() {
+        // The first id of the next tag (ids of the last tag never reach here: no range has it).
+        (tag(object) + 1).checked_shl(TermId::PAYLOAD_BITS)?
+    } else {
+        return None;
+    };
+    let mut seek = prefix.to_vec();
+    seek.extend_from_slice(&target.to_be_bytes());
+    Some(seek)
 }

@@ -14,6 +14,7 @@ mod interrupted_cases;
 mod intersect_cases;
 mod kv_cases;
 mod model;
+mod range_cases;
 mod reasoning_cases;
 mod report;
 mod sparql_cases;
@@ -90,6 +91,7 @@ pub fn run<B: KvBackend + 'static>(
         .chain(interrupted_cases::cases())
         .chain(sparql_cases::cases())
         .chain(intersect_cases::cases())
+        .chain(range_cases::cases())
         .chain(statistics_cases::cases())
         .chain(update_cases::cases())
         .chain(reasoning_cases::cases())

@@ -38,6 +38,10 @@ pub struct QuadPatternNode {
     pub object: PatternTerm,
     /// Graph.
     pub graph: GraphTarget,
+    /// Inclusive ends, of one inline tag, of the object ids a FILTER over this pattern can let
+    /// through: objects of that tag outside them fail it, so scans may skip them (every other
+    /// object is read, and the FILTER still runs). Set by FILTER push-down.
+    pub object_range: Option<(TermId, TermId)>,
 }
 
 /// A node of the logical plan: the SPARQL algebra with variables resolved to slots and constants

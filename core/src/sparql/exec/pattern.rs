@@ -220,7 +220,7 @@ impl ProbeJoin<'_> {
             };
             if !*more {
                 match scans.next() {
-                    Some(pattern) => self.probe.start(&pattern),
+                    Some(pattern) => self.probe.start_within(&pattern, self.pattern.object_range),
                     None => {
                         self.current = None;
                         continue;

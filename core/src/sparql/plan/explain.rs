@@ -347,10 +347,15 @@ impl Explainer<'_> {
     fn describe(&self, pattern: &QuadPatternNode) -> String {
         let (ctx, names) = (self.ctx, self.names);
         format!(
-            "{} {} {}",
+            "{} {} {}{}",
             term(ctx, pattern.subject, names),
             term(ctx, pattern.predicate, names),
-            term(ctx, pattern.object, names)
+            term(ctx, pattern.object, names),
+            if pattern.object_range.is_some() {
+                " (key range on the object)"
+            } else {
+                ""
+            }
         )
     }
 

@@ -113,6 +113,7 @@ mod tests {
             predicate: p,
             object: o,
             graph: GraphTarget::DefaultGraph,
+            object_range: None,
         })
     }
 
@@ -187,6 +188,7 @@ mod tests {
             predicate: constant(1),
             object: constant(2),
             graph: GraphTarget::Named(PatternTerm::Slot(5)),
+            object_range: None,
         });
         let fused = fuse(
             vec![graph_variable.clone(), pattern(x, constant(3), constant(4))],

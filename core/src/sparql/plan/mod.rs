@@ -12,6 +12,7 @@ mod intersect;
 mod order;
 mod physical;
 mod pushdown;
+mod range;
 mod scope;
 mod translate;
 

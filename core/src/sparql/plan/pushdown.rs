@@ -10,12 +10,18 @@ use std::collections::HashSet;
 
 use super::cost::FilterHint;
 use super::intersect::{node_patterns, pattern_slots};
-use crate::sparql::algebra::{Expr, PlanNode, Slot};
+use crate::sparql::algebra::{Expr, PatternTerm, PlanNode, Slot};
 
 /// `FILTER(expr)` over `inner`, with the conjuncts of `expr` placed in `inner`'s join chain
 /// where their variables are bound (or on top).
 pub(crate) fn filter(expr: Expr, inner: PlanNode) -> PlanNode {
-    if !is_chain(&inner) || !matches!(inner, PlanNode::Join(..)) {
+    if let PlanNode::Pattern(mut pattern) = inner {
+        let mut conjuncts = Vec::new();
+        split_ref(&expr, &mut conjuncts);
+        super::range::narrow(&mut pattern, conjuncts);
+        return PlanNode::Filter(expr, Box::new(PlanNode::Pattern(pattern)));
+    }
+    if !is_chain(&inner) {
         return PlanNode::Filter(expr, Box::new(inner));
     }
     let mut steps = Vec::new();
@@ -42,7 +48,14 @@ pub(crate) fn filter(expr: Expr, inner: PlanNode) -> PlanNode {
         placed[position].push(conjunct);
     }
     let mut node: Option<PlanNode> = None;
-    for (step, filters) in steps.into_iter().zip(placed) {
+    for (index, (mut step, filters)) in steps.into_iter().zip(placed).enumerate() {
+        // A range on the object a pattern binds lets its scan skip what the conjuncts drop.
+        if let PlanNode::Pattern(pattern) = &mut step
+            && let PatternTerm::Slot(object) = pattern.object
+            && (index == 0 || !bound[index - 1].contains(&object))
+        {
+            super::range::narrow(pattern, &filters);
+        }
         let mut next = match node {
             None => step,
             Some(left) => PlanNode::Join(Box::new(left), Box::new(step)),

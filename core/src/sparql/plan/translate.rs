@@ -133,6 +133,7 @@ impl Translator {
             predicate: self.named_node_pattern(&pattern.predicate, ctx)?,
             object: self.term_pattern(&pattern.object, ctx)?,
             graph: graph.clone(),
+            object_range: None,
         }))
     }
 
