@@ -8,6 +8,7 @@ use trine_core::kv::KvBackend;
 use trine_core::reasoner::{Profile, ReasonerOptions};
 use trine_core::sparql::{ExplainNode, PreparedQuery, QueryOptions, QueryResults};
 
+use super::sparql_cases::{plan, sorted_rows};
 use super::{Case, CaseResult, Context, Harness, ensure};
 
 pub(crate) fn cases<B: KvBackend>() -> Vec<Case<B>> {
@@ -83,49 +84,8 @@ const PAIRS: &[(&str, &str)] = &[
     ),
 ];
 
-/// Sorted rows of a SELECT, as text.
-fn rows(
-    snapshot: &trine_core::storage::Snapshot<'_, impl KvBackend>,
-    text: &str,
-) -> Result<Vec<String>, String> {
-    let query = PreparedQuery::parse(&format!("{EX} {text}"), None).context(text)?;
-    let execution = query
-        .bind(snapshot, &QueryOptions::default())
-        .context(text)?;
-    let QueryResults::Solutions(solutions) = execution.results().context(text)? else {
-        return Err(format!("{text}: not a SELECT"));
-    };
-    let mut out = Vec::new();
-    for solution in solutions {
-        let solution = solution.context(text)?;
-        out.push(
-            solution
-                .variables()
-                .iter()
-                .zip(solution.values())
-                .map(|(variable, term)| format!("{variable}={term:?}"))
-                .collect::<Vec<_>>()
-                .join(" "),
-        );
-    }
-    out.sort();
-    Ok(out)
-}
-
 fn has_intersection(node: &ExplainNode) -> bool {
     node.operator == "Intersect" || node.children.iter().any(has_intersection)
-}
-
-fn explain(
-    snapshot: &trine_core::storage::Snapshot<'_, impl KvBackend>,
-    text: &str,
-) -> Result<ExplainNode, String> {
-    let query = PreparedQuery::parse(&format!("{EX} {text}"), None).context(text)?;
-    query
-        .bind(snapshot, &QueryOptions::default())
-        .context(text)?
-        .explain()
-        .context(text)
 }
 
 fn intersections_agree<B: KvBackend>(h: &Harness<'_, B>) -> CaseResult {
@@ -135,11 +95,15 @@ fn intersections_agree<B: KvBackend>(h: &Harness<'_, B>) -> CaseResult {
         .context("load")?;
     let snapshot = store.snapshot().context("snapshot")?;
     for (fused, split) in PAIRS {
+        let (fused, split) = (format!("{EX} {fused}"), format!("{EX} {split}"));
         ensure!(
-            has_intersection(&explain(&snapshot, fused)?),
+            has_intersection(&plan(&snapshot, &fused)?),
             "{fused}: no intersection in the plan"
         );
-        let (a, b) = (rows(&snapshot, fused)?, rows(&snapshot, split)?);
+        let (a, b) = (
+            sorted_rows(&snapshot, &fused)?,
+            sorted_rows(&snapshot, &split)?,
+        );
         ensure!(!a.is_empty(), "{fused}: no answers");
         ensure!(
             a == b,
@@ -178,7 +142,7 @@ fn intersections_in_transactions_and_explicit_reads<B: KvBackend>(
         summary.inserted
     );
     let snapshot = store.snapshot().context("snapshot")?;
-    let both = rows(&snapshot, "SELECT ?x { ?x ex:both true }")?;
+    let both = sorted_rows(&snapshot, &format!("{EX} SELECT ?x {{ ?x ex:both true }}"))?;
     ensure!(both.len() == 6, "{} rows marked both: {both:?}", both.len());
     drop(snapshot);
     // Inferred types (every Gadget is a Device) are left out of an explicit-only read.

@@ -6,9 +6,10 @@
 use trine_core::Store;
 use trine_core::io::{LoadOptions, RdfFormat};
 use trine_core::kv::KvBackend;
-use trine_core::sparql::{ExplainNode, PreparedQuery, QueryOptions, QueryResults};
+use trine_core::sparql::ExplainNode;
 use trine_core::storage::Snapshot;
 
+use super::sparql_cases::{plan, sorted_rows};
 use super::{Case, CaseResult, Context, Harness, ensure};
 
 pub(crate) fn cases<B: KvBackend>() -> Vec<Case<B>> {
@@ -87,25 +88,7 @@ const PAIRS: &[(&str, &str)] = &[
 ];
 
 fn rows<B: KvBackend>(snapshot: &Snapshot<'_, B>, text: &str) -> Result<Vec<String>, String> {
-    let query = PreparedQuery::parse(&format!("{PREFIXES} {text}"), None).context(text)?;
-    let execution = query
-        .bind(snapshot, &QueryOptions::default())
-        .context(text)?;
-    let QueryResults::Solutions(solutions) = execution.results().context(text)? else {
-        return Err(format!("{text}: not a SELECT"));
-    };
-    let mut out = Vec::new();
-    for solution in solutions {
-        let solution = solution.context(text)?;
-        let values: Vec<String> = solution
-            .values()
-            .iter()
-            .map(|value| value.as_ref().map_or("-".to_owned(), ToString::to_string))
-            .collect();
-        out.push(values.join(" "));
-    }
-    out.sort();
-    Ok(out)
+    sorted_rows(snapshot, &format!("{PREFIXES} {text}"))
 }
 
 fn has_range(node: &ExplainNode) -> bool {
@@ -119,13 +102,10 @@ fn ranges_agree<B: KvBackend>(h: &Harness<'_, B>) -> CaseResult {
         .context("load")?;
     let snapshot = store.snapshot().context("snapshot")?;
     for (ranged, plain) in PAIRS {
-        let query = PreparedQuery::parse(&format!("{PREFIXES} {ranged}"), None).context("parse")?;
-        let plan = query
-            .bind(&snapshot, &QueryOptions::default())
-            .context(ranged)?
-            .explain()
-            .context(ranged)?;
-        ensure!(has_range(&plan), "{ranged}: no key range in the plan");
+        ensure!(
+            has_range(&plan(&snapshot, &format!("{PREFIXES} {ranged}"))?),
+            "{ranged}: no key range in the plan"
+        );
         let (a, b) = (rows(&snapshot, ranged)?, rows(&snapshot, plain)?);
         ensure!(!a.is_empty(), "{ranged}: no answers");
         ensure!(

@@ -3,7 +3,8 @@
 use trine_core::Store;
 use trine_core::io::{LoadOptions, RdfFormat};
 use trine_core::kv::KvBackend;
-use trine_core::sparql::{PreparedQuery, QueryError, QueryOptions, QueryResults};
+use trine_core::sparql::{ExplainNode, PreparedQuery, QueryError, QueryOptions, QueryResults};
+use trine_core::storage::Snapshot;
 
 use super::{Case, CaseResult, Context, Harness, ensure};
 
@@ -261,4 +262,43 @@ fn joins_seek_backwards<B: KvBackend>(h: &Harness<'_, B>) -> CaseResult {
         .map_err(|code| format!("query failed: {code}"))?;
     ensure!(seen == 101, "{seen} rows seen, expected 101");
     Ok(())
+}
+
+/// The solutions of a SELECT as sorted lines of terms, to compare two forms of one query.
+pub(super) fn sorted_rows<B: KvBackend>(
+    snapshot: &Snapshot<'_, B>,
+    text: &str,
+) -> Result<Vec<String>, String> {
+    let query = PreparedQuery::parse(text, None).context(text)?;
+    let execution = query
+        .bind(snapshot, &QueryOptions::default())
+        .context(text)?;
+    let QueryResults::Solutions(solutions) = execution.results().context(text)? else {
+        return Err(format!("{text}: not a SELECT"));
+    };
+    let mut out = Vec::new();
+    for solution in solutions {
+        let solution = solution.context(text)?;
+        let values: Vec<String> = solution
+            .values()
+            .iter()
+            .map(|value| value.as_ref().map_or("-".to_owned(), ToString::to_string))
+            .collect();
+        out.push(values.join(" "));
+    }
+    out.sort();
+    Ok(out)
+}
+
+/// The plan of a query over `snapshot`.
+pub(super) fn plan<B: KvBackend>(
+    snapshot: &Snapshot<'_, B>,
+    text: &str,
+) -> Result<ExplainNode, String> {
+    let query = PreparedQuery::parse(text, None).context(text)?;
+    query
+        .bind(snapshot, &QueryOptions::default())
+        .context(text)?
+        .explain()
+        .context(text)
 }

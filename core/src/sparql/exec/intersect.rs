@@ -6,7 +6,7 @@
 //! which a pattern does not take that form (the variable already bound by an outer row, several
 //! FROM graphs) is joined pattern by pattern instead, with the same answers.
 
-use super::ops::RowIter;
+use super::ops::{RowIter, stepping};
 use super::pattern::{Lookup, probe_join};
 use super::{EvalContext, Row};
 use crate::encoding::TermId;
@@ -24,7 +24,7 @@ pub(crate) fn intersect_join<'c>(
     patterns: &'c [QuadPatternNode],
     slot: Slot,
 ) -> RowIter<'c> {
-    Box::new(IntersectJoin {
+    let mut join = IntersectJoin {
         ctx,
         left,
         patterns,
@@ -35,8 +35,8 @@ pub(crate) fn intersect_join<'c>(
         position: 0,
         fallback: None,
         seeks: 0,
-        failed: false,
-    })
+    };
+    stepping(move || join.step())
 }
 
 struct IntersectJoin<'c> {
@@ -53,7 +53,6 @@ struct IntersectJoin<'c> {
     /// The pattern-by-pattern join of a row the intersection does not apply to.
     fallback: Option<RowIter<'c>>,
     seeks: usize,
-    failed: bool,
 }
 
 /// What one input row makes of the patterns.
@@ -169,20 +168,5 @@ impl<'c> IntersectJoin<'c> {
             }
             index = (index + 1) % count;
         }
-    }
-}
-
-impl Iterator for IntersectJoin<'_> {
-    type Item = Result<Row, QueryError>;
-
-    fn next(&mut self) -> Option<Self::Item> {
-        if self.failed {
-            return None;
-        }
-        let result = self.step().transpose();
-        if matches!(result, Some(Err(_))) {
-            self.failed = true;
-        }
-        result
     }
 }

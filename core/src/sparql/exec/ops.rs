@@ -28,6 +28,21 @@ fn failed(error: QueryError) -> RowIter<'static> {
     Box::new(std::iter::once(Err(error)))
 }
 
+/// The rows an operator's `step` gives until it gives none; an error is the last row.
+pub(crate) fn stepping<'c>(
+    mut step: impl FnMut() -> Result<Option<Row>, QueryError> + 'c,
+) -> RowIter<'c> {
+    let mut failed = false;
+    Box::new(std::iter::from_fn(move || {
+        if failed {
+            return None;
+        }
+        let result = step().transpose();
+        failed = matches!(result, Some(Err(_)));
+        result
+    }))
+}
+
 /// `a` and `b` merged, if they agree where both are bound.
 pub(crate) fn merge(a: &[Option<TermId>], b: &[Option<TermId>]) -> Option<Row> {
     a.iter()

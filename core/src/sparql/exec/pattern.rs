@@ -2,7 +2,7 @@
 
 use std::collections::HashSet;
 
-use super::ops::RowIter;
+use super::ops::{RowIter, stepping};
 use super::{EvalContext, Row};
 use crate::encoding::{EncodedQuad, TermId};
 use crate::sparql::QueryError;
@@ -158,7 +158,7 @@ pub(crate) fn probe_join<'c>(
     left: RowIter<'c>,
     pattern: &'c QuadPatternNode,
 ) -> RowIter<'c> {
-    Box::new(ProbeJoin {
+    let mut join = ProbeJoin {
         ctx,
         left,
         pattern,
@@ -168,8 +168,8 @@ pub(crate) fn probe_join<'c>(
         position: 0,
         seen: HashSet::new(),
         read: 0,
-        failed: false,
-    })
+    };
+    stepping(move || join.step())
 }
 
 struct ProbeJoin<'c> {
@@ -183,7 +183,6 @@ struct ProbeJoin<'c> {
     position: usize,
     seen: HashSet<(TermId, TermId, TermId)>,
     read: usize,
-    failed: bool,
 }
 
 impl ProbeJoin<'_> {
@@ -234,21 +233,6 @@ impl ProbeJoin<'_> {
                 self.ctx.check()?;
             }
         }
-    }
-}
-
-impl Iterator for ProbeJoin<'_> {
-    type Item = Result<Row, QueryError>;
-
-    fn next(&mut self) -> Option<Self::Item> {
-        if self.failed {
-            return None;
-        }
-        let result = self.step().transpose();
-        if matches!(result, Some(Err(_))) {
-            self.failed = true;
-        }
-        result
     }
 }
 
