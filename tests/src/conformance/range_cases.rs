@@ -78,6 +78,14 @@ const PAIRS: &[(&str, &str)] = &[
         "SELECT ?s ?n { ?s ex:n ?n FILTER(!(?n <= 3) && !(?n > 10)) }",
     ),
     (
+        "SELECT ?s ?n { ?s ex:n ?n FILTER(?n = 7) }",
+        "SELECT ?s ?n { ?s ex:n ?n FILTER(!(?n != 7)) }",
+    ),
+    (
+        "SELECT ?s ?d { ?s ex:when ?d FILTER(\"2008-02-01T20:00:00Z\"^^xsd:dateTime = ?d) }",
+        "SELECT ?s ?d { ?s ex:when ?d FILTER(!(\"2008-02-01T20:00:00Z\"^^xsd:dateTime != ?d)) }",
+    ),
+    (
         "SELECT ?s ?n { ?s ex:n ?n FILTER(7 <= ?n) }",
         "SELECT ?s ?n { ?s ex:n ?n FILTER(!(7 > ?n)) }",
     ),

@@ -1,5 +1,5 @@
-//! Key ranges from range FILTERs: `?d >= "2008-01-01T00:00:00"^^xsd:dateTime && ?d < …` over a
-//! pattern whose object is `?d`.
+//! Key ranges from range FILTERs: `?d >= "2008-01-01T00:00:00"^^xsd:dateTime && ?d < …` (or
+//! `?n = 5`) over a pattern whose object is `?d`.
 //!
 //! Inline ids of one tag sort by value (integers by value, date-times by instant), so the values a
 //! comparison with a constant can accept are one id range within the tag. Objects of that tag
@@ -36,10 +36,13 @@ pub(crate) fn narrow<'e>(
     }
 }
 
-/// The id range a comparison of `slot` with an integer or date-time constant accepts.
+/// The id range a comparison of `slot` with an integer or date-time constant accepts (`=` is
+/// the comparison that accepts only equal values).
 fn range(conjunct: &Expr, slot: Slot) -> Option<(TermId, TermId)> {
-    let Expr::Compare(a, b, accepted) = conjunct else {
-        return None;
+    let (a, b, accepted): (_, _, &[Ordering]) = match conjunct {
+        Expr::Compare(a, b, accepted) => (a, b, accepted),
+        Expr::Equal(a, b) => (a, b, &[Ordering::Equal]),
+        _ => return None,
     };
     // The orderings of `slot` against the constant that pass.
     let (literal, flip) = match (a.as_ref(), b.as_ref()) {
