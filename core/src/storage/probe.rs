@@ -35,9 +35,7 @@ pub trait QuadProbe {
 
 /// The [`QuadProbe`] over a [`KvSnapshot`].
 pub struct IndexProbe<'a, K: KvSnapshot + 'a> {
-    kv: &'a K,
-    /// One cursor per ordering, opened on first use over the whole index.
-    cursors: [Option<K::Cursor<'a>>; 6],
+    cursors: OrderCursors<'a, K>,
     /// Scans of the current lookup not started yet.
     pending: VecDeque<(QuadOrder, Vec<u8>)>,
     /// The scan in progress: its ordering and prefix (its cursor stands inside it).
@@ -50,20 +48,12 @@ pub struct IndexProbe<'a, K: KvSnapshot + 'a> {
 impl<'a, K: KvSnapshot + 'a> IndexProbe<'a, K> {
     pub(crate) fn new(kv: &'a K) -> Self {
         Self {
-            kv,
-            cursors: Default::default(),
+            cursors: OrderCursors::new(kv),
             pending: VecDeque::new(),
             active: None,
             explicit_only: false,
             object_range: None,
         }
-    }
-
-    fn slot(order: QuadOrder) -> usize {
-        QuadOrder::ALL
-            .iter()
-            .position(|o| *o == order)
-            .unwrap_or_default()
     }
 }
 
@@ -86,22 +76,13 @@ impl<'a, K: KvSnapshot + 'a> QuadProbe for IndexProbe<'a, K> {
                 let Some((order, prefix)) = self.pending.pop_front() else {
                     return Ok(false);
                 };
-                let slot = Self::slot(order);
-                if self.cursors[slot].is_none() {
-                    self.cursors[slot] = Some(self.kv.cursor(order.keyspace(), KeyRange::all())?);
-                }
-                if let Some(cursor) = &mut self.cursors[slot] {
-                    cursor.seek(&prefix)?;
-                }
+                self.cursors.get(order)?.seek(&prefix)?;
                 self.active = Some((order, prefix));
             }
             let Some((order, prefix)) = &self.active else {
                 continue;
             };
-            let Some(cursor) = &mut self.cursors[Self::slot(*order)] else {
-                self.active = None;
-                continue;
-            };
+            let cursor = self.cursors.get(*order)?;
             loop {
                 if added >= max {
                     return Ok(true);
@@ -126,6 +107,37 @@ impl<'a, K: KvSnapshot + 'a> QuadProbe for IndexProbe<'a, K> {
             }
             self.active = None;
         }
+    }
+}
+
+/// One cursor per index ordering over a snapshot, each opened on first use over the whole index
+/// and then sought from lookup to lookup (opening one per lookup is what costs on disk).
+pub(crate) struct OrderCursors<'a, K: KvSnapshot + 'a> {
+    kv: &'a K,
+    cursors: [Option<K::Cursor<'a>>; 6],
+}
+
+impl<'a, K: KvSnapshot + 'a> OrderCursors<'a, K> {
+    pub(crate) fn new(kv: &'a K) -> Self {
+        Self {
+            kv,
+            cursors: Default::default(),
+        }
+    }
+
+    /// The cursor of `order`, opened if this is its first use.
+    pub(crate) fn get(&mut self, order: QuadOrder) -> Result<&mut K::Cursor<'a>, StorageError> {
+        let slot = QuadOrder::ALL
+            .iter()
+            .position(|o| *o == order)
+            .unwrap_or_default();
+        let cursor = &mut self.cursors[slot];
+        if cursor.is_none() {
+            *cursor = Some(self.kv.cursor(order.keyspace(), KeyRange::all())?);
+        }
+        cursor
+            .as_mut()
+            .ok_or_else(|| StorageError::Corruption("index cursor missing".into()))
     }
 }
 

@@ -7,10 +7,10 @@
 //! same variable then seeks each to the largest value the others stand on (Veldhuizen, "Leapfrog
 //! Triejoin", ICDT 2014) instead of reading every match of each.
 
-use super::pattern::decode_entry;
+use super::probe::OrderCursors;
 use super::{QuadPattern, StorageError};
 use crate::encoding::{IndexFlags, QuadOrder, TermId};
-use crate::kv::{KeyRange, KvCursor, KvSnapshot};
+use crate::kv::{KvCursor, KvSnapshot};
 
 /// Bytes of the bound part of a key: graph and two bound positions.
 const PREFIX: usize = 24;
@@ -38,13 +38,11 @@ pub trait ValueSeek {
     fn next(&mut self) -> Result<Option<TermId>, StorageError>;
 }
 
-/// The [`ValueSeek`] over a [`KvSnapshot`]: one cursor per graph-first ordering, opened on first
-/// use and sought from pattern to pattern.
+/// The [`ValueSeek`] over a [`KvSnapshot`], its cursors sought from pattern to pattern.
 pub struct IndexValues<'a, K: KvSnapshot + 'a> {
-    kv: &'a K,
-    cursors: [Option<K::Cursor<'a>>; 3],
-    /// The ordering of the current pattern (its position in `GRAPH_FIRST`).
-    order: usize,
+    cursors: OrderCursors<'a, K>,
+    /// The ordering of the current pattern.
+    order: QuadOrder,
     /// The current pattern's bound prefix, followed by the value last sought.
     key: [u8; 32],
     /// Where the cursor stands: `None` before the first seek or past the last value.
@@ -55,30 +53,18 @@ pub struct IndexValues<'a, K: KvSnapshot + 'a> {
 impl<'a, K: KvSnapshot + 'a> IndexValues<'a, K> {
     pub(crate) fn new(kv: &'a K) -> Self {
         Self {
-            kv,
-            cursors: [None, None, None],
-            order: 0,
+            cursors: OrderCursors::new(kv),
+            order: QuadOrder::Gspo,
             key: [0; 32],
             current: None,
             explicit_only: false,
         }
     }
 
-    fn cursor(&mut self) -> Result<&mut K::Cursor<'a>, StorageError> {
-        let order = QuadOrder::GRAPH_FIRST[self.order];
-        let slot = &mut self.cursors[self.order];
-        if slot.is_none() {
-            *slot = Some(self.kv.cursor(order.keyspace(), KeyRange::all())?);
-        }
-        slot.as_mut()
-            .ok_or_else(|| StorageError::Corruption("index cursor missing".into()))
-    }
-
     /// The value under the cursor, stepping over entries an explicit-only read leaves out.
     fn settle(&mut self) -> Result<Option<TermId>, StorageError> {
-        let order = QuadOrder::GRAPH_FIRST[self.order];
-        let (prefix, explicit_only) = (self.key, self.explicit_only);
-        let cursor = self.cursor()?;
+        let (order, prefix, explicit_only) = (self.order, self.key, self.explicit_only);
+        let cursor = self.cursors.get(order)?;
         let value = loop {
             let Some(key) = cursor.key() else {
                 break None;
@@ -86,12 +72,13 @@ impl<'a, K: KvSnapshot + 'a> IndexValues<'a, K> {
             if !key.starts_with(&prefix[..PREFIX]) {
                 break None;
             }
-            if explicit_only {
-                let (_, flags) = decode_entry(order, key, cursor.value())?;
-                if !flags.contains(IndexFlags::EXPLICIT) {
-                    cursor.advance()?;
-                    continue;
-                }
+            // Only the flags are needed here, not the quad.
+            if explicit_only
+                && !IndexFlags::from_value(cursor.value().unwrap_or_default())
+                    .contains(IndexFlags::EXPLICIT)
+            {
+                cursor.advance()?;
+                continue;
             }
             let mut bytes = [0; 8];
             bytes.copy_from_slice(
@@ -122,13 +109,10 @@ impl<'a, K: KvSnapshot + 'a> ValueSeek for IndexValues<'a, K> {
         let [(order, prefix)] = scans.as_slice() else {
             return false;
         };
-        let Some(position) = QuadOrder::GRAPH_FIRST.iter().position(|o| o == order) else {
-            return false;
-        };
-        if prefix.len() != PREFIX {
+        if !QuadOrder::GRAPH_FIRST.contains(order) || prefix.len() != PREFIX {
             return false;
         }
-        self.order = position;
+        self.order = *order;
         self.key = [0; 32];
         self.key[..PREFIX].copy_from_slice(prefix);
         self.current = None;
@@ -150,7 +134,7 @@ impl<'a, K: KvSnapshot + 'a> ValueSeek for IndexValues<'a, K> {
         }
         self.key[PREFIX..].copy_from_slice(&target.to_be_bytes());
         let key = self.key;
-        self.cursor()?.seek(&key)?;
+        self.cursors.get(self.order)?.seek(&key)?;
         self.settle()
     }
 
@@ -158,7 +142,7 @@ impl<'a, K: KvSnapshot + 'a> ValueSeek for IndexValues<'a, K> {
         if self.current.is_none() {
             return Ok(None);
         }
-        self.cursor()?.advance()?;
+        self.cursors.get(self.order)?.advance()?;
         self.settle()
     }
 }

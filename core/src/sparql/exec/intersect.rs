@@ -115,7 +115,6 @@ impl<'c> IntersectJoin<'c> {
             let Some(lookup) = Lookup::new(self.ctx, pattern, row) else {
                 return Prepared::Empty;
             };
-            let free: Vec<usize> = lookup.slots.iter().flatten().copied().collect();
             let [scan] = lookup.patterns.as_slice() else {
                 return if lookup.patterns.is_empty() {
                     Prepared::Empty
@@ -123,7 +122,9 @@ impl<'c> IntersectJoin<'c> {
                     Prepared::Nested
                 };
             };
-            if free != [self.slot] || !side.start(scan) {
+            // The variable must be the one position the row leaves free.
+            let only_slot = lookup.slots.iter().flatten().eq([&self.slot]);
+            if !only_slot || !side.start(scan) {
                 return Prepared::Nested;
             }
         }
