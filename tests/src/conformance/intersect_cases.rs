@@ -6,9 +6,9 @@ use trine_core::Store;
 use trine_core::io::{LoadOptions, RdfFormat};
 use trine_core::kv::KvBackend;
 use trine_core::reasoner::{Profile, ReasonerOptions};
-use trine_core::sparql::{ExplainNode, PreparedQuery, QueryOptions, QueryResults};
+use trine_core::sparql::{PreparedQuery, QueryOptions, QueryResults};
 
-use super::sparql_cases::{plan, sorted_rows};
+use super::sparql_cases::{forms_agree, sorted_rows};
 use super::{Case, CaseResult, Context, Harness, ensure};
 
 pub(crate) fn cases<B: KvBackend>() -> Vec<Case<B>> {
@@ -84,35 +84,15 @@ const PAIRS: &[(&str, &str)] = &[
     ),
 ];
 
-fn has_intersection(node: &ExplainNode) -> bool {
-    node.operator == "Intersect" || node.children.iter().any(has_intersection)
-}
-
 fn intersections_agree<B: KvBackend>(h: &Harness<'_, B>) -> CaseResult {
     let store = Store::open(h.create()).context("open store")?;
     store
         .load_from_reader(RdfFormat::NQuads, data().as_bytes(), &LoadOptions::new())
         .context("load")?;
     let snapshot = store.snapshot().context("snapshot")?;
-    for (fused, split) in PAIRS {
-        let (fused, split) = (format!("{EX} {fused}"), format!("{EX} {split}"));
-        ensure!(
-            has_intersection(&plan(&snapshot, &fused)?),
-            "{fused}: no intersection in the plan"
-        );
-        let (a, b) = (
-            sorted_rows(&snapshot, &fused)?,
-            sorted_rows(&snapshot, &split)?,
-        );
-        ensure!(!a.is_empty(), "{fused}: no answers");
-        ensure!(
-            a == b,
-            "{fused}: {} rows, the split form {} rows",
-            a.len(),
-            b.len()
-        );
-    }
-    Ok(())
+    forms_agree(&snapshot, EX, PAIRS, "intersection", &|node| {
+        node.operator == "Intersect"
+    })
 }
 
 fn intersections_in_transactions_and_explicit_reads<B: KvBackend>(

@@ -6,10 +6,9 @@
 use trine_core::Store;
 use trine_core::io::{LoadOptions, RdfFormat};
 use trine_core::kv::KvBackend;
-use trine_core::sparql::ExplainNode;
 use trine_core::storage::Snapshot;
 
-use super::sparql_cases::{plan, sorted_rows};
+use super::sparql_cases::{forms_agree, sorted_rows};
 use super::{Case, CaseResult, Context, Harness, ensure};
 
 pub(crate) fn cases<B: KvBackend>() -> Vec<Case<B>> {
@@ -99,30 +98,15 @@ fn rows<B: KvBackend>(snapshot: &Snapshot<'_, B>, text: &str) -> Result<Vec<Stri
     sorted_rows(snapshot, &format!("{PREFIXES} {text}"))
 }
 
-fn has_range(node: &ExplainNode) -> bool {
-    node.detail.contains("key range") || node.children.iter().any(has_range)
-}
-
 fn ranges_agree<B: KvBackend>(h: &Harness<'_, B>) -> CaseResult {
     let store = Store::open(h.create()).context("open store")?;
     store
         .load_from_reader(RdfFormat::Turtle, data().as_bytes(), &LoadOptions::new())
         .context("load")?;
     let snapshot = store.snapshot().context("snapshot")?;
-    for (ranged, plain) in PAIRS {
-        ensure!(
-            has_range(&plan(&snapshot, &format!("{PREFIXES} {ranged}"))?),
-            "{ranged}: no key range in the plan"
-        );
-        let (a, b) = (rows(&snapshot, ranged)?, rows(&snapshot, plain)?);
-        ensure!(!a.is_empty(), "{ranged}: no answers");
-        ensure!(
-            a == b,
-            "{ranged}: {} rows, without the range {} rows",
-            a.len(),
-            b.len()
-        );
-    }
+    forms_agree(&snapshot, PREFIXES, PAIRS, "key range", &|node| {
+        node.detail.contains("key range")
+    })?;
     let (edge, _) = PAIRS[0];
     let found = rows(&snapshot, edge)?;
     for (name, expected) in [

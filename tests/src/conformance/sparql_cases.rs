@@ -302,3 +302,42 @@ pub(super) fn plan<B: KvBackend>(
         .explain()
         .context(text)
 }
+
+/// Whether `node` or an operator under it satisfies `test`.
+pub(super) fn plan_has(node: &ExplainNode, test: &dyn Fn(&ExplainNode) -> bool) -> bool {
+    test(node) || node.children.iter().any(|child| plan_has(child, test))
+}
+
+/// For each `(optimised, reference)` pair of query texts (after `prefixes`): the optimised
+/// form's plan shows what `uses` looks for (`what` names it), it has answers, and they are the
+/// reference form's.
+pub(super) fn forms_agree<B: KvBackend>(
+    snapshot: &Snapshot<'_, B>,
+    prefixes: &str,
+    pairs: &[(&str, &str)],
+    what: &str,
+    uses: &dyn Fn(&ExplainNode) -> bool,
+) -> Result<(), String> {
+    for (optimised, reference) in pairs {
+        let (optimised, reference) = (
+            format!("{prefixes} {optimised}"),
+            format!("{prefixes} {reference}"),
+        );
+        ensure!(
+            plan_has(&plan(snapshot, &optimised)?, uses),
+            "{optimised}: no {what} in the plan"
+        );
+        let (a, b) = (
+            sorted_rows(snapshot, &optimised)?,
+            sorted_rows(snapshot, &reference)?,
+        );
+        ensure!(!a.is_empty(), "{optimised}: no answers");
+        ensure!(
+            a == b,
+            "{optimised}: {} rows, without the {what} {} rows",
+            a.len(),
+            b.len()
+        );
+    }
+    Ok(())
+}
