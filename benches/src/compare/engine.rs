@@ -64,6 +64,10 @@ pub struct CacheReport {
     pub parse_hits: u64,
     /// Parses the parsed-query cache could not answer.
     pub parse_misses: u64,
+    /// Queries run with a cached plan during the timed runs.
+    pub plan_hits: u64,
+    /// Queries planned anew during the timed runs.
+    pub plan_misses: u64,
     /// With the result cache on: the first run of every query, in milliseconds, summed.
     pub first_ms: f64,
     /// The median of three repeats of every query, summed.
@@ -132,7 +136,12 @@ impl<B: KvBackend> Engine for TrineEngine<B> {
     fn query(&mut self, query: &str) -> Result<RawAnswer, Error> {
         let snapshot = self.store.snapshot()?;
         let prepared = PreparedQuery::parse(query, None)?;
-        let execution = prepared.bind(&snapshot, &QueryOptions::default())?;
+        // As an embedder would: the store's plans are kept for queries sent again.
+        let options = QueryOptions {
+            plan_cache: Some(self.store.plan_cache().clone()),
+            ..QueryOptions::default()
+        };
+        let execution = prepared.bind(&snapshot, &options)?;
         Ok(match execution.results()? {
             QueryResults::Solutions(solutions) => {
                 let variables = solutions.variables().to_vec();

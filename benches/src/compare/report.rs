@@ -243,14 +243,18 @@ pub fn table(reports: &[DatasetReport]) -> String {
         for run in &report.runs {
             let Some(caches) = run.caches else { continue };
             let parses = caches.parse_hits + caches.parse_misses;
+            let plans = caches.plan_hits + caches.plan_misses;
             let _ = writeln!(
                 out,
-                "{} {}: parsed-query cache hit rate {:.0} % ({} of {} parses); with the result cache on, a repeated query answers {:.0}x faster than its first run ({:.1} ms first, {:.2} ms repeated, {} hits; goal 10x)",
+                "{} {}: parsed-query cache hit rate {:.0} % ({} of {} parses); plan cache hit rate {:.0} % ({} of {} plans); with the result cache on, a repeated query answers {:.0}x faster than its first run ({:.1} ms first, {:.2} ms repeated, {} hits; goal 10x)",
                 report.dataset.name,
                 run.engine,
                 100.0 * caches.parse_hits as f64 / parses.max(1) as f64,
                 caches.parse_hits,
                 parses,
+                100.0 * caches.plan_hits as f64 / plans.max(1) as f64,
+                caches.plan_hits,
+                plans,
                 caches.first_ms / caches.repeated_ms.max(f64::MIN_POSITIVE),
                 caches.first_ms,
                 caches.repeated_ms,
@@ -266,6 +270,8 @@ fn caches_json(run: &EngineRun) -> Value {
         json!({
             "parse_hits": caches.parse_hits,
             "parse_misses": caches.parse_misses,
+            "plan_hits": caches.plan_hits,
+            "plan_misses": caches.plan_misses,
             "result_cache_first_ms": caches.first_ms,
             "result_cache_repeated_ms": caches.repeated_ms,
             "result_cache_hits": caches.result_hits,

@@ -282,6 +282,8 @@ impl Engine for ServerEngine {
         }
         let parse_hits = self.metric("trine_query_cache_hits_total")?;
         let parse_misses = self.metric("trine_query_cache_misses_total")?;
+        let plan_hits = self.metric("trine_plan_cache_hits_total")?;
+        let plan_misses = self.metric("trine_plan_cache_misses_total")?;
         // The same store served again with the result cache on: each query's first run fills
         // it, its repeats are answered from it.
         self.stop_server();
@@ -315,6 +317,8 @@ impl Engine for ServerEngine {
         Ok(Some(CacheReport {
             parse_hits,
             parse_misses,
+            plan_hits,
+            plan_misses,
             first_ms,
             repeated_ms,
             result_hits: result_hits?,

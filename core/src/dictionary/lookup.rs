@@ -1,3 +1,5 @@
+use std::sync::atomic::{AtomicU64, Ordering};
+
 use oxrdf::Term;
 
 use super::TermCache;
@@ -12,6 +14,8 @@ use crate::storage::StorageError;
 pub struct Dictionary {
     ids: TermCache<Box<[u8]>, TermId>,
     terms: TermCache<TermId, Term>,
+    /// How many times entries were removed from storage; see [`removals`](Self::removals).
+    removals: AtomicU64,
 }
 
 impl Default for Dictionary {
@@ -26,7 +30,15 @@ impl Dictionary {
         Self {
             ids: TermCache::new(capacity),
             terms: TermCache::new(capacity),
+            removals: AtomicU64::new(0),
         }
+    }
+
+    /// How many times terms were removed from storage since the store was opened. An id known
+    /// to name a term stays valid while this stays the same (ids are never reused, but a
+    /// removed term added again gets a new one), which is what cached plans rely on.
+    pub fn removals(&self) -> u64 {
+        self.removals.load(Ordering::Acquire)
     }
 
     /// The id of a term given in dictionary form.
@@ -95,6 +107,7 @@ impl Dictionary {
     pub(crate) fn clear_caches(&self) {
         self.ids.clear();
         self.terms.clear();
+        self.removals.fetch_add(1, Ordering::AcqRel);
     }
 }
 

@@ -7,8 +7,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use super::{PreparedQuery, QueryError};
 
 /// A bounded cache of [`PreparedQuery`]s keyed by query text and base IRI (the text exactly as
-/// sent; no normalisation yet). Plans are not cached: they depend on the data and statistics of
-/// the view a query runs on. Syntax errors are not cached.
+/// sent; no normalisation here). Plans are kept per store, by normalised text, in its
+/// [`PlanCache`](super::PlanCache). Syntax errors are not cached.
 ///
 /// ```
 /// use trine_core::sparql::QueryCache;

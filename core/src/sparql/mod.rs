@@ -28,6 +28,7 @@ mod algebra;
 mod cache;
 mod exec;
 mod plan;
+mod plan_cache;
 
 pub(crate) mod depth;
 mod error;
@@ -42,6 +43,7 @@ pub use exec::CancellationToken;
 pub use format::{QueryResultsFormat, ResultsWriteError, results_format_by_name};
 pub use lexical::{MAX_NEGATION_DEPTH, MAX_NESTING_DEPTH, MAX_OPERATORS};
 pub use plan::{Actual, ExplainNode};
+pub use plan_cache::PlanCache;
 pub use results::{QueryResults, QuerySolution, SolutionIter};
 
 use std::collections::HashMap;
@@ -52,7 +54,7 @@ use spargebra::Query;
 pub use spargebra::algebra::GraphPattern;
 
 use crate::storage::QuadRead;
-use algebra::{DatasetView, DefaultGraphs, GraphTarget, PlanNode, QueryForm, TemplateTerm};
+use algebra::{DatasetView, DefaultGraphs, GraphTarget, QueryForm, TemplateTerm};
 use exec::EvalContext;
 use plan::Translator;
 
@@ -96,6 +98,10 @@ pub struct QueryOptions {
     pub service_handler: Option<Arc<dyn ServiceHandler>>,
     /// Match explicit quads only, leaving out what the reasoner inferred.
     pub explicit_only: bool,
+    /// Plans kept for queries sent again: the store's own
+    /// ([`Store::plan_cache`](crate::Store::plan_cache)), used on its snapshots. Not used when
+    /// extension functions are registered or variables are bound in advance.
+    pub plan_cache: Option<Arc<PlanCache>>,
 }
 
 impl std::fmt::Debug for QueryOptions {
@@ -109,6 +115,7 @@ impl std::fmt::Debug for QueryOptions {
             )
             .field("max_rows_in_memory", &self.max_rows_in_memory)
             .field("explicit_only", &self.explicit_only)
+            .field("plan_cache", &self.plan_cache.is_some())
             .finish()
     }
 }
@@ -147,6 +154,8 @@ pub struct PreparedQuery {
     /// Whether a dataset with no named graphs listed keeps every named graph of the store: true
     /// for the WHERE of an update with `WITH` and no `USING`, false for a query's `FROM`.
     all_named_when_unlisted: bool,
+    /// The query written back from its algebra, made on first use and shared by copies.
+    normalised: Arc<std::sync::OnceLock<Arc<str>>>,
 }
 
 impl PreparedQuery {
@@ -194,6 +203,7 @@ impl PreparedQuery {
         Ok(Self {
             query: Arc::new(parsed),
             all_named_when_unlisted: false,
+            normalised: Arc::default(),
         })
     }
 
@@ -226,7 +236,15 @@ impl PreparedQuery {
             | Query::Describe { dataset: d, .. }
             | Query::Ask { dataset: d, .. } => *d = Some(dataset),
         }
+        self.normalised = Arc::default();
         self
+    }
+
+    /// The query's text as the parser understood it, written back from its algebra: equal for
+    /// texts that differ only in whitespace, comments or prefixes. Plans are cached by it.
+    pub fn normalised_text(&self) -> &str {
+        self.normalised
+            .get_or_init(|| self.query.to_string().into())
     }
 
     /// A SELECT of every in-scope variable of `pattern`: what a [`ServiceHandler`] that answers
@@ -258,6 +276,7 @@ impl PreparedQuery {
                 base_iri,
             }),
             all_named_when_unlisted: true,
+            normalised: Arc::default(),
         }
     }
 
@@ -344,12 +363,94 @@ impl PreparedQuery {
         ctx.set_row_limit(options.max_rows_in_memory);
         ctx.set_service_handler(options.service_handler.clone());
         ctx.set_explicit_only(options.explicit_only);
+        let cache = self.cache_slot(reader, options, bindings);
+        let cached = match &cache {
+            Some((cache, key, version)) => cache.get(key, *version, || reader.len())?,
+            None => None,
+        };
+        let (planned, bound_slots) = match cached {
+            Some(planned) => {
+                ctx.seed_local_terms(&planned.local_terms);
+                (planned, Vec::new())
+            }
+            None => {
+                let (planned, bound_slots) = self.plan(pattern, &ctx, bindings)?;
+                let planned = Arc::new(planned);
+                if let Some((cache, key, version)) = cache {
+                    let exact = !ctx.missed_terms() && planned.local_terms.is_empty();
+                    cache.insert(key, Arc::clone(&planned), version, reader.len()?, exact);
+                }
+                (planned, bound_slots)
+            }
+        };
+        ctx.set_width(planned.width);
+        for slot in &planned.graph_slots {
+            ctx.add_graph_slot(*slot);
+        }
+        let mut input = ctx.empty_row();
+        for (slot, value) in bound_slots {
+            input[slot] = Some(ctx.intern(value)?);
+            // Parameters bind every occurrence of the variable, under projections too.
+            ctx.add_graph_slot(slot);
+        }
+        Ok(Execution {
+            ctx,
+            planned,
+            input,
+        })
+    }
+
+    /// The plan cache to use for this bind, the query's key in it and the view's version:
+    /// `None` when there is no cache, the view is not one committed state of the store, or the
+    /// plan would depend on more than the key says (extension functions, bound variables).
+    fn cache_slot<'c, R: QuadRead>(
+        &self,
+        reader: &R,
+        options: &'c QueryOptions,
+        bindings: &[(Variable, Term)],
+    ) -> Option<(
+        &'c PlanCache,
+        plan_cache::PlanKey,
+        crate::storage::ReadVersion,
+    )> {
+        let cache = options.plan_cache.as_deref()?;
+        let version = reader.read_version()?;
+        if !cache.is_enabled() || !bindings.is_empty() || !options.custom_functions.is_empty() {
+            return None;
+        }
+        let dataset = match self.query.as_ref() {
+            Query::Select { dataset, .. }
+            | Query::Construct { dataset, .. }
+            | Query::Describe { dataset, .. }
+            | Query::Ask { dataset, .. } => dataset.clone(),
+        };
+        let key = plan_cache::PlanKey {
+            text: Arc::clone(
+                self.normalised
+                    .get_or_init(|| self.query.to_string().into()),
+            ),
+            dataset,
+            all_named_when_unlisted: self.all_named_when_unlisted,
+            explicit_only: options.explicit_only,
+            service: options.service_handler.is_some(),
+        };
+        Some((cache, key, version))
+    }
+
+    /// Translates the query against `ctx`, with `bindings` fixed; gives the plan and the slots
+    /// the bindings fill.
+    fn plan(
+        &self,
+        pattern: &GraphPattern,
+        ctx: &EvalContext<'_>,
+        bindings: &[(Variable, Term)],
+    ) -> Result<(plan_cache::Planned, Vec<(usize, Term)>), QueryError> {
         let mut translator = Translator::new();
         let bound_slots: Vec<(usize, Term)> = bindings
             .iter()
             .map(|(variable, value)| (translator.slot(variable), value.clone()))
             .collect();
-        let root = translator.pattern(pattern, &GraphTarget::DefaultGraph, &ctx)?;
+        let root = translator.pattern(pattern, &GraphTarget::DefaultGraph, ctx)?;
         let form = match self.query.as_ref() {
             Query::Select { .. } => {
                 let variables = projected(pattern);
@@ -377,24 +478,15 @@ impl PreparedQuery {
                 )
             }
         };
-        ctx.set_width(translator.width());
-        for slot in translator.graph_slots() {
-            ctx.add_graph_slot(*slot);
-        }
-        let names = translator.slot_names();
-        let mut input = ctx.empty_row();
-        for (slot, value) in bound_slots {
-            input[slot] = Some(ctx.intern(value)?);
-            // Parameters bind every occurrence of the variable, under projections too.
-            ctx.add_graph_slot(slot);
-        }
-        Ok(Execution {
-            ctx,
+        let planned = plan_cache::Planned {
             root,
             form,
-            names,
-            input,
-        })
+            names: translator.slot_names(),
+            width: translator.width(),
+            graph_slots: translator.graph_slots().to_vec(),
+            local_terms: ctx.local_terms(),
+        };
+        Ok((planned, bound_slots))
     }
 }
 
@@ -413,9 +505,8 @@ fn projected(pattern: &GraphPattern) -> Vec<Variable> {
 /// A query planned against one read view; [`results`](Self::results) streams its answers.
 pub struct Execution<'r> {
     ctx: EvalContext<'r>,
-    root: PlanNode,
-    form: QueryForm,
-    names: Vec<String>,
+    /// Shared with the plan cache when it came from there.
+    planned: Arc<plan_cache::Planned>,
     input: exec::Row,
 }
 
@@ -425,7 +516,12 @@ impl Execution<'_> {
     /// # Errors
     /// Evaluation failures surface here for ASK, and from the iterators otherwise.
     pub fn results(&self) -> Result<QueryResults<'_>, QueryError> {
-        results::results(&self.ctx, &self.root, &self.form, self.input.clone())
+        results::results(
+            &self.ctx,
+            &self.planned.root,
+            &self.planned.form,
+            self.input.clone(),
+        )
     }
 
     /// EXPLAIN: the plan with the join algorithm at each join and estimated rows; render it with
@@ -434,7 +530,7 @@ impl Execution<'_> {
     /// # Errors
     /// Fails if the statistics cannot be read.
     pub fn explain(&self) -> Result<ExplainNode, QueryError> {
-        plan::explain(&self.ctx, &self.root, &self.slot_names(), &|_| None)
+        plan::explain(&self.ctx, &self.planned.root, &self.slot_names(), &|_| None)
     }
 
     /// EXPLAIN ANALYZE: runs the query to the end (its results are read and dropped), then
@@ -458,7 +554,7 @@ impl Execution<'_> {
                 }
             }
         }
-        plan::explain(&self.ctx, &self.root, &self.slot_names(), &|node| {
+        plan::explain(&self.ctx, &self.planned.root, &self.slot_names(), &|node| {
             self.ctx.profile.actual(node)
         })
     }
@@ -466,7 +562,8 @@ impl Execution<'_> {
     /// Variable names by slot, for EXPLAIN.
     fn slot_names(&self) -> impl Fn(usize) -> String + '_ {
         |slot| {
-            self.names
+            self.planned
+                .names
                 .get(slot)
                 .cloned()
                 .unwrap_or_else(|| format!("_{slot}"))

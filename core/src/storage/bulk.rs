@@ -174,6 +174,7 @@ impl<'a, B: KvBackend> BulkLoader<'a, B> {
         Ok(super::Snapshot::new(
             self.backend.snapshot()?,
             self.dictionary,
+            None,
         ))
     }
 
@@ -452,7 +453,8 @@ pub(crate) fn recount<B: KvBackend>(
     backend: &B,
     dictionary: &Dictionary,
 ) -> Result<(), StorageError> {
-    let snapshot: super::Snapshot<'_, B> = super::Snapshot::new(backend.snapshot()?, dictionary);
+    let snapshot: super::Snapshot<'_, B> =
+        super::Snapshot::new(backend.snapshot()?, dictionary, None);
     let kv = snapshot.kv();
     let statistics = super::statistics::analyze(kv)?;
     let total = statistics.quads;

@@ -23,7 +23,7 @@ pub use error::StorageError;
 pub use pattern::{EncodedQuadIter, FlaggedQuadIter, GraphScope, QuadIter, QuadPattern};
 pub use probe::{IndexProbe, QuadProbe};
 pub use read::QuadRead;
-pub use snapshot::Snapshot;
+pub use snapshot::{ReadVersion, Snapshot};
 pub use statistics::{
     CharacteristicSet, PredicateStatistics, REANALYZE_MIN_CHANGES, StarIndex, Statistics,
 };

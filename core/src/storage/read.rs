@@ -27,6 +27,13 @@ pub trait QuadRead {
     /// The store's dictionary.
     fn dictionary(&self) -> &Dictionary;
 
+    /// The state of the store this view reads, when it is known to be one committed state (a
+    /// snapshot taken while no writer held the lock); `None` for a transaction, whose own
+    /// writes are not a state of the store yet.
+    fn read_version(&self) -> Option<super::ReadVersion> {
+        None
+    }
+
     /// The id of `term`, if the store knows it.
     ///
     /// # Errors

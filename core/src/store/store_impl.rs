@@ -7,10 +7,17 @@ use oxrdf::{
 
 use crate::dictionary::Dictionary;
 use crate::kv::{Durability, Keyspace, KvBackend, KvSnapshot, WriteBatch};
+use crate::sparql::PlanCache;
 use crate::storage::{
-    BulkLoader, FORMAT_VERSION, MetaKey, QuadRead, Snapshot, StorageError, Transaction,
-    WriterGuard, WriterState,
+    BulkLoader, FORMAT_VERSION, MetaKey, QuadRead, ReadVersion, Snapshot, StorageError,
+    Transaction, WriterGuard, WriterState,
 };
+
+/// Plans a store keeps for queries sent again (see [`PlanCache`]).
+const PLAN_CACHE: usize = 256;
+
+/// Numbers the stores this process opens, so that a cache of one never serves another.
+static STORES: AtomicU64 = AtomicU64::new(0);
 
 /// An RDF quad store over any [`KvBackend`].
 ///
@@ -37,6 +44,9 @@ pub struct Store<B: KvBackend> {
     /// Odd while a writer holds the lock; see [`generation`](Self::generation).
     generation: AtomicU64,
     pub(super) reasoning: RwLock<super::reasoning::ReasoningState<B>>,
+    /// This store among the ones the process opened (see [`ReadVersion::store`]).
+    instance: u64,
+    plans: std::sync::Arc<PlanCache>,
 }
 
 impl<B: KvBackend> Store<B> {
@@ -89,6 +99,8 @@ impl<B: KvBackend> Store<B> {
             }),
             generation: AtomicU64::new(0),
             reasoning: RwLock::default(),
+            instance: STORES.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+            plans: std::sync::Arc::new(PlanCache::new(PLAN_CACHE)),
         };
         let snapshot = store.backend.snapshot()?;
         let options =
@@ -135,7 +147,45 @@ impl<B: KvBackend> Store<B> {
     /// # Errors
     /// Fails if the backend cannot be read.
     pub fn snapshot(&self) -> Result<Snapshot<'_, B>, StorageError> {
-        Ok(Snapshot::new(self.backend.snapshot()?, &self.dictionary))
+        // The view reads one committed state only if no writer held the lock from before it
+        // was taken until after: then it is known by the generation read on both sides.
+        let before = self.generation();
+        let epoch = self.dictionary.removals();
+        let kv = self.backend.snapshot()?;
+        let version = (before.is_multiple_of(2)
+            && self.generation() == before
+            && self.dictionary.removals() == epoch)
+            .then_some(ReadVersion {
+                store: self.instance,
+                generation: before,
+                dictionary_epoch: epoch,
+            });
+        Ok(Snapshot::new(kv, &self.dictionary, version))
+    }
+
+    /// The store's cache of query plans: pass it in
+    /// [`QueryOptions::plan_cache`](crate::sparql::QueryOptions::plan_cache) so that a query
+    /// sent again over a [`snapshot`](Self::snapshot) skips planning while the data it was
+    /// planned on has not changed materially.
+    ///
+    /// ```
+    /// use trine_core::{Store, kv::MemoryBackend, sparql::{PreparedQuery, QueryOptions}};
+    ///
+    /// let store = Store::open(MemoryBackend::new())?;
+    /// let options = QueryOptions {
+    ///     plan_cache: Some(store.plan_cache().clone()),
+    ///     ..QueryOptions::default()
+    /// };
+    /// let query = PreparedQuery::parse("SELECT * WHERE { ?s ?p ?o }", None)?;
+    /// for _ in 0..2 {
+    ///     let snapshot = store.snapshot()?;
+    ///     query.bind(&snapshot, &options)?;
+    /// }
+    /// assert_eq!((store.plan_cache().hits(), store.plan_cache().misses()), (1, 1));
+    /// # Ok::<_, Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn plan_cache(&self) -> &std::sync::Arc<PlanCache> {
+        &self.plans
     }
 
     pub(crate) fn lock_writer(&self) -> WriterGuard<'_> {

@@ -165,6 +165,7 @@ impl Database {
             timeout: self.config.query_timeout,
             cancellation: cancellation.unwrap_or_default(),
             max_rows_in_memory: self.config.max_rows_in_memory,
+            plan_cache: Some(Arc::clone(self.store.plan_cache())),
             ..QueryOptions::default()
         }
     }

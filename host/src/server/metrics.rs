@@ -335,8 +335,11 @@ pub(crate) fn single(
     sample(out, name, "", value);
 }
 
-/// The parsed-query cache's hits and misses, in the Prometheus text format.
-pub(crate) fn render_query_cache(cache: &trine_core::sparql::QueryCache) -> String {
+/// The parsed-query and plan caches' hits and misses, in the Prometheus text format.
+pub(crate) fn render_query_cache(
+    cache: &trine_core::sparql::QueryCache,
+    plans: &trine_core::sparql::PlanCache,
+) -> String {
     let mut out = String::new();
     single(
         &mut out,
@@ -351,6 +354,20 @@ pub(crate) fn render_query_cache(cache: &trine_core::sparql::QueryCache) -> Stri
         COUNTER,
         "Queries parsed because the cache lacked them.",
         cache.misses(),
+    );
+    single(
+        &mut out,
+        "trine_plan_cache_hits_total",
+        COUNTER,
+        "Queries run with a plan from the plan cache.",
+        plans.hits(),
+    );
+    single(
+        &mut out,
+        "trine_plan_cache_misses_total",
+        COUNTER,
+        "Queries planned because the plan cache lacked a valid plan.",
+        plans.misses(),
     );
     out
 }

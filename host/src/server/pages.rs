@@ -138,7 +138,10 @@ pub(crate) async fn metrics(State(app): State<Arc<App>>) -> Response {
             text.push_str(&super::metrics::render_cache(
                 &app.db.store().dictionary().cache_stats(),
             ));
-            text.push_str(&super::metrics::render_query_cache(app.db.query_cache()));
+            text.push_str(&super::metrics::render_query_cache(
+                app.db.query_cache(),
+                app.db.store().plan_cache(),
+            ));
             if let Some(cache) = app.db.result_cache() {
                 text.push_str(&super::metrics::render_result_cache(cache));
             }

@@ -14,6 +14,7 @@ mod interrupted_cases;
 mod intersect_cases;
 mod kv_cases;
 mod model;
+mod plan_cache_cases;
 mod range_cases;
 mod reasoning_cases;
 mod report;
@@ -92,6 +93,7 @@ pub fn run<B: KvBackend + 'static>(
         .chain(sparql_cases::cases())
         .chain(intersect_cases::cases())
         .chain(range_cases::cases())
+        .chain(plan_cache_cases::cases())
         .chain(statistics_cases::cases())
         .chain(update_cases::cases())
         .chain(reasoning_cases::cases())

@@ -269,10 +269,17 @@ pub(super) fn sorted_rows<B: KvBackend>(
     snapshot: &Snapshot<'_, B>,
     text: &str,
 ) -> Result<Vec<String>, String> {
+    sorted_rows_with(snapshot, text, &QueryOptions::default())
+}
+
+/// As [`sorted_rows`], under `options`.
+pub(super) fn sorted_rows_with<B: KvBackend>(
+    snapshot: &Snapshot<'_, B>,
+    text: &str,
+    options: &QueryOptions,
+) -> Result<Vec<String>, String> {
     let query = PreparedQuery::parse(text, None).context(text)?;
-    let execution = query
-        .bind(snapshot, &QueryOptions::default())
-        .context(text)?;
+    let execution = query.bind(snapshot, options).context(text)?;
     let QueryResults::Solutions(solutions) = execution.results().context(text)? else {
         return Err(format!("{text}: not a SELECT"));
     };

@@ -10,7 +10,11 @@ use crate::storage::{QuadPattern, Statistics};
 
 impl Catalog for EvalContext<'_> {
     fn term_id(&self, term: &Term) -> Result<Option<TermId>, QueryError> {
-        self.reader().term_id(term)
+        let id = self.reader().term_id(term)?;
+        if id.is_none() {
+            self.note_missed_term();
+        }
+        Ok(id)
     }
 
     fn intern(&self, term: Term) -> Result<TermId, QueryError> {

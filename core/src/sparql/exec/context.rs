@@ -63,6 +63,8 @@ pub struct EvalContext<'a> {
     pub(crate) statistics: std::cell::OnceCell<Option<crate::storage::Statistics>>,
     /// Rows, runs and time per operator, when EXPLAIN ANALYZE asks.
     pub(crate) profile: super::profile::Profile,
+    /// Whether the planner asked for a term the store does not have.
+    missed_terms: Cell<bool>,
 }
 
 /// The part of [`QuadRead`] the evaluator needs, object-safe so that plans are not generic.
@@ -174,6 +176,33 @@ impl<'a> EvalContext<'a> {
             service_handler: None,
             statistics: std::cell::OnceCell::new(),
             profile: super::profile::Profile::default(),
+            missed_terms: Cell::new(false),
+        }
+    }
+
+    /// Notes that the planner found a constant the store does not know: the plan then holds
+    /// only for the data it was made on.
+    pub(crate) fn note_missed_term(&self) {
+        self.missed_terms.set(true);
+    }
+
+    /// Whether [`note_missed_term`](Self::note_missed_term) was called.
+    pub(crate) fn missed_terms(&self) -> bool {
+        self.missed_terms.get()
+    }
+
+    /// The query-local terms so far, in the order of their ids.
+    pub(crate) fn local_terms(&self) -> Vec<Term> {
+        self.local.borrow().terms.clone()
+    }
+
+    /// Numbers `terms` as the first local terms, as the context a cached plan was made in did.
+    pub(crate) fn seed_local_terms(&self, terms: &[Term]) {
+        for term in terms {
+            let mut local = self.local.borrow_mut();
+            let id = TermId::new(TermTag::Local, local.terms.len() as u64);
+            local.terms.push(term.clone());
+            local.ids.insert(term.clone(), id);
         }
     }
 

@@ -1,0 +1,229 @@
+//! Plans by normalised query text: a query sent again over data that has not changed
+//! materially skips translation, cost estimates and join ordering.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+
+use oxrdf::Term;
+use spargebra::algebra::QueryDataset;
+
+use super::algebra::{PlanNode, QueryForm, Slot};
+use crate::storage::ReadVersion;
+
+/// How far the store's quad count may drift from the count a plan was made at, as a share
+/// of it, before the plan is made again: its estimates are read from the statistics of that
+/// time, and a join order chosen for them stays good while the data keeps roughly its size.
+const DRIFT: f64 = 0.2;
+
+/// A store's cache of query plans, keyed by the query's normalised text (the query as the
+/// parser understood it, written back: whitespace, comments and prefixes do not count) and
+/// the options that shape a plan.
+///
+/// A plan names the store's terms by their ids, so it serves only the store it was made for
+/// (each [`Store`](crate::Store) has its own, [`Store::plan_cache`](crate::Store::plan_cache)).
+/// It is used again on a later snapshot while:
+/// - the snapshot reads the same committed state, or
+/// - every constant of the query was a term of the store when it was planned (a constant the
+///   store did not know is planned as matching nothing), no term has been removed from the
+///   dictionary since, and the store's quad count is within a fifth of the count it was
+///   planned at: past that the statistics it was ordered by have shifted materially.
+///
+/// Otherwise the query is planned again and the new plan replaces the old. Views that are not
+/// one committed state (transactions, snapshots taken while a write was committing) neither
+/// use nor fill the cache.
+#[derive(Debug)]
+pub struct PlanCache {
+    capacity: usize,
+    entries: Mutex<Entries>,
+    hits: AtomicU64,
+    misses: AtomicU64,
+}
+
+#[derive(Debug, Default)]
+struct Entries {
+    map: HashMap<PlanKey, Entry>,
+    clock: u64,
+}
+
+/// What a plan depends on besides the data: the query and the options that change its
+/// translation.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(crate) struct PlanKey {
+    /// The normalised text of the query.
+    pub(crate) text: Arc<str>,
+    /// The dataset given besides the text (the protocol's graph parameters).
+    pub(crate) dataset: Option<QueryDataset>,
+    /// Whether named graphs not listed in the dataset are all the store's.
+    pub(crate) all_named_when_unlisted: bool,
+    pub(crate) explicit_only: bool,
+    /// Whether a SERVICE handler is installed.
+    pub(crate) service: bool,
+}
+
+#[derive(Debug)]
+struct Entry {
+    plan: Arc<Planned>,
+    /// The latest view the plan was found valid for.
+    checked: ReadVersion,
+    /// Quads in the store when the plan was made.
+    quads: u64,
+    /// Whether every constant of the query was a store term at planning time.
+    exact: bool,
+    used: u64,
+}
+
+/// A query translated and ordered: what an execution needs besides its read view.
+#[derive(Debug)]
+pub(crate) struct Planned {
+    pub(crate) root: PlanNode,
+    pub(crate) form: QueryForm,
+    /// Variable names by slot, for EXPLAIN.
+    pub(crate) names: Vec<String>,
+    /// Slots per row.
+    pub(crate) width: usize,
+    /// Slots that hold graph names.
+    pub(crate) graph_slots: Vec<Slot>,
+    /// The query-local terms the plan refers to, in the order of their local ids.
+    pub(crate) local_terms: Vec<Term>,
+}
+
+impl PlanCache {
+    /// A cache of at most `capacity` plans; 0 turns it off.
+    pub fn new(capacity: usize) -> Self {
+        Self {
+            capacity,
+            entries: Mutex::default(),
+            hits: AtomicU64::new(0),
+            misses: AtomicU64::new(0),
+        }
+    }
+
+    /// Queries planned from the cache.
+    pub fn hits(&self) -> u64 {
+        self.hits.load(Ordering::Relaxed)
+    }
+
+    /// Queries planned anew (not cached, or their plan no longer valid).
+    pub fn misses(&self) -> u64 {
+        self.misses.load(Ordering::Relaxed)
+    }
+
+    /// Plans held now.
+    pub fn len(&self) -> usize {
+        self.lock().map.len()
+    }
+
+    /// Whether no plan is held.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Drops every plan (the counts stay).
+    pub fn clear(&self) {
+        self.lock().map.clear();
+    }
+
+    pub(crate) fn is_enabled(&self) -> bool {
+        self.capacity > 0
+    }
+
+    /// The plan for `key` if it is still valid for a view at `version`; `quads` gives the
+    /// view's quad count when the answer depends on it.
+    pub(crate) fn get<E>(
+        &self,
+        key: &PlanKey,
+        version: ReadVersion,
+        quads: impl FnOnce() -> Result<u64, E>,
+    ) -> Result<Option<Arc<Planned>>, E> {
+        let mut entries = self.lock();
+        entries.clock += 1;
+        let now = entries.clock;
+        let Some(entry) = entries.map.get_mut(key) else {
+            self.misses.fetch_add(1, Ordering::Relaxed);
+            return Ok(None);
+        };
+        let valid = entry.checked == version || {
+            let same_terms = entry.exact
+                && entry.checked.store == version.store
+                && entry.checked.dictionary_epoch == version.dictionary_epoch
+                // An older view may lack terms the plan names by id.
+                && entry.checked.generation <= version.generation;
+            same_terms && within_drift(entry.quads, quads()?)
+        };
+        if !valid {
+            entries.map.remove(key);
+            self.misses.fetch_add(1, Ordering::Relaxed);
+            return Ok(None);
+        }
+        entry.checked = version;
+        entry.used = now;
+        self.hits.fetch_add(1, Ordering::Relaxed);
+        Ok(Some(Arc::clone(&entry.plan)))
+    }
+
+    /// Keeps `plan`, made on a view at `version` holding `quads` quads; `exact` says whether
+    /// every constant of the query was a store term.
+    pub(crate) fn insert(
+        &self,
+        key: PlanKey,
+        plan: Arc<Planned>,
+        version: ReadVersion,
+        quads: u64,
+        exact: bool,
+    ) {
+        let mut entries = self.lock();
+        if entries.map.len() >= self.capacity && !entries.map.contains_key(&key) {
+            // Evict the least recently used; the capacity is small, so a scan is cheap.
+            let oldest = entries
+                .map
+                .iter()
+                .min_by_key(|(_, entry)| entry.used)
+                .map(|(key, _)| key.clone());
+            if let Some(oldest) = oldest {
+                entries.map.remove(&oldest);
+            }
+        }
+        let used = entries.clock;
+        entries.map.insert(
+            key,
+            Entry {
+                plan,
+                checked: version,
+                quads,
+                exact,
+                used,
+            },
+        );
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Entries> {
+        // A panic while holding the lock leaves a consistent map: take it anyway.
+        self.entries
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+/// Whether `now` quads are within [`DRIFT`] of the `planned` count.
+fn within_drift(planned: u64, now: u64) -> bool {
+    let (planned, now) = (planned as f64, now as f64);
+    (now - planned).abs() <= DRIFT * planned.max(1.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn drift_is_relative_to_the_planned_count() {
+        assert!(within_drift(1000, 1000));
+        assert!(within_drift(1000, 1200));
+        assert!(within_drift(1000, 800));
+        assert!(!within_drift(1000, 1201));
+        assert!(!within_drift(1000, 799));
+        // Planned on an empty store: any quad is a material shift.
+        assert!(within_drift(0, 0));
+        assert!(!within_drift(0, 1));
+    }
+}
