@@ -224,9 +224,12 @@ async fn run_query(
         },
         None => is_started.await,
     };
-    let media_type =
+    let beginning =
         started.map_err(|_| HostError::Internal("the query worker failed".into()))??;
-    Ok(ok_with(media_type, Body::new(body)))
+    Ok(match beginning.whole {
+        Some(whole) => ok_with(beginning.media_type, whole),
+        None => ok_with(beginning.media_type, Body::new(body)),
+    })
 }
 
 /// Parses and runs `request` on a worker thread, writing its answer (or its plan) to `writer`.
