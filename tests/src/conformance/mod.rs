@@ -14,6 +14,7 @@ mod interrupted_cases;
 mod intersect_cases;
 mod kv_cases;
 mod model;
+mod optional_cases;
 mod plan_cache_cases;
 mod range_cases;
 mod reasoning_cases;
@@ -94,6 +95,7 @@ pub fn run<B: KvBackend + 'static>(
         .chain(intersect_cases::cases())
         .chain(range_cases::cases())
         .chain(plan_cache_cases::cases())
+        .chain(optional_cases::cases())
         .chain(statistics_cases::cases())
         .chain(update_cases::cases())
         .chain(reasoning_cases::cases())

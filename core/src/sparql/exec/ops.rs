@@ -352,6 +352,11 @@ fn left_join<'c>(
     input: Row,
 ) -> RowIter<'c> {
     let context = ctx.context_of(&input);
+    if let PlanNode::Pattern(pattern) = right {
+        // One probe for every left row, as for an inner join.
+        let left_rows = evaluate(ctx, left, context);
+        return super::pattern::optional_probe_join(ctx, left_rows, pattern, filter);
+    }
     let right_rows = if substitutable(right) {
         None
     } else {

@@ -6,7 +6,7 @@ use super::ops::{RowIter, stepping};
 use super::{EvalContext, Row};
 use crate::encoding::{EncodedQuad, TermId};
 use crate::sparql::QueryError;
-use crate::sparql::algebra::{DefaultGraphs, GraphTarget, PatternTerm, QuadPatternNode};
+use crate::sparql::algebra::{DefaultGraphs, Expr, GraphTarget, PatternTerm, QuadPatternNode};
 use crate::storage::QuadProbe;
 use crate::storage::{GraphScope, QuadPattern};
 
@@ -158,17 +158,20 @@ pub(crate) fn probe_join<'c>(
     left: RowIter<'c>,
     pattern: &'c QuadPatternNode,
 ) -> RowIter<'c> {
-    let mut join = ProbeJoin {
-        ctx,
-        left,
-        pattern,
-        probe: ctx.reader().probe(),
-        current: None,
-        buffer: Vec::with_capacity(BATCH),
-        position: 0,
-        seen: HashSet::new(),
-        read: 0,
-    };
+    let mut join = ProbeJoin::new(ctx, left, pattern, None);
+    stepping(move || join.step())
+}
+
+/// The left outer join of `left`'s rows with a pattern (`OPTIONAL { pattern FILTER(filter) }`),
+/// through one [`QuadProbe`] as [`probe_join`]: a left row that no quad extends past `filter`
+/// comes out alone.
+pub(crate) fn optional_probe_join<'c>(
+    ctx: &'c EvalContext<'c>,
+    left: RowIter<'c>,
+    pattern: &'c QuadPatternNode,
+    filter: Option<&'c Expr>,
+) -> RowIter<'c> {
+    let mut join = ProbeJoin::new(ctx, left, pattern, Some(filter));
     stepping(move || join.step())
 }
 
@@ -183,9 +186,34 @@ struct ProbeJoin<'c> {
     position: usize,
     seen: HashSet<(TermId, TermId, TermId)>,
     read: usize,
+    /// For a left outer join, its filter (`Some(None)` when it has none).
+    optional: Option<Option<&'c Expr>>,
+    /// Whether the current left row was extended (for a left outer join).
+    extended: bool,
 }
 
-impl ProbeJoin<'_> {
+impl<'c> ProbeJoin<'c> {
+    fn new(
+        ctx: &'c EvalContext<'c>,
+        left: RowIter<'c>,
+        pattern: &'c QuadPatternNode,
+        optional: Option<Option<&'c Expr>>,
+    ) -> Self {
+        Self {
+            ctx,
+            left,
+            pattern,
+            probe: ctx.reader().probe(),
+            current: None,
+            buffer: Vec::with_capacity(BATCH),
+            position: 0,
+            seen: HashSet::new(),
+            read: 0,
+            optional,
+            extended: false,
+        }
+    }
+
     fn step(&mut self) -> Result<Option<Row>, QueryError> {
         loop {
             if let Some((input, lookup, _, _)) = &self.current {
@@ -198,9 +226,16 @@ impl ProbeJoin<'_> {
                     {
                         continue;
                     }
-                    if let Some(row) = lookup.row(input, quad) {
-                        return Ok(Some(row));
+                    let Some(row) = lookup.row(input, quad) else {
+                        continue;
+                    };
+                    if let Some(Some(filter)) = self.optional
+                        && !filter.test(&row, self.ctx)?.unwrap_or(false)
+                    {
+                        continue;
                     }
+                    self.extended = true;
+                    return Ok(Some(row));
                 }
             }
             self.buffer.clear();
@@ -210,10 +245,15 @@ impl ProbeJoin<'_> {
                     return Ok(None);
                 };
                 self.ctx.check()?;
-                if let Some(mut lookup) = Lookup::new(self.ctx, self.pattern, &row) {
-                    let scans = std::mem::take(&mut lookup.patterns).into_iter();
-                    self.seen.clear();
-                    self.current = Some((row, lookup, scans, false));
+                match Lookup::new(self.ctx, self.pattern, &row) {
+                    Some(mut lookup) => {
+                        let scans = std::mem::take(&mut lookup.patterns).into_iter();
+                        self.seen.clear();
+                        self.extended = false;
+                        self.current = Some((row, lookup, scans, false));
+                    }
+                    None if self.optional.is_some() => return Ok(Some(row)),
+                    None => {}
                 }
                 continue;
             };
@@ -221,7 +261,13 @@ impl ProbeJoin<'_> {
                 match scans.next() {
                     Some(pattern) => self.probe.start_within(&pattern, self.pattern.object_range),
                     None => {
-                        self.current = None;
+                        let done = self.current.take();
+                        if let Some((row, ..)) = done
+                            && self.optional.is_some()
+                            && !self.extended
+                        {
+                            return Ok(Some(row));
+                        }
                         continue;
                     }
                 }

@@ -454,7 +454,9 @@ impl Explainer<'_> {
             }
             PlanNode::LeftJoin(left, right, _) => {
                 let (l, r) = (explain(left)?, explain(right)?);
-                let algorithm = if substitutable(right) {
+                let algorithm = if matches!(**right, PlanNode::Pattern(_)) {
+                    "index nested-loop left join (one probe, sought per row)"
+                } else if substitutable(right) {
                     "index nested-loop left join"
                 } else {
                     "nested-loop left join over the materialized right side"
