@@ -92,7 +92,11 @@ impl PluginStore {
     ) -> Result<T, Error> {
         let prepared = wit(PreparedQuery::parse(query, None))?;
         let snapshot = wit(self.store.snapshot())?;
-        let execution = wit(prepared.bind(&snapshot, &QueryOptions::default()))?;
+        let options = QueryOptions {
+            plan_cache: Some(self.store.plan_cache().clone()),
+            ..QueryOptions::default()
+        };
+        let execution = wit(prepared.bind(&snapshot, &options))?;
         read(wit(execution.results())?)
     }
 }

@@ -418,6 +418,8 @@ impl WasmPreparedQuery {
         let snapshot = store.store.snapshot().or_js()?;
         let options = QueryOptions {
             explicit_only,
+            // Used when no variable is bound in advance: a query run again skips planning.
+            plan_cache: Some(store.store.plan_cache().clone()),
             ..QueryOptions::default()
         };
         let execution = self.query.bind_with(&snapshot, &options, &values).or_js()?;

@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use super::{PreparedQuery, QueryError};
 
 /// A bounded cache of [`PreparedQuery`]s keyed by query text and base IRI (the text exactly as
-/// sent; no normalisation here). Plans are kept per store, by normalised text, in its
+/// sent; no normalisation here). Plans are kept per store, by normalised query, in its
 /// [`PlanCache`](super::PlanCache). Syntax errors are not cached.
 ///
 /// ```

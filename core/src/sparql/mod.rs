@@ -154,8 +154,8 @@ pub struct PreparedQuery {
     /// Whether a dataset with no named graphs listed keeps every named graph of the store: true
     /// for the WHERE of an update with `WITH` and no `USING`, false for a query's `FROM`.
     all_named_when_unlisted: bool,
-    /// The query written back from its algebra, made on first use and shared by copies.
-    normalised: Arc<std::sync::OnceLock<Arc<str>>>,
+    /// A hash of the query's algebra, made on first use and shared by copies.
+    algebra_hash: Arc<std::sync::OnceLock<u64>>,
 }
 
 impl PreparedQuery {
@@ -203,7 +203,7 @@ impl PreparedQuery {
         Ok(Self {
             query: Arc::new(parsed),
             all_named_when_unlisted: false,
-            normalised: Arc::default(),
+            algebra_hash: Arc::default(),
         })
     }
 
@@ -236,15 +236,8 @@ impl PreparedQuery {
             | Query::Describe { dataset: d, .. }
             | Query::Ask { dataset: d, .. } => *d = Some(dataset),
         }
-        self.normalised = Arc::default();
+        self.algebra_hash = Arc::default();
         self
-    }
-
-    /// The query's text as the parser understood it, written back from its algebra: equal for
-    /// texts that differ only in whitespace, comments or prefixes. Plans are cached by it.
-    pub fn normalised_text(&self) -> &str {
-        self.normalised
-            .get_or_init(|| self.query.to_string().into())
     }
 
     /// A SELECT of every in-scope variable of `pattern`: what a [`ServiceHandler`] that answers
@@ -276,7 +269,7 @@ impl PreparedQuery {
                 base_iri,
             }),
             all_named_when_unlisted: true,
-            normalised: Arc::default(),
+            algebra_hash: Arc::default(),
         }
     }
 
@@ -418,18 +411,13 @@ impl PreparedQuery {
         if !cache.is_enabled() || !bindings.is_empty() || !options.custom_functions.is_empty() {
             return None;
         }
-        let dataset = match self.query.as_ref() {
-            Query::Select { dataset, .. }
-            | Query::Construct { dataset, .. }
-            | Query::Describe { dataset, .. }
-            | Query::Ask { dataset, .. } => dataset.clone(),
-        };
+        let hash = *self.algebra_hash.get_or_init(|| {
+            use std::hash::{BuildHasher, BuildHasherDefault};
+            BuildHasherDefault::<rustc_hash::FxHasher>::default().hash_one(self.query.as_ref())
+        });
         let key = plan_cache::PlanKey {
-            text: Arc::clone(
-                self.normalised
-                    .get_or_init(|| self.query.to_string().into()),
-            ),
-            dataset,
+            hash,
+            query: Arc::clone(&self.query),
             all_named_when_unlisted: self.all_named_when_unlisted,
             explicit_only: options.explicit_only,
             service: options.service_handler.is_some(),

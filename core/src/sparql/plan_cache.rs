@@ -1,12 +1,12 @@
-//! Plans by normalised query text: a query sent again over data that has not changed
-//! materially skips translation, cost estimates and join ordering.
+//! Plans by normalised query: a query sent again over data that has not changed materially
+//! skips translation, cost estimates and join ordering.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use oxrdf::Term;
-use spargebra::algebra::QueryDataset;
+use spargebra::Query;
 
 use super::algebra::{PlanNode, QueryForm, Slot};
 use crate::storage::ReadVersion;
@@ -16,9 +16,9 @@ use crate::storage::ReadVersion;
 /// time, and a join order chosen for them stays good while the data keeps roughly its size.
 const DRIFT: f64 = 0.2;
 
-/// A store's cache of query plans, keyed by the query's normalised text (the query as the
-/// parser understood it, written back: whitespace, comments and prefixes do not count) and
-/// the options that shape a plan.
+/// A store's cache of query plans, keyed by the normalised query (its algebra as the parser
+/// built it, dataset and base IRI included: whitespace, comments, prefixes and the spelling of
+/// IRIs do not count) and the options that shape a plan.
 ///
 /// A plan names the store's terms by their ids, so it serves only the store it was made for
 /// (each [`Store`](crate::Store) has its own, [`Store::plan_cache`](crate::Store::plan_cache)).
@@ -48,17 +48,39 @@ struct Entries {
 
 /// What a plan depends on besides the data: the query and the options that change its
 /// translation.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone)]
 pub(crate) struct PlanKey {
-    /// The normalised text of the query.
-    pub(crate) text: Arc<str>,
-    /// The dataset given besides the text (the protocol's graph parameters).
-    pub(crate) dataset: Option<QueryDataset>,
+    /// The hash of `query`, computed once per parse.
+    pub(crate) hash: u64,
+    /// The query's algebra, shared with the parse.
+    pub(crate) query: Arc<Query>,
     /// Whether named graphs not listed in the dataset are all the store's.
     pub(crate) all_named_when_unlisted: bool,
     pub(crate) explicit_only: bool,
     /// Whether a SERVICE handler is installed.
     pub(crate) service: bool,
+}
+
+impl PartialEq for PlanKey {
+    fn eq(&self, other: &Self) -> bool {
+        self.hash == other.hash
+            && self.all_named_when_unlisted == other.all_named_when_unlisted
+            && self.explicit_only == other.explicit_only
+            && self.service == other.service
+            // The same parse is the same query; other parses are compared node by node.
+            && (Arc::ptr_eq(&self.query, &other.query) || self.query == other.query)
+    }
+}
+
+impl Eq for PlanKey {}
+
+impl std::hash::Hash for PlanKey {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.hash.hash(state);
+        self.all_named_when_unlisted.hash(state);
+        self.explicit_only.hash(state);
+        self.service.hash(state);
+    }
 }
 
 #[derive(Debug)]
