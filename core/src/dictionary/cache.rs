@@ -1,5 +1,6 @@
 use std::collections::HashMap;
-use std::hash::Hash;
+use std::collections::hash_map::RandomState;
+use std::hash::{BuildHasher, Hash};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -8,26 +9,29 @@ use std::sync::atomic::{AtomicU64, Ordering};
 /// When full it drops every entry and starts again: a crude policy, but O(1), lock-light and good
 /// enough for the skewed access of RDF data (a few predicates and classes are hit constantly and
 /// return to the cache at once).
+///
+/// `S` hashes the keys: the default resists keys chosen to collide (terms come from users);
+/// keys the store assigns itself, such as ids, can take a faster hasher.
 #[derive(Debug)]
-pub struct TermCache<K, V> {
+pub struct TermCache<K, V, S = RandomState> {
     capacity: usize,
-    map: Mutex<HashMap<K, V>>,
+    map: Mutex<HashMap<K, V, S>>,
     hits: AtomicU64,
     misses: AtomicU64,
 }
 
-impl<K: Eq + Hash, V: Clone> TermCache<K, V> {
+impl<K: Eq + Hash, V: Clone, S: BuildHasher + Default> TermCache<K, V, S> {
     /// A cache holding at most `capacity` entries.
     pub fn new(capacity: usize) -> Self {
         Self {
             capacity,
-            map: Mutex::new(HashMap::new()),
+            map: Mutex::new(HashMap::default()),
             hits: AtomicU64::new(0),
             misses: AtomicU64::new(0),
         }
     }
 
-    fn with<T>(&self, f: impl FnOnce(&mut HashMap<K, V>) -> T) -> T {
+    fn with<T>(&self, f: impl FnOnce(&mut HashMap<K, V, S>) -> T) -> T {
         // A panic while holding the lock cannot leave a half-written entry: HashMap operations
         // are complete or not done, so a poisoned cache is still usable.
         match self.map.lock() {

@@ -13,7 +13,8 @@ use crate::storage::StorageError;
 #[derive(Debug)]
 pub struct Dictionary {
     ids: TermCache<Box<[u8]>, TermId>,
-    terms: TermCache<TermId, Term>,
+    /// Keyed by ids the store hands out, so a fast hasher is safe.
+    terms: TermCache<TermId, Term, std::hash::BuildHasherDefault<rustc_hash::FxHasher>>,
     /// How many times entries were removed from storage; see [`removals`](Self::removals).
     removals: AtomicU64,
 }

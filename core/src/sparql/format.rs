@@ -1,7 +1,7 @@
 //! Writing results: solutions and booleans through `sparesults` (JSON, XML, CSV, TSV), graphs
 //! through `oxrdfio` (every RDF syntax).
 
-use std::io::Write;
+use std::io::{BufWriter, Write};
 
 use oxrdfio::{RdfFormat, RdfSerializer};
 pub use sparesults::QueryResultsFormat;
@@ -35,6 +35,30 @@ impl ResultsWriteError {
     }
 }
 
+/// Bytes gathered before the caller's writer sees them: the serializers write a token or a
+/// character at a time, and a call into an arbitrary writer for each cost a quarter of a large
+/// answer's time through the server.
+const BUFFER: usize = 16 * 1024;
+
+/// Runs `write` into a buffer in front of `writer` and gives `writer` back once all of it was
+/// written. After a failure nothing more reaches `writer` (a dropped `BufWriter` would still
+/// flush): a partial answer stays as long as it was when the failure came.
+fn buffered<W: Write>(
+    writer: W,
+    write: impl FnOnce(&mut BufWriter<W>) -> Result<(), ResultsWriteError>,
+) -> Result<W, ResultsWriteError> {
+    let mut buffer = BufWriter::with_capacity(BUFFER, writer);
+    match write(&mut buffer) {
+        Ok(()) => buffer
+            .into_inner()
+            .map_err(|e| ResultsWriteError::Io(e.into_error())),
+        Err(error) => {
+            drop(buffer.into_parts());
+            Err(error)
+        }
+    }
+}
+
 impl QueryResults<'_> {
     /// Writes solutions or a boolean in a SPARQL results format.
     ///
@@ -47,10 +71,13 @@ impl QueryResults<'_> {
     ) -> Result<W, ResultsWriteError> {
         let serializer = QueryResultsSerializer::from_format(format);
         match self {
-            Self::Boolean(value) => Ok(serializer.serialize_boolean_to_writer(writer, value)?),
-            Self::Solutions(solutions) => {
+            Self::Boolean(value) => buffered(writer, |out| {
+                serializer.serialize_boolean_to_writer(out, value)?;
+                Ok(())
+            }),
+            Self::Solutions(solutions) => buffered(writer, |out| {
                 let variables = solutions.variables().to_vec();
-                let mut out = serializer.serialize_solutions_to_writer(writer, variables)?;
+                let mut out = serializer.serialize_solutions_to_writer(out, variables)?;
                 for solution in solutions {
                     let solution = solution?;
                     out.serialize(
@@ -63,8 +90,9 @@ impl QueryResults<'_> {
                             }),
                     )?;
                 }
-                Ok(out.finish()?)
-            }
+                out.finish()?;
+                Ok(())
+            }),
             Self::Graph(_) => Err(ResultsWriteError::WrongFormat(
                 "CONSTRUCT and DESCRIBE results are graphs: write them in an RDF syntax",
             )),
@@ -85,11 +113,14 @@ impl QueryResults<'_> {
                 "SELECT and ASK results are not graphs: write them in a results format",
             ));
         };
-        let mut serializer = RdfSerializer::from_format(format).for_writer(writer);
-        for triple in triples {
-            serializer.serialize_triple(&triple?)?;
-        }
-        Ok(serializer.finish()?)
+        buffered(writer, |out| {
+            let mut serializer = RdfSerializer::from_format(format).for_writer(out);
+            for triple in triples {
+                serializer.serialize_triple(&triple?)?;
+            }
+            serializer.finish()?;
+            Ok(())
+        })
     }
 }
 
