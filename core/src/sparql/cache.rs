@@ -1,9 +1,9 @@
 //! Parsed queries by their text: a query sent again skips the parser and its lexical checks.
 
-use std::collections::HashMap;
-use std::sync::Mutex;
+use std::convert::Infallible;
 use std::sync::atomic::{AtomicU64, Ordering};
 
+use super::lru::Lru;
 use super::{PreparedQuery, QueryError};
 
 /// A bounded cache of [`PreparedQuery`]s keyed by query text and base IRI (the text exactly as
@@ -22,25 +22,16 @@ use super::{PreparedQuery, QueryError};
 /// ```
 #[derive(Debug)]
 pub struct QueryCache {
-    capacity: usize,
-    entries: Mutex<Entries>,
+    entries: Lru<String, PreparedQuery>,
     hits: AtomicU64,
     misses: AtomicU64,
-}
-
-#[derive(Debug, Default)]
-struct Entries {
-    /// The query and when it was last used.
-    map: HashMap<String, (PreparedQuery, u64)>,
-    clock: u64,
 }
 
 impl QueryCache {
     /// A cache of at most `capacity` queries; 0 turns it off.
     pub fn new(capacity: usize) -> Self {
         Self {
-            capacity,
-            entries: Mutex::default(),
+            entries: Lru::new(capacity),
             hits: AtomicU64::new(0),
             misses: AtomicU64::new(0),
         }
@@ -51,7 +42,7 @@ impl QueryCache {
     /// # Errors
     /// As [`PreparedQuery::parse`].
     pub fn parse(&self, query: &str, base_iri: Option<&str>) -> Result<PreparedQuery, QueryError> {
-        if self.capacity == 0 {
+        if self.entries.capacity() == 0 {
             return PreparedQuery::parse(query, base_iri);
         }
         // The base IRI cannot contain a NUL, so the key cannot be forged by the text.
@@ -59,32 +50,16 @@ impl QueryCache {
             Some(base) => format!("{base}\0{query}"),
             None => format!("\0{query}"),
         };
-        {
-            let mut entries = self.lock();
-            entries.clock += 1;
-            let now = entries.clock;
-            if let Some((prepared, used)) = entries.map.get_mut(&key) {
-                *used = now;
-                self.hits.fetch_add(1, Ordering::Relaxed);
-                return Ok(prepared.clone());
-            }
+        let Ok(cached) = self
+            .entries
+            .lookup(&key, |prepared| Ok::<_, Infallible>(Some(prepared.clone())));
+        if let Some(prepared) = cached {
+            self.hits.fetch_add(1, Ordering::Relaxed);
+            return Ok(prepared);
         }
         self.misses.fetch_add(1, Ordering::Relaxed);
         let prepared = PreparedQuery::parse(query, base_iri)?;
-        let mut entries = self.lock();
-        if entries.map.len() >= self.capacity {
-            // Evict the least recently used; the capacity is small, so a scan is cheap.
-            let oldest = entries
-                .map
-                .iter()
-                .min_by_key(|(_, (_, used))| *used)
-                .map(|(key, _)| key.clone());
-            if let Some(oldest) = oldest {
-                entries.map.remove(&oldest);
-            }
-        }
-        let now = entries.clock;
-        entries.map.insert(key, (prepared.clone(), now));
+        self.entries.insert(key, prepared.clone());
         Ok(prepared)
     }
 
@@ -96,12 +71,5 @@ impl QueryCache {
     /// Queries parsed because the cache did not hold them.
     pub fn misses(&self) -> u64 {
         self.misses.load(Ordering::Relaxed)
-    }
-
-    fn lock(&self) -> std::sync::MutexGuard<'_, Entries> {
-        // A panic while holding the lock leaves a consistent map: take it anyway.
-        self.entries
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 }

@@ -27,6 +27,7 @@
 mod algebra;
 mod cache;
 mod exec;
+mod lru;
 mod plan;
 mod plan_cache;
 

@@ -1,14 +1,14 @@
 //! Plans by normalised query: a query sent again over data that has not changed materially
 //! skips translation, cost estimates and join ordering.
 
-use std::collections::HashMap;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
 
 use oxrdf::Term;
 use spargebra::Query;
 
 use super::algebra::{PlanNode, QueryForm, Slot};
+use super::lru::Lru;
 use crate::storage::ReadVersion;
 
 /// How far the store's quad count may drift from the count a plan was made at, as a share
@@ -34,16 +34,9 @@ const DRIFT: f64 = 0.2;
 /// use nor fill the cache.
 #[derive(Debug)]
 pub struct PlanCache {
-    capacity: usize,
-    entries: Mutex<Entries>,
+    entries: Lru<PlanKey, Entry>,
     hits: AtomicU64,
     misses: AtomicU64,
-}
-
-#[derive(Debug, Default)]
-struct Entries {
-    map: HashMap<PlanKey, Entry>,
-    clock: u64,
 }
 
 /// What a plan depends on besides the data: the query and the options that change its
@@ -92,7 +85,6 @@ struct Entry {
     quads: u64,
     /// Whether every constant of the query was a store term at planning time.
     exact: bool,
-    used: u64,
 }
 
 /// A query translated and ordered: what an execution needs besides its read view.
@@ -114,8 +106,7 @@ impl PlanCache {
     /// A cache of at most `capacity` plans; 0 turns it off.
     pub fn new(capacity: usize) -> Self {
         Self {
-            capacity,
-            entries: Mutex::default(),
+            entries: Lru::new(capacity),
             hits: AtomicU64::new(0),
             misses: AtomicU64::new(0),
         }
@@ -133,7 +124,7 @@ impl PlanCache {
 
     /// Plans held now.
     pub fn len(&self) -> usize {
-        self.lock().map.len()
+        self.entries.len()
     }
 
     /// Whether no plan is held.
@@ -143,11 +134,11 @@ impl PlanCache {
 
     /// Drops every plan (the counts stay).
     pub fn clear(&self) {
-        self.lock().map.clear();
+        self.entries.clear();
     }
 
     pub(crate) fn is_enabled(&self) -> bool {
-        self.capacity > 0
+        self.entries.capacity() > 0
     }
 
     /// The plan for `key` if it is still valid for a view at `version`; `quads` gives the
@@ -158,30 +149,27 @@ impl PlanCache {
         version: ReadVersion,
         quads: impl FnOnce() -> Result<u64, E>,
     ) -> Result<Option<Arc<Planned>>, E> {
-        let mut entries = self.lock();
-        entries.clock += 1;
-        let now = entries.clock;
-        let Some(entry) = entries.map.get_mut(key) else {
-            self.misses.fetch_add(1, Ordering::Relaxed);
-            return Ok(None);
+        let found = self.entries.lookup(key, |entry| {
+            let valid = entry.checked == version || {
+                let same_terms = entry.exact
+                    && entry.checked.store == version.store
+                    && entry.checked.dictionary_epoch == version.dictionary_epoch
+                    // An older view may lack terms the plan names by id.
+                    && entry.checked.generation <= version.generation;
+                same_terms && within_drift(entry.quads, quads()?)
+            };
+            if valid {
+                entry.checked = version;
+            }
+            Ok(valid.then(|| Arc::clone(&entry.plan)))
+        })?;
+        let counter = if found.is_some() {
+            &self.hits
+        } else {
+            &self.misses
         };
-        let valid = entry.checked == version || {
-            let same_terms = entry.exact
-                && entry.checked.store == version.store
-                && entry.checked.dictionary_epoch == version.dictionary_epoch
-                // An older view may lack terms the plan names by id.
-                && entry.checked.generation <= version.generation;
-            same_terms && within_drift(entry.quads, quads()?)
-        };
-        if !valid {
-            entries.map.remove(key);
-            self.misses.fetch_add(1, Ordering::Relaxed);
-            return Ok(None);
-        }
-        entry.checked = version;
-        entry.used = now;
-        self.hits.fetch_add(1, Ordering::Relaxed);
-        Ok(Some(Arc::clone(&entry.plan)))
+        counter.fetch_add(1, Ordering::Relaxed);
+        Ok(found)
     }
 
     /// Keeps `plan`, made on a view at `version` holding `quads` quads; `exact` says whether
@@ -194,36 +182,15 @@ impl PlanCache {
         quads: u64,
         exact: bool,
     ) {
-        let mut entries = self.lock();
-        if entries.map.len() >= self.capacity && !entries.map.contains_key(&key) {
-            // Evict the least recently used; the capacity is small, so a scan is cheap.
-            let oldest = entries
-                .map
-                .iter()
-                .min_by_key(|(_, entry)| entry.used)
-                .map(|(key, _)| key.clone());
-            if let Some(oldest) = oldest {
-                entries.map.remove(&oldest);
-            }
-        }
-        let used = entries.clock;
-        entries.map.insert(
+        self.entries.insert(
             key,
             Entry {
                 plan,
                 checked: version,
                 quads,
                 exact,
-                used,
             },
         );
-    }
-
-    fn lock(&self) -> std::sync::MutexGuard<'_, Entries> {
-        // A panic while holding the lock leaves a consistent map: take it anyway.
-        self.entries
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 }
 

@@ -34,17 +34,21 @@ fn data(from: usize, to: usize) -> String {
 fn cached<B: KvBackend>(store: &Store<B>, text: &str) -> Result<Vec<String>, String> {
     let text = format!("{PREFIXES}{text}");
     let snapshot = store.snapshot().context("snapshot")?;
-    let options = QueryOptions {
-        plan_cache: Some(store.plan_cache().clone()),
-        ..QueryOptions::default()
-    };
-    let found = sorted_rows_with(&snapshot, &text, &options)?;
+    let found = sorted_rows_with(&snapshot, &text, &through_cache_of(store))?;
     let expected = sorted_rows(&snapshot, &text)?;
     ensure!(
         found == expected,
         "{text}: {found:?} through the plan cache, {expected:?} planned afresh"
     );
     Ok(found)
+}
+
+/// Options that plan through `store`'s plan cache.
+fn through_cache_of<B: KvBackend>(store: &Store<B>) -> QueryOptions {
+    QueryOptions {
+        plan_cache: Some(store.plan_cache().clone()),
+        ..QueryOptions::default()
+    }
 }
 
 fn update<B: KvBackend>(store: &Store<B>, text: &str) -> CaseResult {
@@ -130,11 +134,11 @@ fn cached_plans_agree<B: KvBackend>(h: &Harness<'_, B>) -> CaseResult {
     let text = "SELECT ?o { ex:s1 ex:p ?o }";
     cached(&store, text)?;
     let snapshot = other.snapshot().context("snapshot")?;
-    let foreign = QueryOptions {
-        plan_cache: Some(store.plan_cache().clone()),
-        ..QueryOptions::default()
-    };
-    let found = sorted_rows_with(&snapshot, &format!("{PREFIXES}{text}"), &foreign)?;
+    let found = sorted_rows_with(
+        &snapshot,
+        &format!("{PREFIXES}{text}"),
+        &through_cache_of(&store),
+    )?;
     ensure!(
         found == ["<http://e/o1>"],
         "a plan of another store answered {found:?}"
