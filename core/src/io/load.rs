@@ -182,8 +182,10 @@ impl<B: KvBackend> Store<B> {
 }
 
 /// Parses the parts on their own threads and feeds one loader through a bounded channel; a
-/// writer thread fills the indexes of one chunk while the next is encoded. Memory stays bounded by
-/// a few parsed batches and two chunks in flight, not by the input.
+/// holder thread sorts and packs the index entries of one chunk while the next is encoded.
+/// Memory stays bounded by a few parsed batches, two chunks in flight and the held entries (see
+/// [`BulkLoader::with_held_quads`](crate::storage::BulkLoader::with_held_quads)), not by the
+/// input.
 #[cfg(not(target_family = "wasm"))]
 fn parallel_parse<B: KvBackend, P>(
     mut loader: BulkLoader<'_, B>,
@@ -194,8 +196,15 @@ where
 {
     const BATCH: usize = 16_384;
     const PENDING_BATCHES: usize = 4;
+    /// What the encoder hands the holder thread.
+    enum Job {
+        Hold(crate::storage::EncodedChunk),
+        /// Write what is held: the encoder has just written the terms it uses.
+        Write,
+    }
     let backend = loader.backend();
     let parallel = loader.is_parallel();
+    let mut held = loader.take_indexes();
     std::thread::scope(|scope| {
         // A few batches smooth out the parsers' pace; more would only hold parsed quads (a few
         // hundred bytes each) waiting for the encoder.
@@ -224,37 +233,52 @@ where
             });
         }
         drop(sender);
-        // A rendezvous: the encoder hands a chunk over only when the writer is free, so at most two
-        // chunks are alive at once.
+        // A rendezvous: the encoder hands a chunk over only when the holder is free, so at most
+        // two chunks are alive at once.
         let (jobs, pending) = std::sync::mpsc::sync_channel(0);
-        let writer = scope.spawn(move || {
-            for chunk in pending {
-                crate::storage::write_indexes(backend, chunk, parallel)?;
+        let holder = scope.spawn(move || {
+            for job in pending {
+                match job {
+                    Job::Hold(chunk) => held.stage(chunk),
+                    Job::Write => {
+                        held.write(backend, parallel, false)?;
+                    }
+                }
             }
-            Ok::<_, crate::storage::StorageError>(())
+            Ok::<_, crate::storage::StorageError>(held)
         });
         let encoding = (|| {
+            let hand_over = |loader: &mut BulkLoader<'_, B>| {
+                let Some(chunk) = loader.encode_chunk()? else {
+                    return Ok(true);
+                };
+                let due = loader.hold(chunk.len());
+                if jobs.send(Job::Hold(chunk)).is_err() {
+                    return Ok(false);
+                }
+                if due {
+                    loader.write_held_dictionary()?;
+                    loader.wrote_indexes();
+                    return Ok(jobs.send(Job::Write).is_ok());
+                }
+                Ok::<_, LoadError>(true)
+            };
             for batch in receiver {
                 // Returning drops the receiver, so the parsers stop at their next send.
                 loader.push(batch?);
-                if loader.chunk_is_full()
-                    && let Some(chunk) = loader.encode_chunk()?
-                    && jobs.send(chunk).is_err()
-                {
+                if loader.chunk_is_full() && !hand_over(&mut loader)? {
                     break;
                 }
             }
-            if let Some(chunk) = loader.encode_chunk()? {
-                let _ = jobs.send(chunk);
-            }
+            hand_over(&mut loader)?;
             Ok::<_, LoadError>(())
         })();
         drop(jobs);
-        let written = writer.join().map_err(|_| {
+        let held = holder.join().map_err(|_| {
             crate::storage::StorageError::Corruption("the index writer panicked".into())
         })?;
         encoding?;
-        written?;
+        loader.restore_indexes(held?);
         Ok(loader.finish()?)
     })
 }

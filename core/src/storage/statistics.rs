@@ -16,7 +16,7 @@ use rustc_hash::FxHashMap;
 
 use super::meta::read_u64;
 use super::{MetaKey, StorageError};
-use crate::encoding::{QuadOrder, TermId};
+use crate::encoding::{EncodedQuad, QuadOrder, TermId};
 use crate::kv::{KeyRange, Keyspace, KvCursor, KvSnapshot};
 
 /// Writes since the last analysis below which no commit re-analyzes, whatever the store's size.
@@ -266,43 +266,54 @@ pub(crate) fn read_statistics<S: KvSnapshot>(kv: &S) -> Result<Statistics, Stora
     Ok(statistics)
 }
 
-/// One scan of GSPO: total and per-predicate quads, distinct subjects per predicate and the
-/// characteristic sets; then one scan of GPOS for distinct objects per predicate.
+/// Analyzes the store from one scan of GSPO and one of GPOS.
+///
+/// # Errors
+/// Fails if the backend cannot be read or holds a malformed key.
 pub(crate) fn analyze<S: KvSnapshot>(kv: &S) -> Result<Statistics, StorageError> {
-    let malformed = |order: &str| StorageError::Corruption(format!("malformed {order} key"));
-    let mut per_predicate = FxHashMap::<TermId, PredicateStatistics>::default();
-    let mut sets = FxHashMap::<Vec<TermId>, (u64, Vec<u64>)>::default();
-    let mut total = 0_u64;
-    // The (graph, subject) being read, its predicates with their quads.
-    let mut current: Option<(TermId, TermId)> = None;
-    let mut members: Vec<(TermId, u64)> = Vec::new();
-    let flush = |members: &mut Vec<(TermId, u64)>,
-                 sets: &mut FxHashMap<Vec<TermId>, (u64, Vec<u64>)>| {
-        if members.is_empty() {
-            return;
+    let mut subjects = SubjectScan::default();
+    let mut objects = ObjectScan::default();
+    for (order, keyspace) in [
+        (QuadOrder::Gspo, Keyspace::Gspo),
+        (QuadOrder::Gpos, Keyspace::Gpos),
+    ] {
+        let mut cursor = kv.cursor(keyspace, KeyRange::all())?;
+        while let Some(key) = cursor.key() {
+            let quad = order.decode(key).ok_or_else(|| {
+                StorageError::Corruption(format!("malformed {} key", keyspace.name()))
+            })?;
+            match order {
+                QuadOrder::Gspo => subjects.observe(&quad),
+                _ => objects.observe(&quad),
+            }
+            cursor.advance()?;
         }
-        let key: Vec<TermId> = members.iter().map(|(p, _)| *p).collect();
-        let entry = sets
-            .entry(key)
-            .or_insert_with(|| (0, vec![0; members.len()]));
-        entry.0 += 1;
-        for (slot, (_, quads)) in entry.1.iter_mut().zip(members.iter()) {
-            *slot += quads;
+    }
+    Ok(subjects.finish(objects))
+}
+
+/// What the analysis takes from every quad in GSPO order: the quads, per predicate its quads and
+/// distinct (graph, subject) pairs, and the characteristic sets.
+#[derive(Debug, Default)]
+pub(crate) struct SubjectScan {
+    per_predicate: FxHashMap<TermId, PredicateStatistics>,
+    sets: FxHashMap<Vec<TermId>, (u64, Vec<u64>)>,
+    total: u64,
+    /// The (graph, subject) being read, its predicates with their quads.
+    current: Option<(TermId, TermId)>,
+    members: Vec<(TermId, u64)>,
+}
+
+impl SubjectScan {
+    /// Takes the next quad in GSPO order.
+    pub(crate) fn observe(&mut self, quad: &EncodedQuad) {
+        self.total += 1;
+        if self.current != Some((quad.graph, quad.subject)) {
+            self.end_subject();
+            self.current = Some((quad.graph, quad.subject));
         }
-        members.clear();
-        if sets.len() > SCAN_SET_LIMIT {
-            // Keep the memory bounded on data where nearly every subject is different: drop the
-            // sets with a single subject, which matter least to estimates.
-            sets.retain(|_, (subjects, _)| *subjects > 1);
-        }
-    };
-    let mut cursor = kv.cursor(Keyspace::Gspo, KeyRange::all())?;
-    while let Some(key) = cursor.key() {
-        let quad = QuadOrder::Gspo
-            .decode(key)
-            .ok_or_else(|| malformed("GSPO"))?;
-        total += 1;
-        let entry = per_predicate
+        let entry = self
+            .per_predicate
             .entry(quad.predicate)
             .or_insert(PredicateStatistics {
                 predicate: quad.predicate,
@@ -311,58 +322,94 @@ pub(crate) fn analyze<S: KvSnapshot>(kv: &S) -> Result<Statistics, StorageError>
                 objects: 0,
             });
         entry.quads += 1;
-        if current != Some((quad.graph, quad.subject)) {
-            flush(&mut members, &mut sets);
-            current = Some((quad.graph, quad.subject));
-        }
-        match members.last_mut() {
+        match self.members.last_mut() {
             Some((p, quads)) if *p == quad.predicate => *quads += 1,
             _ => {
                 entry.subjects += 1;
-                members.push((quad.predicate, 1));
+                self.members.push((quad.predicate, 1));
             }
         }
-        cursor.advance()?;
     }
-    flush(&mut members, &mut sets);
-    drop(cursor);
-    let mut cursor = kv.cursor(Keyspace::Gpos, KeyRange::all())?;
-    let mut previous: Option<(TermId, TermId, TermId)> = None;
-    while let Some(key) = cursor.key() {
-        let quad = QuadOrder::Gpos
-            .decode(key)
-            .ok_or_else(|| malformed("GPOS"))?;
-        let here = (quad.graph, quad.predicate, quad.object);
-        if previous != Some(here)
-            && let Some(entry) = per_predicate.get_mut(&quad.predicate)
-        {
-            entry.objects += 1;
+
+    fn end_subject(&mut self) {
+        if self.members.is_empty() {
+            return;
         }
-        previous = Some(here);
-        cursor.advance()?;
+        let key: Vec<TermId> = self.members.iter().map(|(p, _)| *p).collect();
+        let entry = self
+            .sets
+            .entry(key)
+            .or_insert_with(|| (0, vec![0; self.members.len()]));
+        entry.0 += 1;
+        for (slot, (_, quads)) in entry.1.iter_mut().zip(self.members.iter()) {
+            *slot += quads;
+        }
+        self.members.clear();
+        if self.sets.len() > SCAN_SET_LIMIT {
+            // Keep the memory bounded on data where nearly every subject is different: drop the
+            // sets with a single subject, which matter least to estimates.
+            self.sets.retain(|_, (subjects, _)| *subjects > 1);
+        }
     }
-    // Fx hashing has no random seed, so these orders are the same for the same store.
-    let predicates: Vec<PredicateStatistics> = per_predicate.into_values().collect();
-    // Keep the largest sets: drop the smallest until few enough are left.
-    let mut floor = 1;
-    while sets.len() > MAX_CHARACTERISTIC_SETS {
-        sets.retain(|_, (subjects, _)| *subjects > floor);
-        floor *= 2;
+
+    /// The statistics, with the distinct objects `objects` counted.
+    pub(crate) fn finish(mut self, objects: ObjectScan) -> Statistics {
+        self.end_subject();
+        let total = self.total;
+        let mut sets = self.sets;
+        // Fx hashing has no random seed, so these orders are the same for the same store.
+        let predicates: Vec<PredicateStatistics> = self
+            .per_predicate
+            .into_values()
+            .map(|mut predicate| {
+                predicate.objects = objects
+                    .objects
+                    .get(&predicate.predicate)
+                    .copied()
+                    .unwrap_or(0);
+                predicate
+            })
+            .collect();
+        // Keep the largest sets: drop the smallest until few enough are left.
+        let mut floor = 1;
+        while sets.len() > MAX_CHARACTERISTIC_SETS {
+            sets.retain(|_, (subjects, _)| *subjects > floor);
+            floor *= 2;
+        }
+        let characteristic_sets: Vec<CharacteristicSet> = sets
+            .into_iter()
+            .map(|(key, (subjects, quads))| CharacteristicSet {
+                subjects,
+                predicates: key.into_iter().zip(quads).collect(),
+            })
+            .collect();
+        Statistics {
+            quads: total,
+            analyzed_quads: total,
+            changes_since_analysis: 0,
+            predicates,
+            characteristic_sets,
+        }
     }
-    let characteristic_sets: Vec<CharacteristicSet> = sets
-        .into_iter()
-        .map(|(key, (subjects, quads))| CharacteristicSet {
-            subjects,
-            predicates: key.into_iter().zip(quads).collect(),
-        })
-        .collect();
-    Ok(Statistics {
-        quads: total,
-        analyzed_quads: total,
-        changes_since_analysis: 0,
-        predicates,
-        characteristic_sets,
-    })
+}
+
+/// What the analysis takes from every quad in GPOS order: per predicate its distinct (graph,
+/// object) pairs.
+#[derive(Debug, Default)]
+pub(crate) struct ObjectScan {
+    objects: FxHashMap<TermId, u64>,
+    previous: Option<(TermId, TermId, TermId)>,
+}
+
+impl ObjectScan {
+    /// Takes the next quad in GPOS order.
+    pub(crate) fn observe(&mut self, quad: &EncodedQuad) {
+        let here = (quad.graph, quad.predicate, quad.object);
+        if self.previous != Some(here) {
+            *self.objects.entry(quad.predicate).or_default() += 1;
+        }
+        self.previous = Some(here);
+    }
 }
 
 /// Whether `changes` writes since an analysis of `analyzed` quads call for a new one.

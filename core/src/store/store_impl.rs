@@ -263,6 +263,9 @@ impl<B: KvBackend> Store<B> {
     /// # Errors
     /// Fails if the backend cannot be read.
     pub fn bulk_loader(&self) -> Result<BulkLoader<'_, B>, StorageError> {
+        // The writer first: what the loader learns of the store (empty or not) then stays true
+        // while it runs.
+        let writer = self.lock_writer();
         let snapshot = self.snapshot()?;
         let merge_existing = !snapshot.is_empty()?;
         let dictionary_empty = {
@@ -272,7 +275,6 @@ impl<B: KvBackend> Store<B> {
             crate::kv::KvCursor::key(&cursor).is_none()
         };
         drop(snapshot);
-        let writer = self.lock_writer();
         crate::storage::mark_loading(&self.backend)?;
         Ok(BulkLoader::new(
             &self.backend,

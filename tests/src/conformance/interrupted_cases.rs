@@ -1,10 +1,12 @@
 //! Cases on bulk loads that stop part-way: killed between two keyspace writes, or failing.
 //!
-//! A [`Flaky`] backend fails the n-th sorted-run ingest, which stops a bulk load between the
-//! keyspaces of one chunk, exactly where a kill leaves the dictionary directions and the indexes
+//! A [`Flaky`] backend fails the n-th sorted-run ingest, which stops a bulk load between two
+//! keyspace writes (of one chunk when the loader holds nothing back, of the final write when it
+//! holds everything), exactly where a kill leaves the dictionary directions and the indexes
 //! disagreeing. Forgetting the loader stands for the kill (nothing runs after it); dropping it is
 //! an ordinary failed load.
 
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use oxrdf::{Literal, NamedNode, Quad};
@@ -25,6 +27,10 @@ pub(crate) fn cases<B: KvBackend>() -> Vec<Case<B>> {
         (
             "store: a bulk load that fails part-way leaves a consistent store",
             failed_bulk_load_is_consistent,
+        ),
+        (
+            "store: a bulk load holding its chunks back writes each keyspace in key order",
+            held_load_writes_each_keyspace_in_order,
         ),
         (
             "store: a bulk load into a store without quads reuses the dictionary's terms",
@@ -96,10 +102,25 @@ fn validate_names_damaged_indexes<B: KvBackend>(h: &Harness<'_, B>) -> CaseResul
     Ok(())
 }
 
-/// A backend whose sorted-run ingests fail once `ingests_left` reaches zero.
+/// A backend whose sorted-run ingests fail once `ingests_left` reaches zero, and which notes the
+/// first and last key of every run it ingests.
 struct Flaky<B> {
     inner: B,
     ingests_left: AtomicUsize,
+    ingested: Mutex<Vec<IngestedRun>>,
+}
+
+/// A keyspace and the first and last key of a run ingested into it.
+type IngestedRun = (Keyspace, Vec<u8>, Vec<u8>);
+
+impl<B> Flaky<B> {
+    fn new(inner: B) -> Self {
+        Self {
+            inner,
+            ingests_left: AtomicUsize::new(usize::MAX),
+            ingested: Mutex::new(Vec::new()),
+        }
+    }
 }
 
 impl<B: KvBackend> KvBackend for Flaky<B> {
@@ -124,6 +145,10 @@ impl<B: KvBackend> KvBackend for Flaky<B> {
         let left = self
             .ingests_left
             .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1));
+        let bounds = run.iter().next().zip(run.iter().last());
+        if let (Some(((first, _), (last, _))), Ok(mut ingested)) = (bounds, self.ingested.lock()) {
+            ingested.push((keyspace, first.to_vec(), last.to_vec()));
+        }
         match left {
             Ok(_) => self.inner.ingest_sorted(keyspace, run),
             Err(_) => Err(KvError::Corruption("simulated crash".into())),
@@ -156,11 +181,13 @@ fn entries(kv: &impl KvSnapshot, keyspace: Keyspace) -> Result<usize, String> {
 }
 
 /// Loads 200 quads in chunks of 50 until the `fail_at`-th ingest fails; returns whether the
-/// loader reported the failure.
+/// loader reported the failure. With `held` 0 every chunk is written as it is encoded; with more,
+/// the index entries are held back and written at the end.
 fn interrupted_load<B: KvBackend>(
     store: &Store<Flaky<B>>,
     fail_at: usize,
     kill: bool,
+    held: u64,
 ) -> Result<bool, String> {
     store
         .backend()
@@ -169,7 +196,8 @@ fn interrupted_load<B: KvBackend>(
     let mut loader = store
         .bulk_loader()
         .context("bulk loader")?
-        .with_chunk_size(50);
+        .with_chunk_size(50)
+        .with_held_quads(held);
     let mut failed = false;
     for quad in quads(200) {
         if loader.add(quad).is_err() {
@@ -191,11 +219,7 @@ fn interrupted_load<B: KvBackend>(
 fn killed_load_is_repaired_on_reopen<B: KvBackend>(h: &Harness<'_, B>) -> CaseResult {
     // Each chunk ingests two dictionary runs, then six index runs (named-graph quads): failing
     // the 12th stops in the middle of the second chunk's indexes.
-    let store = Store::open(Flaky {
-        inner: h.create(),
-        ingests_left: AtomicUsize::new(usize::MAX),
-    })
-    .context("open")?;
+    let store = Store::open(Flaky::new(h.create())).context("open")?;
     let kept = Quad::new(
         NamedNode::new_unchecked("http://example.com/kept"),
         NamedNode::new_unchecked("http://example.com/p0"),
@@ -204,7 +228,7 @@ fn killed_load_is_repaired_on_reopen<B: KvBackend>(h: &Harness<'_, B>) -> CaseRe
     );
     store.insert(&kept).context("insert")?;
     ensure!(
-        interrupted_load(&store, 11, true)?,
+        interrupted_load(&store, 11, true, 0)?,
         "the simulated crash did not stop the load"
     );
     let flaky = store.into_backend();
@@ -254,15 +278,33 @@ fn killed_load_is_repaired_on_reopen<B: KvBackend>(h: &Harness<'_, B>) -> CaseRe
 }
 
 fn failed_bulk_load_is_consistent<B: KvBackend>(h: &Harness<'_, B>) -> CaseResult {
-    let store = Store::open(Flaky {
-        inner: h.create(),
-        ingests_left: AtomicUsize::new(usize::MAX),
-    })
-    .context("open")?;
+    // Chunk by chunk, the 14th ingest is an index run of the second chunk; holding every chunk
+    // back, the 4th is one of the indexes written at the end, after both dictionary keyspaces.
+    for (fail_at, held) in [(13, 0), (3, 1_000)] {
+        failed_load_then_load_again(h, fail_at, held)
+            .map_err(|error| format!("failing ingest {fail_at}, holding {held}: {error}"))?;
+    }
+    Ok(())
+}
+
+fn failed_load_then_load_again<B: KvBackend>(
+    h: &Harness<'_, B>,
+    fail_at: usize,
+    held: u64,
+) -> CaseResult {
+    let store = Store::open(Flaky::new(h.create())).context("open")?;
     ensure!(
-        interrupted_load(&store, 13, false)?,
+        interrupted_load(&store, fail_at, false, held)?,
         "the simulated failure did not stop the load"
     );
+    if held > 0 {
+        // The failure must fall among the index writes at the end, or it proves nothing.
+        let kv = store.backend().inner.snapshot().context("snapshot")?;
+        ensure!(
+            entries(&kv, Keyspace::IdToTerm)? > 0,
+            "the dictionary was not written before the failure"
+        );
+    }
     let report = store.validate().context("validate")?;
     ensure!(
         report.is_ok(),
@@ -295,5 +337,63 @@ fn bulk_load_reuses_terms_of_an_empty_store<B: KvBackend>(h: &Harness<'_, B>) ->
     let report = store.validate().context("validate")?;
     ensure!(report.is_ok(), "{:?}", report.problems);
     ensure!(store.len().context("len")? == 120, "every quad back");
+    Ok(())
+}
+
+/// Held back, the chunks of a load into an empty store reach every keyspace as runs that follow
+/// each other in key order (so an LSM backend can place them without overlap); written chunk by
+/// chunk they overlap. Both loads give the same store.
+fn held_load_writes_each_keyspace_in_order<B: KvBackend>(h: &Harness<'_, B>) -> CaseResult {
+    let mut stores = Vec::new();
+    for held in [1_000, 0] {
+        let store = Store::open(Flaky::new(h.create())).context("open")?;
+        ensure!(
+            !interrupted_load(&store, usize::MAX, false, held)?,
+            "the load failed"
+        );
+        let report = store.validate().context("validate")?;
+        ensure!(report.is_ok(), "holding {held}: {:?}", report.problems);
+        ensure!(
+            store.len().context("len")? == 200,
+            "holding {held}: every quad"
+        );
+        let ingested = store
+            .backend()
+            .ingested
+            .lock()
+            .map_err(|_| "poisoned".to_string())?
+            .clone();
+        let mut in_order = true;
+        for keyspace in [Keyspace::IdToTerm, Keyspace::TermToId]
+            .into_iter()
+            .chain(QuadOrder::ALL.map(QuadOrder::keyspace))
+        {
+            let runs: Vec<_> = ingested.iter().filter(|(k, _, _)| *k == keyspace).collect();
+            ensure!(
+                !runs.is_empty(),
+                "holding {held}: nothing written to {keyspace:?}"
+            );
+            in_order &= runs.windows(2).all(|pair| pair[0].2 < pair[1].1);
+        }
+        ensure!(
+            in_order == (held > 0),
+            "holding {held}: runs in key order: {in_order}"
+        );
+        stores.push(store);
+    }
+    let dump = |store: &Store<Flaky<B>>| -> Result<Vec<String>, String> {
+        let mut quads: Vec<String> = store
+            .quads_for_pattern(None, None, None, None)
+            .context("quads")?
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        quads.sort();
+        Ok(quads)
+    };
+    ensure!(
+        dump(&stores[0])? == dump(&stores[1])?,
+        "held and chunk-by-chunk loads differ"
+    );
     Ok(())
 }

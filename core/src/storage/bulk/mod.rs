@@ -1,27 +1,38 @@
+//! The bulk loader: sorted chunks, index entries held back and written in one merged pass.
+
+mod packed;
+mod pending;
+
 use std::collections::HashSet;
 
 use rustc_hash::FxHashMap;
 
 use oxrdf::{GraphNameRef, Quad, TermRef};
 
+pub(crate) use pending::PendingIndexes;
+
+use super::statistics::Statistics;
 use super::{MetaKey, QuadRead, StorageError, WriterGuard};
 use crate::dictionary::Dictionary;
-use crate::encoding::{
-    EncodedQuad, IndexFlags, QuadOrder, TermId, encode_inline, encode_term_bytes,
-};
+use crate::encoding::{EncodedQuad, IndexFlags, TermId, encode_inline, encode_term_bytes};
 use crate::kv::{
     Durability, KeyRange, Keyspace, KvBackend, KvCursor, KvSnapshot, SortedRun, WriteBatch,
 };
 
-/// Quads per chunk. Natively a chunk's parsed quads (a few hundred bytes each) and its six index
-/// runs are most of a load's memory, with two chunks in flight; 250,000 keeps a load of any size
-/// well under 1 GB (see the bulk-load benchmark) at the speed of larger chunks. In WebAssembly
-/// the memory backend keeps each chunk's runs as they are, so fewer, larger ones read faster.
+/// Quads per chunk. Natively a chunk's parsed quads (a few hundred bytes each) are most of a
+/// load's working memory, with two chunks in flight; 250,000 keeps that small at the speed of
+/// larger chunks. In WebAssembly there is no second thread to overlap chunks with, so fewer,
+/// larger ones go faster.
 const DEFAULT_CHUNK_SIZE: usize = if cfg!(target_family = "wasm") {
     500_000
 } else {
     250_000
 };
+
+/// Quads whose index entries a load holds back by default (about 25 bytes each in the default
+/// graph, 50 in named graphs) before writing them: 125 MB at most, which covers loads of a few
+/// million triples in one write; larger loads write a batch of this size at a time.
+const DEFAULT_HELD_QUADS: u64 = 5_000_000;
 
 /// Progress of a bulk load, reported after each chunk.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,8 +43,13 @@ pub struct LoadProgress {
     pub chunks: u64,
 }
 
-/// Loads large inputs fast, in bounded memory: quads are encoded and written in sorted chunks
-/// through [`KvBackend::ingest_sorted`], then the statistics are recounted in one pass.
+/// Loads large inputs fast, in bounded memory: quads are encoded in chunks, their terms
+/// interned, and their index entries held back (sorted and packed) until
+/// [`with_held_quads`](Self::with_held_quads) quads are held or the load finishes; then the new
+/// dictionary entries and each index are written through [`KvBackend::ingest_sorted`] as one
+/// merged, sorted stream, and the statistics are recounted in one pass. A load of an empty store
+/// up to that size so writes every keyspace once, in key order: an LSM backend gets
+/// non-overlapping files with nothing left to compact.
 ///
 /// Unlike a [`Transaction`](super::Transaction), a bulk load is not atomic: if it fails or is
 /// killed halfway, what it wrote stays. It writes keyspace by keyspace, so it marks the store
@@ -52,6 +68,16 @@ pub struct BulkLoader<'a, B: KvBackend> {
     /// nothing was evicted): a miss then means a new term, with no storage lookup.
     cache_complete: bool,
     chunk: Vec<Quad>,
+    /// Index entries of the chunks encoded since the last write.
+    indexes: PendingIndexes,
+    /// Quads in those chunks.
+    held_quads: u64,
+    held_quads_limit: u64,
+    /// Whether index entries of this load were written already.
+    wrote_indexes: bool,
+    /// Ids from this payload on were allocated by this load and are not written yet; their terms
+    /// are all in `term_cache`, which is only cleared right after they are written.
+    unwritten_terms_from: u64,
     progress: Option<Box<dyn FnMut(LoadProgress) + 'a>>,
     done: LoadProgress,
     merge_existing: bool,
@@ -69,6 +95,7 @@ impl<'a, B: KvBackend> BulkLoader<'a, B> {
         merge_existing: bool,
         dictionary_empty: bool,
     ) -> Self {
+        let unwritten_terms_from = writer.ids.next();
         Self {
             backend,
             dictionary,
@@ -80,6 +107,11 @@ impl<'a, B: KvBackend> BulkLoader<'a, B> {
             // part-way): only an empty dictionary makes every cache miss a new term.
             cache_complete: dictionary_empty,
             chunk: Vec::new(),
+            indexes: PendingIndexes::default(),
+            held_quads: 0,
+            held_quads_limit: DEFAULT_HELD_QUADS,
+            wrote_indexes: false,
+            unwritten_terms_from,
             progress: None,
             done: LoadProgress {
                 quads: 0,
@@ -108,6 +140,17 @@ impl<'a, B: KvBackend> BulkLoader<'a, B> {
     #[must_use]
     pub fn with_term_cache_capacity(mut self, terms: usize) -> Self {
         self.term_cache_capacity = terms;
+        self
+    }
+
+    /// Most quads whose index entries are held back before being written (default 5,000,000).
+    ///
+    /// Up to this many quads, a load writes each index in one merged pass; memory grows by about
+    /// 25 bytes per held quad of the default graph (50 in named graphs). `0` writes each chunk as
+    /// soon as it is encoded, as overlapping runs.
+    #[must_use]
+    pub fn with_held_quads(mut self, quads: u64) -> Self {
+        self.held_quads_limit = quads;
         self
     }
 
@@ -147,7 +190,14 @@ impl<'a, B: KvBackend> BulkLoader<'a, B> {
     /// Fails if writing fails.
     pub fn finish(mut self) -> Result<u64, StorageError> {
         self.flush_chunk()?;
-        recount(self.backend, self.dictionary)?;
+        // Into an empty store, with nothing written before, the last write streams every quad:
+        // it can analyze them on the way instead of a scan of two indexes afterwards.
+        let whole = !self.merge_existing && !self.wrote_indexes;
+        let analysis = self.write_held(whole)?;
+        match analysis {
+            Some(statistics) => save_statistics(self.backend, &statistics)?,
+            None => recount(self.backend, self.dictionary)?,
+        }
         super::clear_loading(self.backend)?;
         self.finished = true;
         Ok(self.done.quads)
@@ -170,6 +220,27 @@ impl<'a, B: KvBackend> BulkLoader<'a, B> {
         self.backend
     }
 
+    #[cfg(not(target_family = "wasm"))]
+    /// Counts a chunk handed to another thread to hold; true when the held entries are due to be
+    /// written: [`write_held_dictionary`](Self::write_held_dictionary) first, then the holder's
+    /// [`PendingIndexes::write`].
+    pub(crate) fn hold(&mut self, quads: usize) -> bool {
+        self.held_quads += quads as u64;
+        self.held_quads >= self.held_quads_limit
+    }
+
+    #[cfg(not(target_family = "wasm"))]
+    /// Moves the held index entries out, for another thread to add to.
+    pub(crate) fn take_indexes(&mut self) -> PendingIndexes {
+        std::mem::take(&mut self.indexes)
+    }
+
+    #[cfg(not(target_family = "wasm"))]
+    /// Takes back the held index entries from [`take_indexes`](Self::take_indexes).
+    pub(crate) fn restore_indexes(&mut self, indexes: PendingIndexes) {
+        self.indexes = indexes;
+    }
+
     fn snapshot(&self) -> Result<super::Snapshot<'a, B>, StorageError> {
         Ok(super::Snapshot::new(
             self.backend.snapshot()?,
@@ -185,13 +256,79 @@ impl<'a, B: KvBackend> BulkLoader<'a, B> {
 
     fn flush_chunk(&mut self) -> Result<(), StorageError> {
         if let Some(encoded) = self.encode_chunk()? {
-            write_indexes(self.backend, encoded, self.parallel)?;
+            self.held_quads += encoded.quads.len() as u64;
+            self.indexes.stage(encoded);
+            if self.held_quads >= self.held_quads_limit {
+                self.write_held(false)?;
+            }
         }
         Ok(())
     }
 
-    /// Encodes the pending chunk and writes its new terms; its index entries are left to
-    /// [`write_indexes`], which may run on another thread while the next chunk is encoded.
+    /// Writes the new terms, then the held index entries (a reader never meets an id whose term
+    /// is not written); with `analyze`, returns the analysis of the quads written.
+    fn write_held(&mut self, analyze: bool) -> Result<Option<Statistics>, StorageError> {
+        self.write_held_dictionary()?;
+        self.held_quads = 0;
+        self.wrote_indexes = true;
+        self.indexes.write(self.backend, self.parallel, analyze)
+    }
+
+    #[cfg(not(target_family = "wasm"))]
+    /// Notes that another thread wrote held index entries.
+    pub(crate) fn wrote_indexes(&mut self) {
+        self.wrote_indexes = true;
+    }
+
+    /// Writes the terms this load added since the last write: each dictionary keyspace as one
+    /// sorted stream.
+    pub(crate) fn write_held_dictionary(&mut self) -> Result<(), StorageError> {
+        let from = self.unwritten_terms_from;
+        let mut by_term: Vec<(&[u8], TermId)> = self
+            .term_cache
+            .iter()
+            .filter(|(_, id)| id.is_dictionary() && id.payload() >= from)
+            .map(|(bytes, id)| (&**bytes, *id))
+            .collect();
+        // Terms are distinct, so their bytes alone order them.
+        by_term.sort_unstable_by(|(a, _), (b, _)| crate::kv::order::compare(a, b));
+        let mut by_id = by_term.clone();
+        by_id.sort_unstable_by_key(|(_, id)| *id);
+        let backend = self.backend;
+        let jobs = [(Keyspace::TermToId, by_term), (Keyspace::IdToTerm, by_id)];
+        let write = |(keyspace, terms): (Keyspace, Vec<(&[u8], TermId)>)| {
+            let mut piece = SortedRun::new();
+            for (bytes, id) in terms {
+                let id = id.to_be_bytes();
+                if keyspace == Keyspace::TermToId {
+                    piece.push(bytes, &id);
+                } else {
+                    piece.push(&id, bytes);
+                }
+                if piece.byte_len() >= pending::PIECE_BYTES {
+                    backend.ingest_sorted(keyspace, std::mem::take(&mut piece))?;
+                }
+            }
+            if piece.is_empty() {
+                return Ok(());
+            }
+            backend.ingest_sorted(keyspace, piece)
+        };
+        if self.parallel {
+            run_in_parallel(jobs, write)?;
+        } else {
+            for job in jobs {
+                write(job)?;
+            }
+        }
+        self.unwritten_terms_from = self.writer.ids.next();
+        Ok(())
+    }
+
+    /// Encodes the pending chunk: its terms are interned (new ones kept in the term cache until
+    /// [`write_held_dictionary`](Self::write_held_dictionary)) and its index entries returned,
+    /// for [`PendingIndexes::stage`], which may run on another thread while the next chunk is
+    /// encoded.
     pub(crate) fn encode_chunk(&mut self) -> Result<Option<EncodedChunk>, StorageError> {
         if self.chunk.is_empty() {
             return Ok(None);
@@ -199,7 +336,6 @@ impl<'a, B: KvBackend> BulkLoader<'a, B> {
         let chunk = std::mem::take(&mut self.chunk);
         let backend = self.backend;
         let snapshot = self.snapshot()?;
-        let first_new = self.writer.ids.next();
         let mut quads = Vec::with_capacity(chunk.len());
         let mut graphs = HashSet::new();
         let mut buffer = Vec::new();
@@ -248,40 +384,9 @@ impl<'a, B: KvBackend> BulkLoader<'a, B> {
         }
         backend.write(batch, Durability::Buffered)?;
 
-        // New ids are contiguous, so this chunk's new terms are the cache entries at or past
-        // `first_new`; the cache is only ever cleared between chunks, so none is missing.
-        let mut by_term: Vec<(&[u8], TermId)> = self
-            .term_cache
-            .iter()
-            .filter(|(_, id)| id.is_dictionary() && id.payload() >= first_new)
-            .map(|(bytes, id)| (&**bytes, *id))
-            .collect();
-        // Terms are distinct, so their bytes alone order them.
-        by_term.sort_unstable_by(|(a, _), (b, _)| crate::kv::order::compare(a, b));
-        let mut term_run = SortedRun::with_capacity(
-            by_term.len(),
-            by_term.iter().map(|(b, _)| b.len() + 8).sum(),
-        );
-        let mut id_run = SortedRun::with_capacity(by_term.len(), term_run.byte_len());
-        for (bytes, id) in &by_term {
-            term_run.push(bytes, &id.to_be_bytes());
-        }
-        by_term.sort_unstable_by_key(|(_, id)| *id);
-        for (bytes, id) in &by_term {
-            id_run.push(&id.to_be_bytes(), bytes);
-        }
-        drop(by_term);
-        let runs = [(Keyspace::IdToTerm, id_run), (Keyspace::TermToId, term_run)];
-        if self.parallel {
-            run_in_parallel(runs, |(keyspace, run)| backend.ingest_sorted(keyspace, run))?;
-        } else {
-            for (keyspace, run) in runs {
-                backend.ingest_sorted(keyspace, run)?;
-            }
-        }
-
-        // Terms are in storage now: the cache may forget them.
+        // Every term is in the cache until it is written: write them before forgetting them.
         if self.term_cache.len() > self.term_cache_capacity {
+            self.write_held_dictionary()?;
             self.term_cache.clear();
             self.cache_complete = false;
         }
@@ -354,52 +459,18 @@ pub(crate) struct EncodedChunk {
     source: Vec<Quad>,
 }
 
-/// Writes a chunk's entries into the six indexes, in parallel where threads exist.
-pub(crate) fn write_indexes<B: KvBackend>(
-    backend: &B,
-    chunk: EncodedChunk,
-    parallel: bool,
-) -> Result<(), StorageError> {
-    let EncodedChunk {
-        quads,
-        flags,
-        source,
-    } = chunk;
-    // Freed first, so the parsed strings are gone before the index runs are built.
-    drop(source);
-    let index_run = |order: QuadOrder| {
-        // Sorting fixed-width integer tuples is much faster than sorting byte strings.
-        let mut entries: Vec<([u64; 4], u8)> = quads
-            .iter()
-            .zip(&flags)
-            .filter(|(quad, _)| order.holds(quad))
-            .map(|(quad, flags)| (order.components(quad), *flags))
-            .collect();
-        // The chunk's quads are sorted subject first: in a single graph that is already the
-        // graph-subject-predicate-object order.
-        if !entries.is_sorted() {
-            entries.sort_unstable();
-        }
-        let mut run = SortedRun::with_capacity(entries.len(), entries.len() * 33);
-        for (components, flags) in entries {
-            let value: &[u8] = if flags == 0 { &[] } else { &[flags] };
-            run.push(&QuadOrder::key_of_components(components), value);
-        }
-        backend.ingest_sorted(order.keyspace(), run)
-    };
-    if parallel {
-        run_in_parallel(QuadOrder::ALL, index_run)
-    } else {
-        for order in QuadOrder::ALL {
-            index_run(order)?;
-        }
-        Ok(())
+impl EncodedChunk {
+    #[cfg(not(target_family = "wasm"))]
+    /// Distinct quads in the chunk.
+    pub(crate) fn len(&self) -> usize {
+        self.quads.len()
     }
 }
 
 #[cfg(not(target_family = "wasm"))]
-/// Runs `work` on every item, as many at once as there are cores: each index run holds a
-/// chunk's worth of entries, so more threads than cores would only hold more memory.
+/// Runs `work` on every item, as many at once as there are cores, each thread taking the next
+/// item when it is done with one: the jobs (one per keyspace) differ in size, and each holds a
+/// piece of its keyspace in memory, so more threads than cores would only hold more.
 fn run_in_parallel<T: Send, E: Send>(
     items: impl IntoIterator<Item = T>,
     work: impl Fn(T) -> Result<(), E> + Sync,
@@ -407,30 +478,44 @@ fn run_in_parallel<T: Send, E: Send>(
 where
     StorageError: From<E>,
 {
-    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
-    let mut items = items.into_iter().peekable();
-    while items.peek().is_some() {
-        let group: Vec<T> = items.by_ref().take(threads).collect();
-        std::thread::scope(|scope| {
-            let handles: Vec<_> = group
-                .into_iter()
-                .map(|item| {
-                    let work = &work;
-                    scope.spawn(move || work(item))
-                })
-                .collect();
-            for handle in handles {
-                match handle.join() {
-                    Ok(result) => result?,
-                    Err(_) => {
-                        return Err(StorageError::Corruption("an index writer panicked".into()));
+    let items: Vec<T> = items.into_iter().collect();
+    let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+    let threads = cores.min(items.len());
+    let queue = std::sync::Mutex::new(items.into_iter());
+    // After a failure the other threads take no new item.
+    let failed = std::sync::atomic::AtomicBool::new(false);
+    let next = || {
+        if failed.load(std::sync::atomic::Ordering::Relaxed) {
+            return None;
+        }
+        queue.lock().ok().and_then(|mut items| items.next())
+    };
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    while let Some(item) = next() {
+                        if let Err(error) = work(item) {
+                            failed.store(true, std::sync::atomic::Ordering::Relaxed);
+                            return Err(error);
+                        }
                     }
-                }
+                    Ok::<_, E>(())
+                })
+            })
+            .collect();
+        let mut first_error = None;
+        for handle in handles {
+            let result = match handle.join() {
+                Ok(result) => result.map_err(StorageError::from),
+                Err(_) => Err(StorageError::Corruption("an index writer panicked".into())),
+            };
+            if let Err(error) = result {
+                first_error.get_or_insert(error);
             }
-            Ok(())
-        })?;
-    }
-    Ok(())
+        }
+        first_error.map_or(Ok(()), Err)
+    })
 }
 
 #[cfg(target_family = "wasm")]
@@ -455,16 +540,26 @@ pub(crate) fn recount<B: KvBackend>(
 ) -> Result<(), StorageError> {
     let snapshot: super::Snapshot<'_, B> =
         super::Snapshot::new(backend.snapshot()?, dictionary, None);
-    let kv = snapshot.kv();
-    let statistics = super::statistics::analyze(kv)?;
+    let statistics = super::statistics::analyze(snapshot.kv())?;
+    drop(snapshot);
+    save_statistics(backend, &statistics)
+}
+
+/// Stores `statistics` as the analysis of the whole store, with its quad and per-predicate counts.
+fn save_statistics<B: KvBackend>(
+    backend: &B,
+    statistics: &super::statistics::Statistics,
+) -> Result<(), StorageError> {
     let total = statistics.quads;
     let mut batch = WriteBatch::new();
-    let mut stats = kv.cursor(Keyspace::Stats, KeyRange::all())?;
+    let snapshot = backend.snapshot()?;
+    let mut stats = snapshot.cursor(Keyspace::Stats, KeyRange::all())?;
     while let Some(key) = stats.key() {
         batch.delete(Keyspace::Stats, key.to_vec());
         stats.advance()?;
     }
     drop(stats);
+    drop(snapshot);
     for predicate in &statistics.predicates {
         batch.put(
             Keyspace::Stats,
@@ -488,7 +583,6 @@ pub(crate) fn recount<B: KvBackend>(
         MetaKey::QuadCount.key(),
         total.to_be_bytes(),
     );
-    drop(snapshot);
     backend.write(batch, Durability::Buffered)?;
     Ok(())
 }
