@@ -3,7 +3,8 @@
 //!
 //! Quad counts per predicate are maintained exactly on every write (the `stats` keyspace). The
 //! distinct counts and characteristic sets come from an analysis, two full index scans (GSPO and
-//! GPOS) run at the end of every bulk load, by [`Store::analyze`](crate::Store::analyze), and
+//! GPOS) run at the end of every bulk load (or the same reading of the GSPO and GPOS streams a
+//! load writes into an empty store in one pass), by [`Store::analyze`](crate::Store::analyze), and
 //! automatically by the commit that takes the number of quads written since the last analysis
 //! past a tenth of the store (at least [`REANALYZE_MIN_CHANGES`]). Between analyses, a
 //! predicate's distinct counts are scaled by how its exact quad count moved, so the error of an
