@@ -203,7 +203,6 @@ where
         Write,
     }
     let backend = loader.backend();
-    let parallel = loader.is_parallel();
     let mut held = loader.take_indexes();
     std::thread::scope(|scope| {
         // A few batches smooth out the parsers' pace; more would only hold parsed quads (a few
@@ -241,7 +240,7 @@ where
                 match job {
                     Job::Hold(chunk) => held.stage(chunk),
                     Job::Write => {
-                        held.write(backend, parallel, false)?;
+                        held.write(backend, false)?;
                     }
                 }
             }
@@ -252,13 +251,11 @@ where
                 let Some(chunk) = loader.encode_chunk()? else {
                     return Ok(true);
                 };
-                let due = loader.hold(chunk.len());
+                let quads = chunk.len();
                 if jobs.send(Job::Hold(chunk)).is_err() {
                     return Ok(false);
                 }
-                if due {
-                    loader.write_held_dictionary()?;
-                    loader.wrote_indexes();
+                if loader.hold(quads)? {
                     return Ok(jobs.send(Job::Write).is_ok());
                 }
                 Ok::<_, LoadError>(true)

@@ -274,10 +274,8 @@ pub(crate) fn read_statistics<S: KvSnapshot>(kv: &S) -> Result<Statistics, Stora
 pub(crate) fn analyze<S: KvSnapshot>(kv: &S) -> Result<Statistics, StorageError> {
     let mut subjects = SubjectScan::default();
     let mut objects = ObjectScan::default();
-    for (order, keyspace) in [
-        (QuadOrder::Gspo, Keyspace::Gspo),
-        (QuadOrder::Gpos, Keyspace::Gpos),
-    ] {
+    for order in [QuadOrder::Gspo, QuadOrder::Gpos] {
+        let keyspace = order.keyspace();
         let mut cursor = kv.cursor(keyspace, KeyRange::all())?;
         while let Some(key) = cursor.key() {
             let quad = order.decode(key).ok_or_else(|| {

@@ -87,7 +87,6 @@ pub struct BulkLoader<'a, B: KvBackend> {
     progress: Option<Box<dyn FnMut(LoadProgress) + 'a>>,
     done: LoadProgress,
     merge_existing: bool,
-    parallel: bool,
     /// Set once [`finish`](Self::finish) has recounted; a loader dropped before that repairs the
     /// store (see `storage::repair`).
     finished: bool,
@@ -124,7 +123,6 @@ impl<'a, B: KvBackend> BulkLoader<'a, B> {
                 chunks: 0,
             },
             merge_existing,
-            parallel: cfg!(not(target_family = "wasm")),
             finished: false,
         }
     }
@@ -227,12 +225,16 @@ impl<'a, B: KvBackend> BulkLoader<'a, B> {
     }
 
     #[cfg(not(target_family = "wasm"))]
-    /// Counts a chunk handed to another thread to hold; true when the held entries are due to be
-    /// written: [`write_held_dictionary`](Self::write_held_dictionary) first, then the holder's
-    /// [`PendingIndexes::write`].
-    pub(crate) fn hold(&mut self, quads: usize) -> bool {
+    /// Counts a chunk handed to another thread to hold. When the held entries are due to be
+    /// written, writes the terms they use and returns true: the holder then writes its entries
+    /// with [`PendingIndexes::write`].
+    pub(crate) fn hold(&mut self, quads: usize) -> Result<bool, StorageError> {
         self.held_quads += quads as u64;
-        self.held_quads >= self.held_quads_limit
+        if self.held_quads < self.held_quads_limit {
+            return Ok(false);
+        }
+        self.before_index_write()?;
+        Ok(true)
     }
 
     #[cfg(not(target_family = "wasm"))]
@@ -255,11 +257,6 @@ impl<'a, B: KvBackend> BulkLoader<'a, B> {
         ))
     }
 
-    #[cfg(not(target_family = "wasm"))]
-    pub(crate) fn is_parallel(&self) -> bool {
-        self.parallel
-    }
-
     fn flush_chunk(&mut self) -> Result<(), StorageError> {
         if let Some(encoded) = self.encode_chunk()? {
             self.held_quads += encoded.quads.len() as u64;
@@ -271,42 +268,50 @@ impl<'a, B: KvBackend> BulkLoader<'a, B> {
         Ok(())
     }
 
-    /// Writes the new terms, then the held index entries (a reader never meets an id whose term
-    /// is not written); with `analyze`, returns the analysis of the quads written.
+    /// Writes the new terms, then the held index entries; with `analyze`, returns the analysis
+    /// of the quads written.
     fn write_held(&mut self, analyze: bool) -> Result<Option<Statistics>, StorageError> {
+        self.before_index_write()?;
+        self.indexes.write(self.backend, analyze)
+    }
+
+    /// What comes before the held index entries are written, wherever they are held: the terms
+    /// they use (a reader never meets an id whose term is not written), and the count restarts.
+    fn before_index_write(&mut self) -> Result<(), StorageError> {
         self.write_held_dictionary()?;
         self.held_quads = 0;
         self.wrote_indexes = true;
-        self.indexes.write(self.backend, self.parallel, analyze)
-    }
-
-    #[cfg(not(target_family = "wasm"))]
-    /// Notes that another thread wrote held index entries.
-    pub(crate) fn wrote_indexes(&mut self) {
-        self.wrote_indexes = true;
+        Ok(())
     }
 
     /// Writes the terms this load added since the last write: each dictionary keyspace as one
     /// sorted stream.
-    pub(crate) fn write_held_dictionary(&mut self) -> Result<(), StorageError> {
+    fn write_held_dictionary(&mut self) -> Result<(), StorageError> {
         let from = self.unwritten_terms_from;
-        let mut by_term: Vec<(&[u8], TermId)> = self
+        let terms: Vec<(&[u8], TermId)> = self
             .term_cache
             .iter()
             .filter(|(_, id)| id.is_dictionary() && id.payload() >= from)
             .map(|(bytes, id)| (&**bytes, *id))
             .collect();
-        // Terms are distinct, so their bytes alone order them.
-        by_term.sort_unstable_by(|(a, _), (b, _)| crate::kv::order::compare(a, b));
-        let mut by_id = by_term.clone();
-        by_id.sort_unstable_by_key(|(_, id)| *id);
         let backend = self.backend;
-        let jobs = [(Keyspace::TermToId, by_term), (Keyspace::IdToTerm, by_id)];
-        let write = |(keyspace, terms): (Keyspace, Vec<(&[u8], TermId)>)| {
+        let jobs = [
+            (Keyspace::TermToId, terms.clone()),
+            (Keyspace::IdToTerm, terms),
+        ];
+        // Each direction sorts its own copy, on its own thread where threads exist.
+        let write = |(keyspace, mut terms): (Keyspace, Vec<(&[u8], TermId)>)| {
+            let by_term = keyspace == Keyspace::TermToId;
+            if by_term {
+                // Terms are distinct, so their bytes alone order them.
+                terms.sort_unstable_by(|(a, _), (b, _)| crate::kv::order::compare(a, b));
+            } else {
+                terms.sort_unstable_by_key(|(_, id)| *id);
+            }
             let mut piece = SortedRun::new();
             for (bytes, id) in terms {
                 let id = id.to_be_bytes();
-                if keyspace == Keyspace::TermToId {
+                if by_term {
                     piece.push(bytes, &id);
                 } else {
                     piece.push(&id, bytes);
@@ -320,13 +325,7 @@ impl<'a, B: KvBackend> BulkLoader<'a, B> {
             }
             backend.ingest_sorted(keyspace, piece)
         };
-        if self.parallel {
-            run_in_parallel(jobs, write)?;
-        } else {
-            for job in jobs {
-                write(job)?;
-            }
-        }
+        run_in_parallel(jobs, write)?;
         self.unwritten_terms_from = self.writer.ids.next();
         Ok(())
     }

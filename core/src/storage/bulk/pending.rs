@@ -10,7 +10,7 @@ use std::sync::Mutex;
 
 use super::EncodedChunk;
 use super::packed::{PackedRun, merge};
-use crate::encoding::QuadOrder;
+use crate::encoding::{EncodedQuad, QuadOrder};
 use crate::kv::KvBackend;
 use crate::storage::StorageError;
 use crate::storage::statistics::{ObjectScan, Statistics, SubjectScan};
@@ -68,7 +68,6 @@ impl PendingIndexes {
     pub(crate) fn write<B: KvBackend>(
         &mut self,
         backend: &B,
-        parallel: bool,
         analyze: bool,
     ) -> Result<Option<Statistics>, StorageError> {
         let held = std::mem::take(&mut self.runs);
@@ -81,35 +80,28 @@ impl PendingIndexes {
         let objects = Mutex::new(ObjectScan::default());
         let write = |(order, runs): (QuadOrder, Vec<PackedRun>)| -> Result<(), StorageError> {
             let ingest = |piece| backend.ingest_sorted(order.keyspace(), piece);
+            let merge_into = |observe: &mut dyn FnMut(&EncodedQuad)| {
+                merge(&runs, PIECE_BYTES, ingest, &mut |key| {
+                    if let Some(quad) = order.decode(key) {
+                        observe(&quad);
+                    }
+                })
+            };
             // Each scan is locked by its own job only: the locks are uncontended.
             match order {
                 QuadOrder::Gspo if analyze => {
                     let mut scan = subjects.lock().map_err(|_| poisoned())?;
-                    merge(&runs, PIECE_BYTES, ingest, &mut |key| {
-                        if let Some(quad) = order.decode(key) {
-                            scan.observe(&quad);
-                        }
-                    })?;
+                    merge_into(&mut |quad| scan.observe(quad))?;
                 }
                 QuadOrder::Gpos if analyze => {
                     let mut scan = objects.lock().map_err(|_| poisoned())?;
-                    merge(&runs, PIECE_BYTES, ingest, &mut |key| {
-                        if let Some(quad) = order.decode(key) {
-                            scan.observe(&quad);
-                        }
-                    })?;
+                    merge_into(&mut |quad| scan.observe(quad))?;
                 }
                 _ => merge(&runs, PIECE_BYTES, ingest, &mut |_| {})?,
             }
             Ok(())
         };
-        if parallel {
-            super::run_in_parallel(jobs, write)?;
-        } else {
-            for job in jobs {
-                write(job)?;
-            }
-        }
+        super::run_in_parallel(jobs, write)?;
         if !analyze {
             return Ok(None);
         }
