@@ -3,10 +3,10 @@
 //! Each [`Keyspace`](trine_core::kv::Keyspace) is a column family with options that fit its keys:
 //!
 //! - the six quad indexes (32-byte keys, values of at most one byte) get a fixed-prefix extractor
-//!   and filters (Bloom for flushes, the smaller Ribbon for everything else), so seeks inside one
-//!   subject, predicate or object skip files that cannot hold it;
-//! - the dictionary tables get filters too (the id → term table only above the last level, since
-//!   every id it is asked for exists);
+//!   and Bloom filters of those prefixes, so seeks inside one subject, predicate or object skip
+//!   files that cannot hold it;
+//! - the term → id table gets a filter of whole keys; the id → term table none, since every id it
+//!   is asked for exists;
 //! - everything is LZ4-compressed in the upper levels and ZSTD-compressed in the last one, in
 //!   16 KiB blocks with prefix-delta-encoded keys, which is what keeps a triple small on disk;
 //! - one LRU block cache, holding data, index and filter blocks, bounds read memory.

@@ -49,15 +49,14 @@ pub struct RocksDbOptions {
     /// Uncompressed size of a data block, in bytes. Larger blocks compress better and shrink the
     /// index; smaller ones make point reads cheaper.
     pub block_size: usize,
-    /// Filter bits per key, as for a Bloom filter (about 1 % false positives at 10). Files written
-    /// by flushes get Bloom filters, all others Ribbon filters of the same accuracy, which take
-    /// about 30 % less space. `0.0` disables filters.
+    /// Bloom filter bits per filtered key (about 1 % false positives at 10): key prefixes in the
+    /// quad indexes, whole keys in the term → id table and the small keyspaces; the id → term
+    /// table has none. `0.0` disables filters.
     pub bloom_bits_per_key: f64,
     /// Skip filters on the last level of the quad indexes, which holds about 90 % of their keys.
     ///
-    /// Saves roughly a byte per index entry on disk and in the block cache; negative point lookups
-    /// (`contains` of a missing quad) then read a data block. The id → term table always works
-    /// this way, because every id it is asked for exists.
+    /// Saves about a byte per distinct subject and object on disk and in the block cache; seeks
+    /// for an absent prefix then read a data block.
     pub optimize_filters_for_hits: bool,
     /// Number of level-0 files that triggers a compaction.
     pub level0_file_num_compaction_trigger: i32,
@@ -168,11 +167,19 @@ impl RocksDbOptions {
         table.set_block_size(self.block_size);
         // format_version stays at RocksDB's default (7 in RocksDB 11), as RocksDB recommends, so
         // improvements arrive with upgrades; files record their own version.
-        if self.bloom_bits_per_key > 0.0 {
-            // Bloom filters everywhere: Ribbon filters are about 30 % smaller (1.5 bytes per triple
-            // measured) but building them took 9 % of a bulk load's CPU, and footprint is already
-            // far under its goal while load speed is not.
+        // Ids are only looked up after being read from an index, so id → term lookups always hit
+        // and a filter would never save a read.
+        if self.bloom_bits_per_key > 0.0 && keyspace != Keyspace::IdToTerm {
+            // Bloom filters: Ribbon filters are about 30 % smaller but building them took 9 % of a
+            // bulk load's CPU.
             table.set_bloom_filter(self.bloom_bits_per_key, false);
+        }
+        if keyspace.is_quad_index() {
+            // The quad indexes' filters hold key prefixes only (see `prefix_len`), which is what
+            // seeks consult. Whole keys would add a filter entry per quad (4.9 of 17 MB of GSPO at
+            // BSBM(10000)) for the one read that uses them, a lookup of a whole quad, which the
+            // prefix filter still answers for an absent subject, predicate or object.
+            table.set_whole_key_filtering(false);
         }
         // Index and filter blocks live in the block cache, so its capacity bounds read memory;
         // level-0 ones are pinned and evicted last because every read consults them.
@@ -210,11 +217,6 @@ impl RocksDbOptions {
             // A small prefix bloom in the memtable answers seeks for absent prefixes there too.
             options.set_memtable_prefix_bloom_ratio(0.05);
             options.set_optimize_filters_for_hits(self.optimize_filters_for_hits);
-        }
-        if keyspace == Keyspace::IdToTerm {
-            // Ids are only looked up after being read from an index, so lookups always hit: a
-            // last-level filter would never save a read.
-            options.set_optimize_filters_for_hits(true);
         }
         options
     }

@@ -3,7 +3,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use oxrdf::Term;
 
 use super::TermCache;
-use crate::encoding::{TermId, TermTag, decode_inline, decode_term_bytes};
+use crate::encoding::{TermId, TermTag, decode_inline, decode_term_bytes, term_key};
 use crate::kv::{Keyspace, KvSnapshot};
 use crate::storage::StorageError;
 
@@ -54,7 +54,7 @@ impl Dictionary {
         if let Some(id) = self.ids.get(bytes) {
             return Ok(Some(id));
         }
-        let Some(value) = kv.get(Keyspace::TermToId, bytes)? else {
+        let Some(value) = kv.get(Keyspace::TermToId, &term_key(bytes))? else {
             return Ok(None);
         };
         let id = decode_id(&value)?;

@@ -18,6 +18,6 @@ pub(crate) use inline::{
     inline_bound, inline_date, inline_date_time, inline_decimal, inline_integer,
 };
 pub use quad::{EncodedQuad, IndexFlags, QuadOrder};
-pub(crate) use term_bytes::dictionary_tag;
 pub use term_bytes::{TermBytesError, decode_term_bytes, encode_term_bytes};
+pub(crate) use term_bytes::{TermKey, dictionary_tag, is_hashed_key, term_key};
 pub use term_id::{TermId, TermTag};

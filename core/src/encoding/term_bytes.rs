@@ -1,5 +1,6 @@
 use oxrdf::vocab::xsd;
 use oxrdf::{BlankNode, Literal, NamedNode, Term, TermRef};
+use sha2::Digest;
 
 use super::TermTag;
 
@@ -10,8 +11,9 @@ pub struct TermBytesError(&'static str);
 
 /// The dictionary form of a term: its tag byte, then its lexical parts separated by a NUL byte.
 ///
-/// IRIs and language tags never contain NUL, so the separator is unambiguous. The same bytes are the
-/// value in `id2term` and the key in `term2id`, so equal terms always meet under one key.
+/// IRIs and language tags never contain NUL, so the separator is unambiguous. These bytes are the
+/// value in `id2term`, and the key in `term2id` is derived from them alone ([`term_key`]), so equal
+/// terms always meet under one key.
 pub fn encode_term_bytes(term: TermRef<'_>, out: &mut Vec<u8>) {
     out.clear();
     match term {
@@ -43,6 +45,65 @@ pub fn encode_term_bytes(term: TermRef<'_>, out: &mut Vec<u8>) {
         )]
         _ => out.push(u8::MAX),
     }
+}
+
+/// Literals whose dictionary form is at least this many bytes long are keyed in `term2id` by a hash
+/// (see [`term_key`]). Shorter terms, and IRIs and blank nodes of any length, keep their bytes as
+/// the key: sorted, those share prefixes that the backend's key compression removes, while long
+/// literals (descriptions, reviews, abstracts) are mostly distinct text that would otherwise be
+/// stored twice, once in each dictionary direction.
+pub(crate) const HASHED_LITERAL_MIN_BYTES: usize = 65;
+
+/// First byte of a hashed `term2id` key. No term tag uses it, so hashed keys never meet a term's
+/// own bytes.
+const HASHED_KEY_TAG: u8 = 0x80;
+
+/// Length of a hashed `term2id` key: its tag and 16 bytes of SHA-256.
+const HASHED_KEY_LEN: usize = 17;
+
+/// The `term2id` key of a term given in dictionary form (see [`term_key`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum TermKey<'a> {
+    /// The dictionary form itself.
+    Bytes(&'a [u8]),
+    /// A long literal's hash.
+    Hashed([u8; HASHED_KEY_LEN]),
+}
+
+impl std::ops::Deref for TermKey<'_> {
+    type Target = [u8];
+
+    fn deref(&self) -> &[u8] {
+        match self {
+            Self::Bytes(bytes) => bytes,
+            Self::Hashed(key) => key,
+        }
+    }
+}
+
+/// The `term2id` key of `bytes`, a term's dictionary form: the bytes themselves, or for a literal
+/// of at least [`HASHED_LITERAL_MIN_BYTES`] a tag byte and the first 16 bytes of the SHA-256 of
+/// its dictionary form. At 128 bits, two distinct literals share a key only with a probability
+/// far below that of a storage fault (about 2^-64 even for an adversary computing hashes for
+/// years), which is the bargain content-addressed stores make; the id → term direction keeps the
+/// text itself, so nothing is lost.
+pub(crate) fn term_key(bytes: &[u8]) -> TermKey<'_> {
+    let literal = matches!(
+        dictionary_tag(bytes),
+        Some(TermTag::String | TermTag::LangString | TermTag::TypedLiteral)
+    );
+    if !literal || bytes.len() < HASHED_LITERAL_MIN_BYTES {
+        return TermKey::Bytes(bytes);
+    }
+    let digest = sha2::Sha256::digest(bytes);
+    let mut key = [HASHED_KEY_TAG; HASHED_KEY_LEN];
+    key[1..].copy_from_slice(&digest[..HASHED_KEY_LEN - 1]);
+    TermKey::Hashed(key)
+}
+
+/// Whether a `term2id` key is a hash, which does not give the term back.
+pub(crate) fn is_hashed_key(key: &[u8]) -> bool {
+    key.first() == Some(&HASHED_KEY_TAG)
 }
 
 /// The tag a term gets in the dictionary.
@@ -95,5 +156,45 @@ mod tests {
             encode_term_bytes(term.as_ref(), &mut buffer);
             assert_eq!(decode_term_bytes(&buffer).ok(), Some(term));
         }
+    }
+
+    #[test]
+    fn only_long_literals_are_keyed_by_hash() {
+        // With the tag byte, just long enough.
+        let long = "x".repeat(HASHED_LITERAL_MIN_BYTES - 1);
+        let mut buffer = Vec::new();
+        for (term, hashed) in [
+            (Term::from(Literal::new_simple_literal(&long)), true),
+            (
+                Literal::new_language_tagged_literal_unchecked(&long, "en").into(),
+                true,
+            ),
+            (Literal::new_typed_literal(&long, xsd::TOKEN).into(), true),
+            (Literal::new_simple_literal(&long[1..]).into(), false),
+            (
+                NamedNode::new_unchecked(format!("http://example.com/{long}")).into(),
+                false,
+            ),
+            (BlankNode::new_unchecked(&long).into(), false),
+        ] {
+            encode_term_bytes(term.as_ref(), &mut buffer);
+            let key = term_key(&buffer);
+            assert_eq!(is_hashed_key(&key), hashed, "{term}");
+            assert_eq!(matches!(key, TermKey::Hashed(_)), hashed, "{term}");
+            if !hashed {
+                assert_eq!(&*key, buffer.as_slice());
+            }
+        }
+        // Distinct literals get distinct keys, equal ones the same.
+        let key = |text: &str| {
+            let mut buffer = Vec::new();
+            encode_term_bytes(
+                Literal::new_simple_literal(text).as_ref().into(),
+                &mut buffer,
+            );
+            term_key(&buffer).to_vec()
+        };
+        assert_eq!(key(&long), key(&long));
+        assert_ne!(key(&long), key(&format!("{long}y")));
     }
 }

@@ -10,7 +10,7 @@ pub enum Keyspace {
     Meta,
     /// Dictionary: term id (8 bytes, big-endian) → encoded term.
     IdToTerm,
-    /// Dictionary: encoded term → term id.
+    /// Dictionary: encoded term (a long literal's hash) → term id.
     TermToId,
     /// Named graphs that exist (also empty ones): graph id → empty.
     Graphs,

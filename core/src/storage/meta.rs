@@ -1,8 +1,11 @@
 use super::StorageError;
 use crate::kv::{Keyspace, KvSnapshot};
 
-/// Version of the on-disk layout this build reads and writes.
-pub(crate) const FORMAT_VERSION: u32 = 1;
+/// Version of the on-disk layout this build reads and writes. Stores of older versions are
+/// upgraded when opened (`storage::upgrade`).
+///
+/// 2: long literals are keyed in `term2id` by a hash (`encoding::term_key`).
+pub(crate) const FORMAT_VERSION: u32 = 2;
 
 /// Keys of the `meta` keyspace.
 #[derive(Debug, Clone, Copy)]

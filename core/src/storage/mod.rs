@@ -15,6 +15,7 @@ mod repair;
 mod snapshot;
 mod statistics;
 mod transaction;
+mod upgrade;
 mod validate;
 mod values;
 
@@ -37,4 +38,5 @@ pub(crate) use bulk::recount;
 pub(crate) use meta::{FORMAT_VERSION, MetaKey, WriterGuard, WriterState, read_meta_u64};
 pub(crate) use repair::{clear_loading, load_interrupted, mark_loading, repair};
 pub(crate) use statistics::{needs_analysis, read_statistics};
+pub(crate) use upgrade::upgrade;
 pub(crate) use validate::validate as validate_reader;

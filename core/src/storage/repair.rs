@@ -6,18 +6,70 @@
 //! store before its first write and clears the mark with its final recount; a store opened with
 //! the mark set, or a loader dropped before it finished, is repaired here: every half-written
 //! entry is completed (what a load wrote stays, as documented), then the counts are recounted.
-//! Each step only adds what is missing, so a repair that is itself interrupted can run again.
+//! Each step only adds what is missing (or removes a dictionary key whose term is lost), so a
+//! repair that is itself interrupted can run again.
 
 use std::collections::HashSet;
 
 use super::fingerprint::Fingerprint;
 use super::{MetaKey, StorageError, WriterState};
 use crate::dictionary::Dictionary;
-use crate::encoding::{EncodedQuad, QuadOrder, TermId};
+use crate::encoding::{EncodedQuad, QuadOrder, TermId, TermKey, is_hashed_key, term_key};
 use crate::kv::{Durability, KeyRange, Keyspace, KvBackend, KvCursor, KvSnapshot, WriteBatch};
 
 /// Entries written per batch while repairing, so memory stays bounded on large stores.
 const BATCH: usize = 100_000;
+
+/// Order-independent fingerprints of the dictionary's two directions, as (id, term key) pairs.
+pub(crate) struct DictionaryDirections {
+    by_id: Fingerprint,
+    by_term: Fingerprint,
+    /// The largest id payload either direction holds.
+    pub(crate) max_id: u64,
+    /// Entries of the id → term and the term → id directions.
+    pub(crate) entries: [u64; 2],
+}
+
+impl DictionaryDirections {
+    /// One sequential scan of each direction.
+    pub(crate) fn scan(kv: &impl KvSnapshot) -> Result<Self, StorageError> {
+        let mut max_id = 0;
+        let mut fingerprints = [Fingerprint::default(); 2];
+        let mut entries = [0; 2];
+        for ((fingerprint, entries), (keyspace, id_is_key)) in fingerprints
+            .iter_mut()
+            .zip(&mut entries)
+            .zip([(Keyspace::IdToTerm, true), (Keyspace::TermToId, false)])
+        {
+            let mut cursor = kv.cursor(keyspace, KeyRange::all())?;
+            while let (Some(key), Some(value)) = (cursor.key(), cursor.value()) {
+                let (id, term) = if id_is_key {
+                    (key, term_key(value))
+                } else {
+                    (value, TermKey::Bytes(key))
+                };
+                if let Some(id) = <[u8; 8]>::try_from(id).ok().and_then(TermId::from_be_bytes) {
+                    max_id = max_id.max(id.payload());
+                }
+                fingerprint.add_pair(id, &term);
+                *entries += 1;
+                cursor.advance()?;
+            }
+        }
+        let [by_id, by_term] = fingerprints;
+        Ok(Self {
+            by_id,
+            by_term,
+            max_id,
+            entries,
+        })
+    }
+
+    /// Whether both directions hold the same pairs.
+    pub(crate) fn agree(&self) -> bool {
+        self.by_id == self.by_term
+    }
+}
 
 /// Marks the store as being bulk-loaded; durable before the load writes anything.
 pub(crate) fn mark_loading(backend: &impl KvBackend) -> Result<(), StorageError> {
@@ -54,39 +106,33 @@ pub(crate) fn repair<B: KvBackend>(
 
     // Dictionary: every id has its term and every term its id. The two directions hold the
     // same pairs when their fingerprints agree; only when they do not is each entry looked up.
-    let mut max_id = 0;
-    let mut directions = [Fingerprint::default(); 2];
-    for (fingerprint, (keyspace, id_is_key)) in directions
-        .iter_mut()
-        .zip([(Keyspace::IdToTerm, true), (Keyspace::TermToId, false)])
-    {
-        let mut cursor = snapshot.cursor(keyspace, KeyRange::all())?;
-        while let (Some(key), Some(value)) = (cursor.key(), cursor.value()) {
-            let (id, term) = if id_is_key {
-                (key, value)
-            } else {
-                (value, key)
-            };
-            if let Some(id) = <[u8; 8]>::try_from(id).ok().and_then(TermId::from_be_bytes) {
-                max_id = max_id.max(id.payload());
+    let directions = DictionaryDirections::scan(&snapshot)?;
+    let max_id = directions.max_id;
+    if !directions.agree() {
+        // Every id's term gets its key.
+        let mut cursor = snapshot.cursor(Keyspace::IdToTerm, KeyRange::all())?;
+        while let (Some(id), Some(term)) = (cursor.key(), cursor.value()) {
+            let key = term_key(term);
+            if snapshot.get(Keyspace::TermToId, &key)?.is_none() {
+                pending.put(Keyspace::TermToId, &key, id)?;
+                repaired.dictionary_entries += 1;
             }
-            fingerprint.add_pair(id, term);
             cursor.advance()?;
         }
-    }
-    if directions[0] != directions[1] {
-        for (from, to) in [
-            (Keyspace::IdToTerm, Keyspace::TermToId),
-            (Keyspace::TermToId, Keyspace::IdToTerm),
-        ] {
-            let mut cursor = snapshot.cursor(from, KeyRange::all())?;
-            while let (Some(key), Some(value)) = (cursor.key(), cursor.value()) {
-                if snapshot.get(to, value)?.is_none() {
-                    pending.put(to, value, key)?;
-                    repaired.dictionary_entries += 1;
+        // Every key's id gets its term where the key gives the term back. A hashed key does not:
+        // its id lost the term before any index used it (a load stopped between writing the two
+        // directions, and indexes are written after both), so the key goes.
+        let mut cursor = snapshot.cursor(Keyspace::TermToId, KeyRange::all())?;
+        while let (Some(key), Some(id)) = (cursor.key(), cursor.value()) {
+            if snapshot.get(Keyspace::IdToTerm, id)?.is_none() {
+                if is_hashed_key(key) {
+                    pending.delete(Keyspace::TermToId, key)?;
+                } else {
+                    pending.put(Keyspace::IdToTerm, id, key)?;
                 }
-                cursor.advance()?;
+                repaired.dictionary_entries += 1;
             }
+            cursor.advance()?;
         }
     }
 
@@ -196,7 +242,7 @@ pub(crate) fn clear_loading(backend: &impl KvBackend) -> Result<(), StorageError
     Ok(())
 }
 
-/// Puts written in bounded batches.
+/// Puts and deletes written in bounded batches.
 struct Pending<'a, B: KvBackend> {
     backend: &'a B,
     batch: WriteBatch,
@@ -212,6 +258,14 @@ impl<'a, B: KvBackend> Pending<'a, B> {
 
     fn put(&mut self, keyspace: Keyspace, key: &[u8], value: &[u8]) -> Result<(), StorageError> {
         self.batch.put(keyspace, key, value);
+        if self.batch.len() >= BATCH {
+            self.flush()?;
+        }
+        Ok(())
+    }
+
+    fn delete(&mut self, keyspace: Keyspace, key: &[u8]) -> Result<(), StorageError> {
+        self.batch.delete(keyspace, key);
         if self.batch.len() >= BATCH {
             self.flush()?;
         }

@@ -9,7 +9,7 @@ use super::pattern::{GraphScope, QuadPattern};
 use super::{MetaKey, QuadRead, StorageError, WriterGuard};
 use crate::dictionary::Dictionary;
 use crate::encoding::{
-    EncodedQuad, IndexFlags, QuadOrder, TermId, encode_inline, encode_term_bytes,
+    EncodedQuad, IndexFlags, QuadOrder, TermId, encode_inline, encode_term_bytes, term_key,
 };
 use crate::kv::merge::Overlay;
 use crate::kv::{
@@ -196,8 +196,11 @@ impl<'a, B: KvBackend + 'a> Transaction<'a, B> {
         let id = self.writer.ids.allocate(&bytes, || term.to_string())?;
         self.kv
             .put(Keyspace::IdToTerm, id.to_be_bytes().to_vec(), bytes.clone());
-        self.kv
-            .put(Keyspace::TermToId, bytes.clone(), id.to_be_bytes().to_vec());
+        self.kv.put(
+            Keyspace::TermToId,
+            term_key(&bytes).to_vec(),
+            id.to_be_bytes().to_vec(),
+        );
         self.new_terms.push((id, bytes.into()));
         Ok(id)
     }
@@ -572,7 +575,7 @@ impl<'a, B: KvBackend + 'a> QuadRead for Transaction<'a, B> {
 
     fn term_id_for_bytes(&self, bytes: &[u8]) -> Result<Option<TermId>, StorageError> {
         // Terms this transaction allocated must not reach the shared cache before it commits.
-        match self.kv.overlays[Keyspace::TermToId.index()].get(bytes) {
+        match self.kv.overlays[Keyspace::TermToId.index()].get(&*term_key(bytes)) {
             Some(Some(value)) => crate::dictionary::decode_id(value).map(Some),
             Some(None) => Ok(None),
             None => self.dictionary.lookup_bytes(&self.kv.base, bytes),

@@ -142,13 +142,17 @@ pub(crate) fn validate(reader: &impl QuadRead) -> Result<ValidationReport, Stora
             .problems
             .push(format!("graph {graph:?} has quads but is not declared"));
     }
-    report.terms = count(kv, Keyspace::IdToTerm)?;
-    let reverse = count(kv, Keyspace::TermToId)?;
-    if reverse != report.terms {
-        report.problems.push(format!(
-            "{} ids but {reverse} terms in the dictionary",
-            report.terms
-        ));
+    let dictionary = super::repair::DictionaryDirections::scan(kv)?;
+    let [ids, keys] = dictionary.entries;
+    report.terms = ids;
+    if keys != ids {
+        report
+            .problems
+            .push(format!("{ids} ids but {keys} terms in the dictionary"));
+    } else if !dictionary.agree() {
+        report
+            .problems
+            .push("the dictionary's two directions hold different pairs".into());
     }
     Ok(report)
 }

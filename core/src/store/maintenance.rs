@@ -2,7 +2,7 @@ use std::collections::HashSet;
 use std::path::Path;
 
 use super::Store;
-use crate::encoding::{QuadOrder, TermId};
+use crate::encoding::{QuadOrder, TermId, term_key};
 use crate::kv::{Durability, KeyRange, Keyspace, KvBackend, KvCursor, KvSnapshot, WriteBatch};
 use crate::storage::{QuadRead, StorageError, ValidationReport};
 
@@ -82,7 +82,7 @@ impl<B: KvBackend> Store<B> {
                 .ok_or_else(|| StorageError::Corruption("malformed dictionary key".into()))?;
             if !used.contains(&id) {
                 batch.delete(Keyspace::IdToTerm, key.to_vec());
-                batch.delete(Keyspace::TermToId, value.to_vec());
+                batch.delete(Keyspace::TermToId, term_key(value).to_vec());
                 removed += 1;
             }
             terms.advance()?;

@@ -53,7 +53,8 @@ impl<B: KvBackend> Store<B> {
     /// Opens a store on `backend`, initialising an empty one.
     ///
     /// # Errors
-    /// Fails if the backend cannot be read or written, or holds a store of another format version.
+    /// Fails if the backend cannot be read or written, or holds a store of a format version this
+    /// build cannot read (a newer one); older ones are upgraded in place first.
     pub fn open(backend: B) -> Result<Self, StorageError> {
         let snapshot = backend.snapshot()?;
         let format = snapshot.get(Keyspace::Meta, MetaKey::Format.key())?;
@@ -74,10 +75,7 @@ impl<B: KvBackend> Store<B> {
                         StorageError::Corruption("malformed format version".into())
                     })?);
                 if found != FORMAT_VERSION {
-                    return Err(StorageError::UnsupportedFormat {
-                        found,
-                        expected: FORMAT_VERSION,
-                    });
+                    crate::storage::upgrade(&backend, found)?;
                 }
             }
             None => {

@@ -9,12 +9,13 @@
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use oxrdf::{Literal, NamedNode, Quad};
+use oxrdf::{GraphName, Literal, NamedNode, Quad};
 use trine_core::Store;
 use trine_core::encoding::{EncodedQuad, QuadOrder};
 use trine_core::kv::{
-    Durability, KeyRange, Keyspace, KvBackend, KvError, KvSnapshot, SortedRun, WriteBatch,
+    Durability, KeyRange, Keyspace, KvBackend, KvCursor, KvError, KvSnapshot, SortedRun, WriteBatch,
 };
+use trine_core::storage::QuadRead;
 
 use super::{Case, CaseResult, Context, Harness, ensure};
 
@@ -40,7 +41,100 @@ pub(crate) fn cases<B: KvBackend>() -> Vec<Case<B>> {
             "store: validate names index entries that are missing, flagged otherwise or extra",
             validate_names_damaged_indexes,
         ),
+        (
+            "store: repair completes a dictionary pair or drops a hashed key whose term is lost",
+            repair_completes_or_drops_dictionary_pairs,
+        ),
     ]
+}
+
+/// A load stopped between the two dictionary directions leaves ids without their key or keys
+/// without their term. A long literal's key is a hash, which does not give its term back: the
+/// repair drops such a key and completes every other half pair.
+fn repair_completes_or_drops_dictionary_pairs<B: KvBackend>(h: &Harness<'_, B>) -> CaseResult {
+    let store = Store::open(h.create()).context("open")?;
+    fn long(name: &str) -> Literal {
+        Literal::new_simple_literal(format!(
+            "{name}: a literal long enough for the dictionary to key it by a hash of its text"
+        ))
+    }
+    fn id<B: KvBackend>(store: &Store<B>, name: &str) -> Result<Option<Vec<u8>>, String> {
+        let snapshot = store.snapshot().context("snapshot")?;
+        let id = snapshot.term_id(long(name).as_ref().into()).context("id")?;
+        Ok(id.map(|id| id.to_be_bytes().to_vec()))
+    }
+    let quad = |name: &str| {
+        Quad::new(
+            NamedNode::new_unchecked("http://example.com/s"),
+            NamedNode::new_unchecked("http://example.com/p"),
+            long(name),
+            GraphName::DefaultGraph,
+        )
+    };
+    let (lost_term, lost_key, kept) = (quad("lost term"), quad("lost key"), quad("kept"));
+    store
+        .extend([&lost_term, &lost_key, &kept])
+        .context("extend")?;
+    // Removed quads leave their terms in the dictionary, unused, as a torn load would.
+    store.remove(&lost_term).context("remove")?;
+    store.remove(&lost_key).context("remove")?;
+    let lost_term_id = id(&store, "lost term")?.ok_or("no id")?;
+    let lost_key_id = id(&store, "lost key")?.ok_or("no id")?;
+    let mut batch = WriteBatch::new();
+    batch.delete(Keyspace::IdToTerm, lost_term_id);
+    {
+        let kv = store.backend().snapshot().context("snapshot")?;
+        let mut cursor = kv
+            .cursor(Keyspace::TermToId, KeyRange::all())
+            .context("cursor")?;
+        while let (Some(key), Some(value)) = (cursor.key(), cursor.value()) {
+            if value == lost_key_id.as_slice() {
+                batch.delete(Keyspace::TermToId, key);
+            }
+            cursor.advance().context("advance")?;
+        }
+    }
+    store
+        .backend()
+        .write(batch, Durability::Sync)
+        .context("tear")?;
+    ensure!(
+        !store.validate().context("validate")?.is_ok(),
+        "the torn dictionary passes validation"
+    );
+    // A loader that never finishes leaves the mark that has the store repaired on opening.
+    std::mem::forget(store.bulk_loader().context("bulk loader")?);
+    let store = Store::open(h.reopen(store.into_backend())).context("reopen")?;
+    let report = store.validate().context("validate")?;
+    ensure!(report.is_ok(), "not repaired: {:?}", report.problems);
+    ensure!(
+        id(&store, "lost key")? == Some(lost_key_id),
+        "the id whose key was lost is not found again"
+    );
+    ensure!(
+        store.contains(&kept).context("contains")?,
+        "a stored quad is gone"
+    );
+    store.insert(&lost_term).context("insert")?;
+    store.insert(&lost_key).context("insert")?;
+    ensure!(store.len().context("len")? == 3, "every quad once");
+    let report = store.validate().context("validate")?;
+    ensure!(report.is_ok(), "after new writes: {:?}", report.problems);
+    // Every id reads back as its own term.
+    let mut stored: Vec<String> = store
+        .quads_for_pattern(None, None, None, None)
+        .context("quads")?
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    stored.sort();
+    let mut expected: Vec<String> = [kept, lost_key, lost_term]
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    expected.sort();
+    ensure!(stored == expected, "{stored:?}");
+    Ok(())
 }
 
 /// `validate` compares the indexes by fingerprints; a damaged one must still be found and named.

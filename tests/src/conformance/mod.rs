@@ -13,6 +13,7 @@ mod cases;
 mod interrupted_cases;
 mod intersect_cases;
 mod kv_cases;
+mod layout_cases;
 mod model;
 mod optional_cases;
 mod plan_cache_cases;
@@ -91,6 +92,7 @@ pub fn run<B: KvBackend + 'static>(
         .into_iter()
         .chain(cases::cases())
         .chain(interrupted_cases::cases())
+        .chain(layout_cases::cases())
         .chain(sparql_cases::cases())
         .chain(intersect_cases::cases())
         .chain(range_cases::cases())

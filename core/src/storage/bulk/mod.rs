@@ -14,7 +14,9 @@ pub(crate) use pending::PendingIndexes;
 use super::statistics::Statistics;
 use super::{MetaKey, QuadRead, StorageError, WriterGuard};
 use crate::dictionary::Dictionary;
-use crate::encoding::{EncodedQuad, IndexFlags, TermId, encode_inline, encode_term_bytes};
+use crate::encoding::{
+    EncodedQuad, IndexFlags, TermId, TermKey, encode_inline, encode_term_bytes, term_key,
+};
 use crate::kv::{
     Durability, KeyRange, Keyspace, KvBackend, KvCursor, KvSnapshot, SortedRun, WriteBatch,
 };
@@ -302,8 +304,18 @@ impl<'a, B: KvBackend> BulkLoader<'a, B> {
         // Each direction sorts its own copy, on its own thread where threads exist.
         let write = |(keyspace, mut terms): (Keyspace, Vec<(&[u8], TermId)>)| {
             let by_term = keyspace == Keyspace::TermToId;
+            // The term → id direction is keyed by each term's key, a hash for long literals: the
+            // keys live here and the entries borrow them, so both directions sort the same type.
+            let keys: Vec<TermKey<'_>> = if by_term {
+                terms.iter().map(|(bytes, _)| term_key(bytes)).collect()
+            } else {
+                Vec::new()
+            };
+            for ((bytes, _), key) in terms.iter_mut().zip(&keys) {
+                *bytes = key;
+            }
             if by_term {
-                // Terms are distinct, so their bytes alone order them.
+                // Terms are distinct, so are their keys, which alone order them.
                 terms.sort_unstable_by(|(a, _), (b, _)| crate::kv::order::compare(a, b));
             } else {
                 terms.sort_unstable_by_key(|(_, id)| *id);
