@@ -26,6 +26,10 @@ pub(crate) enum MetaKey {
     InferredCount,
     /// Present while a bulk load runs: a store opened with it set is repaired first.
     BulkLoad,
+    /// Present while the layout is being upgraded (see `storage::upgrade`): the store already
+    /// carries the new version, so an older build refuses it, and the upgrade is finished when it
+    /// is next opened.
+    Upgrading,
     /// The planner's last analysis (see `storage::statistics`).
     Statistics,
     /// Quads inserted or deleted since that analysis, a big-endian u64.
@@ -45,6 +49,7 @@ impl MetaKey {
             Self::ReasoningReflexive => b"reasoning.eq_ref",
             Self::InferredCount => b"reasoning.inferred",
             Self::BulkLoad => b"bulk_load",
+            Self::Upgrading => b"upgrading",
             Self::Statistics => b"statistics",
             Self::StatisticsChanges => b"statistics.changes",
             Self::StatisticsAnalyzed => b"statistics.analyzed",

@@ -38,5 +38,5 @@ pub(crate) use bulk::recount;
 pub(crate) use meta::{FORMAT_VERSION, MetaKey, WriterGuard, WriterState, read_meta_u64};
 pub(crate) use repair::{clear_loading, load_interrupted, mark_loading, repair};
 pub(crate) use statistics::{needs_analysis, read_statistics};
-pub(crate) use upgrade::upgrade;
+pub(crate) use upgrade::{finish_upgrade, upgrade};
 pub(crate) use validate::validate as validate_reader;

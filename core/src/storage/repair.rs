@@ -5,9 +5,10 @@
 //! two dictionary directions, the six indexes and the counts disagreeing. The loader marks the
 //! store before its first write and clears the mark with its final recount; a store opened with
 //! the mark set, or a loader dropped before it finished, is repaired here: every half-written
-//! entry is completed (what a load wrote stays, as documented), then the counts are recounted.
-//! Each step only adds what is missing (or removes a dictionary key whose term is lost), so a
-//! repair that is itself interrupted can run again.
+//! entry is completed (what a load wrote stays, as documented), except a long literal's hashed
+//! dictionary key whose term was not written, which is removed (no index uses its id yet); then
+//! the counts are recounted. Each step only adds what is missing or removes what cannot be
+//! completed, so a repair that is itself interrupted can run again.
 
 use std::collections::HashSet;
 
@@ -108,6 +109,7 @@ pub(crate) fn repair<B: KvBackend>(
     // same pairs when their fingerprints agree; only when they do not is each entry looked up.
     let directions = DictionaryDirections::scan(&snapshot)?;
     let max_id = directions.max_id;
+    let mut dropped_keys = false;
     if !directions.agree() {
         // Every id's term gets its key.
         let mut cursor = snapshot.cursor(Keyspace::IdToTerm, KeyRange::all())?;
@@ -127,6 +129,7 @@ pub(crate) fn repair<B: KvBackend>(
             if snapshot.get(Keyspace::IdToTerm, id)?.is_none() {
                 if is_hashed_key(key) {
                     pending.delete(Keyspace::TermToId, key)?;
+                    dropped_keys = true;
                 } else {
                     pending.put(Keyspace::IdToTerm, id, key)?;
                 }
@@ -214,6 +217,11 @@ pub(crate) fn repair<B: KvBackend>(
         writer.ids = crate::dictionary::IdAllocator::new(max_id + 1);
     }
     pending.flush()?;
+    if dropped_keys {
+        // A reader may have cached a dropped key's id while the load ran; a writer given that id
+        // would store quads whose term is gone.
+        dictionary.clear_caches();
+    }
 
     super::recount(backend, dictionary)?;
     clear_loading(backend)?;

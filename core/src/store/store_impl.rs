@@ -74,7 +74,9 @@ impl<B: KvBackend> Store<B> {
                     u32::from_be_bytes(value.as_slice().try_into().map_err(|_| {
                         StorageError::Corruption("malformed format version".into())
                     })?);
-                if found != FORMAT_VERSION {
+                if found == FORMAT_VERSION {
+                    crate::storage::finish_upgrade(&backend)?;
+                } else {
                     crate::storage::upgrade(&backend, found)?;
                 }
             }

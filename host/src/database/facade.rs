@@ -74,8 +74,8 @@ impl Database {
     /// Opens the database at `location` (see [`Location`]) with [`Config::default`].
     ///
     /// # Errors
-    /// A bad location, or a backend that cannot be opened (locked by another process, another
-    /// format version).
+    /// A bad location, or a backend that cannot be opened (locked by another process, a newer
+    /// format version; older ones are upgraded in place).
     pub fn open(location: &str) -> Result<Self, HostError> {
         Self::open_with(location, Config::default())
     }

@@ -24,9 +24,10 @@ pub(crate) fn cases<B: KvBackend>() -> Vec<Case<B>> {
     ]
 }
 
-/// The meta key of the layout version, and the version of a store whose dictionary keyed every
-/// term by its bytes.
+/// The meta keys of the layout version and of an upgrade under way, and the version of a store
+/// whose dictionary keyed every term by its bytes.
 const FORMAT_KEY: &[u8] = b"format";
+const UPGRADING_KEY: &[u8] = b"upgrading";
 const FIRST_LAYOUT: u32 = 1;
 
 fn ex(name: &str) -> NamedNode {
@@ -129,23 +130,53 @@ fn long_literals_are_found<B: KvBackend>(h: &Harness<'_, B>) -> CaseResult {
     check_valid(&store)
 }
 
+/// How a store of the first layout is left before this build opens it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Before {
+    /// Written by the old build.
+    Written,
+    /// Being upgraded when it stopped: the new version and the mark written, nothing rekeyed.
+    UpgradeStopped,
+    /// Left by a bulk load that stopped between the two dictionary directions: a long literal's
+    /// key is written and its term is not.
+    LoadStopped,
+}
+
 /// A store whose dictionary keys long literals by their bytes (layout 1) is rewritten when
-/// opened: its literals are found again rather than added a second time, and a layout newer than
-/// this build's is refused.
+/// opened, also when an upgrade or a load stopped part-way: its literals are found again rather
+/// than added a second time. A layout newer than this build's is refused.
 fn first_layout_is_upgraded<B: KvBackend>(h: &Harness<'_, B>) -> CaseResult {
+    for before in [Before::Written, Before::UpgradeStopped, Before::LoadStopped] {
+        upgrade_from(h, before).map_err(|error| format!("{before:?}: {error}"))?;
+    }
+    Ok(())
+}
+
+fn upgrade_from<B: KvBackend>(h: &Harness<'_, B>, before: Before) -> CaseResult {
     let store = Store::open(h.create()).context("open")?;
     let data = quads("a");
     store.extend(&data).context("extend")?;
+    // A literal whose quad is gone but whose term stays, as a stopped load leaves its new terms.
+    let orphan = Quad::new(
+        ex("o"),
+        ex("p"),
+        Literal::new_simple_literal(format!("{} (orphan)", literals()[0].value())),
+        GraphName::DefaultGraph,
+    );
+    store.insert(&orphan).context("insert")?;
+    store.remove(&orphan).context("remove")?;
+    let mut terms: Vec<Term> = literals().into_iter().map(Term::from).collect();
+    terms.push(orphan.object.clone());
     let ids: Vec<(Vec<u8>, Vec<u8>)> = {
         let snapshot = store.snapshot().context("snapshot")?;
         let mut ids = Vec::new();
-        for literal in literals() {
+        for term in &terms {
             let id = snapshot
-                .term_id(literal.as_ref().into())
+                .term_id(term.as_ref())
                 .context("id")?
                 .ok_or("no id")?;
             let mut bytes = Vec::new();
-            encode_term_bytes(literal.as_ref().into(), &mut bytes);
+            encode_term_bytes(term.as_ref(), &mut bytes);
             ids.push((bytes, id.to_be_bytes().to_vec()));
         }
         ids
@@ -165,21 +196,33 @@ fn first_layout_is_upgraded<B: KvBackend>(h: &Harness<'_, B>) -> CaseResult {
             cursor.advance().context("advance")?;
         }
     }
-    batch.put(Keyspace::Meta, FORMAT_KEY, FIRST_LAYOUT.to_be_bytes());
+    match before {
+        Before::Written => batch.put(Keyspace::Meta, FORMAT_KEY, FIRST_LAYOUT.to_be_bytes()),
+        Before::UpgradeStopped => batch.put(Keyspace::Meta, UPGRADING_KEY, []),
+        Before::LoadStopped => {
+            batch.put(Keyspace::Meta, FORMAT_KEY, FIRST_LAYOUT.to_be_bytes());
+            let (_, orphan_id) = ids.last().ok_or("no orphan")?;
+            batch.delete(Keyspace::IdToTerm, orphan_id.as_slice());
+        }
+    }
     store
         .backend()
         .write(batch, Durability::Sync)
         .context("rewrite")?;
+    if before == Before::LoadStopped {
+        // A loader that never finishes leaves the mark that has the store repaired on opening.
+        std::mem::forget(store.bulk_loader().context("bulk loader")?);
+    }
     let backend = h.reopen(store.into_backend());
     let store = Store::open(backend).context("open the first layout")?;
     check_valid(&store)?;
     {
         let snapshot = store.snapshot().context("snapshot")?;
-        for (literal, (_, id)) in literals().iter().zip(&ids) {
-            let found = snapshot.term_id(literal.as_ref().into()).context("id")?;
+        for (term, (_, id)) in terms.iter().zip(&ids) {
+            let found = snapshot.term_id(term.as_ref()).context("id")?;
             ensure!(
                 found.map(|id| id.to_be_bytes().to_vec()).as_ref() == Some(id),
-                "{literal} is not found after the upgrade"
+                "{term} is not found after the upgrade"
             );
         }
         let version = snapshot
@@ -190,11 +233,36 @@ fn first_layout_is_upgraded<B: KvBackend>(h: &Harness<'_, B>) -> CaseResult {
             version.as_deref() != Some(FIRST_LAYOUT.to_be_bytes().as_slice()),
             "the layout version did not move on"
         );
+        ensure!(
+            !snapshot
+                .kv()
+                .contains(Keyspace::Meta, UPGRADING_KEY)
+                .context("mark")?,
+            "the upgrade is still marked as under way"
+        );
     }
     store.extend(&data).context("extend")?;
+    store.insert(&orphan).context("insert")?;
     ensure!(
-        store.len().context("len")? == 5,
+        store.len().context("len")? == 6,
         "a literal was added twice"
+    );
+    let mut stored: Vec<String> = store
+        .quads_for_pattern(None, None, None, None)
+        .context("quads")?
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    stored.sort();
+    let mut expected: Vec<String> = data
+        .iter()
+        .chain([&orphan])
+        .map(ToString::to_string)
+        .collect();
+    expected.sort();
+    ensure!(
+        stored == expected,
+        "terms read back differently: {stored:?}"
     );
     check_valid(&store)?;
 
