@@ -38,6 +38,20 @@ pub trait Engine {
     /// A parse, evaluation or transport failure.
     fn query(&mut self, query: &str) -> Result<RawAnswer, Error>;
 
+    /// Runs `query` once as a timed sample; returns its latency in milliseconds. By default
+    /// that is the whole of [`query`](Self::query). An engine behind a server times its exchange
+    /// (the request sent to the last byte of the answer received): turning the answer into terms
+    /// afterwards is the harness's work, the same for every server, and the answer is checked
+    /// from an untimed run.
+    ///
+    /// # Errors
+    /// A parse, evaluation or transport failure.
+    fn time_query(&mut self, query: &str) -> Result<f64, Error> {
+        let start = std::time::Instant::now();
+        self.query(query)?;
+        Ok(start.elapsed().as_secs_f64() * 1000.0)
+    }
+
     /// The estimated and actual rows of each join `query` ran (EXPLAIN ANALYZE), for engines
     /// that report them.
     ///

@@ -231,11 +231,10 @@ pub fn run_engine(
         let mut samples_ms = Vec::with_capacity(runs);
         if answer.is_ok() {
             for _ in 0..runs {
-                let start = Instant::now();
-                if engine.query(&query.text).is_err() {
+                let Ok(ms) = engine.time_query(&query.text) else {
                     break;
-                }
-                samples_ms.push(start.elapsed().as_secs_f64() * 1000.0);
+                };
+                samples_ms.push(ms);
             }
         }
         if answer.is_ok() {

@@ -97,6 +97,28 @@ impl ServerEngine {
         engine
     }
 
+    /// Sends `query` and reads its whole answer, which must be a success.
+    fn exchange(&mut self, query: &str) -> Result<http::Response, Error> {
+        let address = self.address()?;
+        let response = http::post(
+            address,
+            "/query",
+            "application/sparql-query",
+            ACCEPT,
+            query.as_bytes(),
+            TIMEOUT,
+        )?;
+        if response.status != 200 {
+            return Err(format!(
+                "HTTP {}: {}",
+                response.status,
+                String::from_utf8_lossy(&response.body)
+            )
+            .into());
+        }
+        Ok(response)
+    }
+
     fn new(program: PathBuf, location: &Path, serve_args: Vec<String>) -> Self {
         Self {
             program,
@@ -276,6 +298,12 @@ impl Engine for ServerEngine {
         Ok(Some(disk_usage(&self.location)?))
     }
 
+    fn time_query(&mut self, query: &str) -> Result<f64, Error> {
+        let start = Instant::now();
+        self.exchange(query)?;
+        Ok(start.elapsed().as_secs_f64() * 1000.0)
+    }
+
     fn cache_report(&mut self, queries: &[&str]) -> Result<Option<CacheReport>, Error> {
         if !self.has_caches {
             return Ok(None);
@@ -292,11 +320,7 @@ impl Engine for ServerEngine {
             "--result-cache-bytes".to_owned(),
             RESULT_CACHE_BYTES.to_owned(),
         ]);
-        let timed = |engine: &mut Self, query: &str| -> Result<f64, Error> {
-            let start = Instant::now();
-            engine.query(query)?;
-            Ok(start.elapsed().as_secs_f64() * 1000.0)
-        };
+        let timed = |engine: &mut Self, query: &str| engine.time_query(query);
         let (mut first_ms, mut repeated_ms) = (0.0, 0.0);
         let measured = (|| -> Result<(), Error> {
             for query in queries {
@@ -326,23 +350,7 @@ impl Engine for ServerEngine {
     }
 
     fn query(&mut self, query: &str) -> Result<RawAnswer, Error> {
-        let address = self.address()?;
-        let response = http::post(
-            address,
-            "/query",
-            "application/sparql-query",
-            ACCEPT,
-            query.as_bytes(),
-            TIMEOUT,
-        )?;
-        if response.status != 200 {
-            return Err(format!(
-                "HTTP {}: {}",
-                response.status,
-                String::from_utf8_lossy(&response.body)
-            )
-            .into());
-        }
+        let response = self.exchange(query)?;
         let content_type = response.header("content-type").unwrap_or_default();
         if content_type.starts_with("application/n-triples") {
             let mut triples = Vec::new();
