@@ -75,7 +75,9 @@ impl RocksDbBackend {
     /// [`RocksDbOptions::create_if_missing`] is off.
     pub fn open_with(path: impl AsRef<Path>, options: RocksDbOptions) -> Result<Self, KvError> {
         let path = path.as_ref().to_path_buf();
-        let cache = Cache::new_lru_cache(options.block_cache_bytes);
+        // RocksDB's lock-free clock cache (entry size estimated automatically): concurrent
+        // queries do not queue on an LRU shard's mutex at every block they read.
+        let cache = Cache::new_hyper_clock_cache(options.block_cache_bytes, 0);
         let db_options = options.db_options();
         let keyspace_options: Vec<Options> = Keyspace::ALL
             .iter()

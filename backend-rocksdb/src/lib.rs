@@ -9,7 +9,8 @@
 //!   is asked for exists;
 //! - everything is LZ4-compressed in the upper levels and ZSTD-compressed in the last one, in
 //!   16 KiB blocks with prefix-delta-encoded keys, which is what keeps a triple small on disk;
-//! - one LRU block cache, holding data, index and filter blocks, bounds read memory.
+//! - one block cache (RocksDB's clock cache), holding data, index and filter blocks, bounds read
+//!   memory.
 //!
 //! Snapshots are RocksDB snapshots; cursors are raw iterators bounded to their range. Write
 //! batches are RocksDB write batches across column families, atomic through the WAL.
