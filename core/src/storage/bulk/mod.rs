@@ -36,12 +36,6 @@ const DEFAULT_CHUNK_SIZE: usize = if cfg!(target_family = "wasm") {
 /// million triples in one write; larger loads write a batch of this size at a time.
 const DEFAULT_HELD_QUADS: u64 = 5_000_000;
 
-/// Whether a load that writes every quad in one pass analyzes them on the way. Not in the npm
-/// build: there, in Node on BSBM(2000), it made the load 1.2 s slower and BSBM Q5 four times
-/// slower than a scan after the load, a difference not seen natively (where both give the same
-/// statistics, checked by the cross-backend suite) and not yet explained.
-const ANALYZE_WHILE_WRITING: bool = cfg!(not(target_family = "wasm"));
-
 /// Progress of a bulk load, reported after each chunk.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct LoadProgress {
@@ -198,7 +192,7 @@ impl<'a, B: KvBackend> BulkLoader<'a, B> {
         self.flush_chunk()?;
         // Into an empty store, with nothing written before, the last write streams every quad:
         // it can analyze them on the way instead of a scan of two indexes afterwards.
-        let whole = ANALYZE_WHILE_WRITING && !self.merge_existing && !self.wrote_indexes;
+        let whole = !self.merge_existing && !self.wrote_indexes;
         let analysis = self.write_held(whole)?;
         match analysis {
             Some(statistics) => save_statistics(self.backend, &statistics)?,
