@@ -53,7 +53,7 @@ pub struct EvalContext<'a> {
     regexes: RefCell<HashMap<(String, String), Option<regex::Regex>>>,
     fresh: Cell<u64>,
     nonce: u64,
-    now: Option<oxsdatatypes::DateTime>,
+    now: std::cell::OnceCell<Option<oxsdatatypes::DateTime>>,
     custom_functions: Vec<crate::sparql::CustomFunction>,
     custom_names: HashMap<oxrdf::NamedNode, usize>,
     row_limit: Option<usize>,
@@ -164,11 +164,7 @@ impl<'a> EvalContext<'a> {
             regexes: RefCell::default(),
             fresh: Cell::new(0),
             nonce: rand::random(),
-            // One instant for the whole query, as SPARQL requires; no clock on wasm32.
-            #[cfg(not(target_family = "wasm"))]
-            now: Some(oxsdatatypes::DateTime::now()),
-            #[cfg(target_family = "wasm")]
-            now: None,
+            now: std::cell::OnceCell::new(),
             custom_functions: Vec::new(),
             custom_names: HashMap::new(),
             row_limit: None,
@@ -332,8 +328,15 @@ impl<'a> EvalContext<'a> {
         rand::random()
     }
 
+    /// One instant for the whole query, as SPARQL requires, read from the clock the first time
+    /// a query asks (most never do); none on wasm32, which has no clock.
     pub(crate) fn now(&self) -> Option<oxsdatatypes::DateTime> {
-        self.now
+        *self.now.get_or_init(|| {
+            #[cfg(not(target_family = "wasm"))]
+            return Some(oxsdatatypes::DateTime::now());
+            #[cfg(target_family = "wasm")]
+            return None;
+        })
     }
 
     /// A number unique within this query, for fresh blank nodes.
