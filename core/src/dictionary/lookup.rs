@@ -51,10 +51,25 @@ impl Dictionary {
         kv: &impl KvSnapshot,
         bytes: &[u8],
     ) -> Result<Option<TermId>, StorageError> {
+        self.lookup_keyed(kv, bytes, None)
+    }
+
+    /// [`lookup_bytes`](Self::lookup_bytes), given the term's `term2id` key when the caller
+    /// already hashed it; computed here otherwise, and only when the cache misses.
+    pub(crate) fn lookup_keyed(
+        &self,
+        kv: &impl KvSnapshot,
+        bytes: &[u8],
+        key: Option<&[u8]>,
+    ) -> Result<Option<TermId>, StorageError> {
         if let Some(id) = self.ids.get(bytes) {
             return Ok(Some(id));
         }
-        let Some(value) = kv.get(Keyspace::TermToId, &term_key(bytes))? else {
+        let stored = match key {
+            Some(key) => kv.get(Keyspace::TermToId, key)?,
+            None => kv.get(Keyspace::TermToId, &term_key(bytes))?,
+        };
+        let Some(value) = stored else {
             return Ok(None);
         };
         let id = decode_id(&value)?;

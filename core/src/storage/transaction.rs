@@ -190,19 +190,30 @@ impl<'a, B: KvBackend + 'a> Transaction<'a, B> {
         }
         let mut bytes = Vec::new();
         encode_term_bytes(term, &mut bytes);
-        if let Some(id) = self.term_id_for_bytes(&bytes)? {
+        // Hashed once for the lookup and the write.
+        let key = term_key(&bytes).to_vec();
+        if let Some(id) = self.term_id_for_key(&bytes, &key)? {
             return Ok(id);
         }
         let id = self.writer.ids.allocate(&bytes, || term.to_string())?;
         self.kv
             .put(Keyspace::IdToTerm, id.to_be_bytes().to_vec(), bytes.clone());
-        self.kv.put(
-            Keyspace::TermToId,
-            term_key(&bytes).to_vec(),
-            id.to_be_bytes().to_vec(),
-        );
+        self.kv
+            .put(Keyspace::TermToId, key, id.to_be_bytes().to_vec());
         self.new_terms.push((id, bytes.into()));
         Ok(id)
+    }
+
+    /// The id of the term whose dictionary form is `bytes` and `term2id` key is `key`.
+    fn term_id_for_key(&self, bytes: &[u8], key: &[u8]) -> Result<Option<TermId>, StorageError> {
+        // Terms this transaction allocated must not reach the shared cache before it commits.
+        match self.kv.overlays[Keyspace::TermToId.index()].get(key) {
+            Some(Some(value)) => crate::dictionary::decode_id(value).map(Some),
+            Some(None) => Ok(None),
+            None => self
+                .dictionary
+                .lookup_keyed(&self.kv.base, bytes, Some(key)),
+        }
     }
 
     fn intern_graph(&mut self, graph: GraphNameRef<'_>) -> Result<TermId, StorageError> {
@@ -574,11 +585,6 @@ impl<'a, B: KvBackend + 'a> QuadRead for Transaction<'a, B> {
     }
 
     fn term_id_for_bytes(&self, bytes: &[u8]) -> Result<Option<TermId>, StorageError> {
-        // Terms this transaction allocated must not reach the shared cache before it commits.
-        match self.kv.overlays[Keyspace::TermToId.index()].get(&*term_key(bytes)) {
-            Some(Some(value)) => crate::dictionary::decode_id(value).map(Some),
-            Some(None) => Ok(None),
-            None => self.dictionary.lookup_bytes(&self.kv.base, bytes),
-        }
+        self.term_id_for_key(bytes, &term_key(bytes))
     }
 }
