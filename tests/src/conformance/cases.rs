@@ -7,7 +7,7 @@ use trine_core::io::{LoadOptions, RdfFormat};
 use trine_core::kv::KvBackend;
 use trine_core::storage::QuadRead;
 
-use super::{Case, CaseResult, Context, Harness, ensure, model};
+use super::{Case, CaseResult, Context, Harness, check_valid, ensure, ex, model};
 
 pub(crate) fn cases<B: KvBackend>() -> Vec<Case<B>> {
     vec![
@@ -42,22 +42,12 @@ pub(crate) fn cases<B: KvBackend>() -> Vec<Case<B>> {
     ]
 }
 
-fn ex(name: &str) -> NamedNode {
-    NamedNode::new_unchecked(format!("http://example.com/{name}"))
-}
-
 fn quad(s: &str, p: &str, o: impl Into<Term>, g: impl Into<GraphName>) -> Quad {
     Quad::new(ex(s), ex(p), o, g)
 }
 
 fn open<B: KvBackend>(backend: B) -> Result<Store<B>, String> {
     Store::open(backend).context("open store")
-}
-
-fn check_valid<B: KvBackend>(store: &Store<B>) -> CaseResult {
-    let report = store.validate().context("validate")?;
-    ensure!(report.is_ok(), "invariants broken: {:?}", report.problems);
-    Ok(())
 }
 
 fn insert_remove_counts<B: KvBackend>(h: &Harness<'_, B>) -> CaseResult {

@@ -17,7 +17,7 @@ use trine_core::kv::{
 };
 use trine_core::storage::QuadRead;
 
-use super::{Case, CaseResult, Context, Harness, ensure};
+use super::{Case, CaseResult, Context, Harness, ensure, sorted_quads, sorted_strings};
 
 pub(crate) fn cases<B: KvBackend>() -> Vec<Case<B>> {
     vec![
@@ -121,18 +121,8 @@ fn repair_completes_or_drops_dictionary_pairs<B: KvBackend>(h: &Harness<'_, B>) 
     let report = store.validate().context("validate")?;
     ensure!(report.is_ok(), "after new writes: {:?}", report.problems);
     // Every id reads back as its own term.
-    let mut stored: Vec<String> = store
-        .quads_for_pattern(None, None, None, None)
-        .context("quads")?
-        .iter()
-        .map(ToString::to_string)
-        .collect();
-    stored.sort();
-    let mut expected: Vec<String> = [kept, lost_key, lost_term]
-        .iter()
-        .map(ToString::to_string)
-        .collect();
-    expected.sort();
+    let stored = sorted_quads(&store)?;
+    let expected = sorted_strings(&[kept, lost_key, lost_term]);
     ensure!(stored == expected, "{stored:?}");
     Ok(())
 }
@@ -475,18 +465,8 @@ fn held_load_writes_each_keyspace_in_order<B: KvBackend>(h: &Harness<'_, B>) -> 
         );
         stores.push(store);
     }
-    let dump = |store: &Store<Flaky<B>>| -> Result<Vec<String>, String> {
-        let mut quads: Vec<String> = store
-            .quads_for_pattern(None, None, None, None)
-            .context("quads")?
-            .iter()
-            .map(ToString::to_string)
-            .collect();
-        quads.sort();
-        Ok(quads)
-    };
     ensure!(
-        dump(&stores[0])? == dump(&stores[1])?,
+        sorted_quads(&stores[0])? == sorted_quads(&stores[1])?,
         "held and chunk-by-chunk loads differ"
     );
     Ok(())

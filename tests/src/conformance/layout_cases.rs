@@ -2,14 +2,16 @@
 //! layout upgraded when they are opened.
 
 use oxrdf::vocab::xsd;
-use oxrdf::{GraphName, Literal, NamedNode, Quad, Term};
+use oxrdf::{GraphName, Literal, Quad, Term};
 use trine_core::Store;
 use trine_core::encoding::encode_term_bytes;
 use trine_core::kv::{Durability, KeyRange, Keyspace, KvBackend, KvCursor, KvSnapshot, WriteBatch};
 use trine_core::storage::QuadRead;
 
 use super::sparql_cases::sorted_rows;
-use super::{Case, CaseResult, Context, Harness, ensure};
+use super::{
+    Case, CaseResult, Context, Harness, check_valid, ensure, ex, sorted_quads, sorted_strings,
+};
 
 pub(crate) fn cases<B: KvBackend>() -> Vec<Case<B>> {
     vec![
@@ -29,10 +31,6 @@ pub(crate) fn cases<B: KvBackend>() -> Vec<Case<B>> {
 const FORMAT_KEY: &[u8] = b"format";
 const UPGRADING_KEY: &[u8] = b"upgrading";
 const FIRST_LAYOUT: u32 = 1;
-
-fn ex(name: &str) -> NamedNode {
-    NamedNode::new_unchecked(format!("http://example.com/{name}"))
-}
 
 /// Long literals of each kind the dictionary hashes, two of them sharing all but their last
 /// character, and a short one it does not.
@@ -60,12 +58,6 @@ fn quads(subject: &str) -> Vec<Quad> {
             )
         })
         .collect()
-}
-
-fn check_valid<B: KvBackend>(store: &Store<B>) -> CaseResult {
-    let report = store.validate().context("validate")?;
-    ensure!(report.is_ok(), "invariants broken: {:?}", report.problems);
-    Ok(())
 }
 
 /// Each long literal is one term whichever way it arrives: inserted, bulk-loaded into a store
@@ -247,19 +239,8 @@ fn upgrade_from<B: KvBackend>(h: &Harness<'_, B>, before: Before) -> CaseResult 
         store.len().context("len")? == 6,
         "a literal was added twice"
     );
-    let mut stored: Vec<String> = store
-        .quads_for_pattern(None, None, None, None)
-        .context("quads")?
-        .iter()
-        .map(ToString::to_string)
-        .collect();
-    stored.sort();
-    let mut expected: Vec<String> = data
-        .iter()
-        .chain([&orphan])
-        .map(ToString::to_string)
-        .collect();
-    expected.sort();
+    let stored = sorted_quads(&store)?;
+    let expected = sorted_strings(data.iter().chain([&orphan]));
     ensure!(
         stored == expected,
         "terms read back differently: {stored:?}"

@@ -163,3 +163,33 @@ macro_rules! ensure {
     };
 }
 pub(crate) use ensure;
+
+/// `http://example.com/{name}`.
+pub(crate) fn ex(name: &str) -> oxrdf::NamedNode {
+    oxrdf::NamedNode::new_unchecked(format!("http://example.com/{name}"))
+}
+
+/// Fails the case unless every storage invariant of `store` holds.
+pub(crate) fn check_valid<B: KvBackend>(store: &trine_core::Store<B>) -> CaseResult {
+    let report = store.validate().context("validate")?;
+    ensure!(report.is_ok(), "invariants broken: {:?}", report.problems);
+    Ok(())
+}
+
+/// Every quad of `store`, written out and sorted, so stores compare by what they hold.
+pub(crate) fn sorted_quads<B: KvBackend>(
+    store: &trine_core::Store<B>,
+) -> Result<Vec<String>, String> {
+    Ok(sorted_strings(
+        &store
+            .quads_for_pattern(None, None, None, None)
+            .context("quads")?,
+    ))
+}
+
+/// `quads` written out and sorted, to compare with [`sorted_quads`].
+pub(crate) fn sorted_strings<'q>(quads: impl IntoIterator<Item = &'q oxrdf::Quad>) -> Vec<String> {
+    let mut strings: Vec<String> = quads.into_iter().map(ToString::to_string).collect();
+    strings.sort();
+    strings
+}
