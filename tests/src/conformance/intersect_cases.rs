@@ -55,6 +55,25 @@ fn data() -> String {
             product % 2
         ));
     }
+    // Widgets in bins: every bin's intersection seeks the same long list of Widgets, which
+    // is then read into memory a part at a time while the bins' seeks run past the part read.
+    for item in 0..600 {
+        let class = if item % 7 == 0 { "Gadget" } else { "Widget" };
+        data.push_str(&format!(
+            "<http://e/w{item}> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <http://e/{class}> .\n"
+        ));
+    }
+    for item in 0..600 {
+        data.push_str(&format!(
+            "<http://e/w{item}> <http://e/in> <http://e/bin{}> .\n",
+            (item * 13) % 50
+        ));
+    }
+    for bin in 0..50 {
+        data.push_str(&format!(
+            "<http://e/bin{bin}> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <http://e/Bin> .\n"
+        ));
+    }
     data
 }
 
@@ -63,7 +82,7 @@ fn data() -> String {
 const PAIRS: &[(&str, &str)] = &[
     (
         "SELECT ?a ?b ?r ?f { ?a ex:producer ?r ; ex:feature ?f . ?b ex:producer ?r ; ex:feature ?f FILTER(?a != ?b) }",
-        "SELECT ?a ?b ?r ?f { { ?a ex:producer ?r } { ?a ex:feature ?f } { ?b ex:feature ?f } { ?b ex:producer ?r } FILTER(?a != ?b) }",
+        "SELECT ?a ?b ?r ?f { ?a ex:producer ?r ; ex:feature ?f . ?b ex:producer ?r FILTER EXISTS { ?b ex:feature ?f } FILTER(?a != ?b) }",
     ),
     (
         "SELECT ?x { ?x a ex:Gadget ; ex:feature ex:f3 ; ex:producer ex:r4 }",
@@ -76,6 +95,15 @@ const PAIRS: &[(&str, &str)] = &[
     (
         "SELECT ?x FROM ex:g1 FROM ex:g3 { ?x ex:tag ex:t2 ; ex:mark ex:m1 }",
         "SELECT ?x FROM ex:g1 FROM ex:g3 { { ?x ex:tag ex:t2 } { ?x ex:mark ex:m1 } }",
+    ),
+    (
+        "SELECT ?b ?w { ?b a ex:Bin . ?w ex:in ?b ; a ex:Widget }",
+        // The reference tests membership without any intersection (a fully bound pattern).
+        "SELECT ?b ?w { ?b a ex:Bin . ?w ex:in ?b FILTER EXISTS { ?w a ex:Widget } }",
+    ),
+    (
+        "SELECT ?b ?w ?x { ?b a ex:Bin . ?w ex:in ?b ; a ex:Widget . ?x ex:in ?b ; a ex:Gadget }",
+        "SELECT ?b ?w ?x { ?b a ex:Bin . ?w ex:in ?b . ?x ex:in ?b FILTER EXISTS { ?w a ex:Widget } FILTER EXISTS { ?x a ex:Gadget } }",
     ),
     (
         // The outer pattern binds ?x before the group runs: the intersection falls back.
