@@ -44,6 +44,23 @@ pub struct QuadPatternNode {
     pub object_range: Option<(TermId, TermId)>,
 }
 
+impl QuadPatternNode {
+    /// The pattern's variables, its graph's included.
+    pub(crate) fn slots(&self) -> impl Iterator<Item = Slot> + '_ {
+        let graph = match self.graph {
+            GraphTarget::Named(PatternTerm::Slot(slot)) => Some(slot),
+            _ => None,
+        };
+        [self.subject, self.predicate, self.object]
+            .into_iter()
+            .filter_map(|term| match term {
+                PatternTerm::Slot(slot) => Some(slot),
+                _ => None,
+            })
+            .chain(graph)
+    }
+}
+
 /// A node of the logical plan: the SPARQL algebra with variables resolved to slots and constants
 /// resolved to ids.
 #[derive(Debug, Clone)]
@@ -73,6 +90,9 @@ pub enum PlanNode {
     ),
     /// Inner join.
     Join(Box<PlanNode>, Box<PlanNode>),
+    /// Inner join of two parts of one BGP, each evaluated once: the right one is held in
+    /// memory, hashed on the variables all its rows bind (see `plan::order`).
+    HashJoin(Box<PlanNode>, Box<PlanNode>),
     /// Left outer join, with the OPTIONAL's filter.
     LeftJoin(Box<PlanNode>, Box<PlanNode>, Option<Expr>),
     /// Keeps the rows for which the expression is true.
@@ -99,6 +119,24 @@ pub enum PlanNode {
 }
 
 impl PlanNode {
+    /// The variables every row of a join chain binds (patterns, intersections, the joins of them
+    /// and filters over them); none for other nodes.
+    pub(crate) fn chain_slots(&self) -> Vec<Slot> {
+        match self {
+            Self::Pattern(pattern) => pattern.slots().collect(),
+            Self::Intersect(patterns, _) => {
+                patterns.iter().flat_map(QuadPatternNode::slots).collect()
+            }
+            Self::Join(left, right) | Self::HashJoin(left, right) => {
+                let mut slots = left.chain_slots();
+                slots.extend(right.chain_slots());
+                slots
+            }
+            Self::Filter(_, inner) => inner.chain_slots(),
+            _ => Vec::new(),
+        }
+    }
+
     /// The operator's inputs (the patterns inside its expressions' EXISTS not included).
     pub(crate) fn children(&self) -> Vec<&PlanNode> {
         match self {
@@ -109,7 +147,10 @@ impl PlanNode {
             | Self::NamedGraph(_)
             | Self::Service(..)
             | Self::Values(..) => Vec::new(),
-            Self::Join(left, right) | Self::LeftJoin(left, right, _) | Self::Minus(left, right) => {
+            Self::Join(left, right)
+            | Self::HashJoin(left, right)
+            | Self::LeftJoin(left, right, _)
+            | Self::Minus(left, right) => {
                 vec![left, right]
             }
             Self::Union(children) => children.iter().collect(),

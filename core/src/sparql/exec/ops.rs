@@ -108,6 +108,11 @@ fn evaluate_node<'c>(ctx: &'c EvalContext<'c>, plan: &'c PlanNode, input: Row) -
             Box::new(rows)
         }
         PlanNode::Join(left, right) => join(ctx, left, right, input),
+        PlanNode::HashJoin(left, right) => {
+            // Keyed on the variables both halves bind: the right rows bind others too.
+            let left_slots = Some(left.chain_slots()).filter(|slots| !slots.is_empty());
+            hash_join(ctx, evaluate(ctx, left, input), right, left_slots)
+        }
         PlanNode::Union(children) => Box::new(
             children
                 .iter()
@@ -264,8 +269,19 @@ fn join<'c>(
             Err(e) => failed(e),
         }));
     }
-    // The right side is evaluated on its own, once per graph context the left rows bring (the
-    // graph `GRAPH ?g` reads), and joined by compatibility.
+    hash_join(ctx, left_rows, right, None)
+}
+
+/// `left_rows` joined by compatibility with `right`, which is evaluated on its own, once per
+/// graph context the left rows bring (the graph `GRAPH ?g` reads), and hashed.
+/// The hash key is the slots every right row binds, of `left_slots` only when given (the slots
+/// every left row binds).
+fn hash_join<'c>(
+    ctx: &'c EvalContext<'c>,
+    left_rows: RowIter<'c>,
+    right: &'c PlanNode,
+    left_slots: Option<Vec<usize>>,
+) -> RowIter<'c> {
     let mut cache: std::collections::HashMap<Row, HashedRows> = std::collections::HashMap::new();
     Box::new(left_rows.flat_map(move |row| -> RowIter<'c> {
         let row = match row {
@@ -277,7 +293,7 @@ fn join<'c>(
             std::collections::hash_map::Entry::Occupied(entry) => entry.into_mut(),
             std::collections::hash_map::Entry::Vacant(entry) => {
                 match collect_in(ctx, evaluate(ctx, right, entry.key().clone()), "hash join") {
-                    Ok(rows) => entry.insert(HashedRows::new(ctx, rows)),
+                    Ok(rows) => entry.insert(HashedRows::new(ctx, rows, left_slots.as_deref())),
                     Err(e) => return failed(e),
                 }
             }
@@ -294,11 +310,13 @@ struct HashedRows {
 }
 
 impl HashedRows {
-    fn new(ctx: &EvalContext<'_>, rows: Vec<Row>) -> Self {
+    fn new(ctx: &EvalContext<'_>, rows: Vec<Row>, left_slots: Option<&[usize]>) -> Self {
         let width = rows.first().map_or(0, Vec::len);
         let key_slots: Vec<usize> = (0..width)
             .filter(|slot| {
-                !ctx.is_context_slot(*slot) && rows.iter().all(|row| row[*slot].is_some())
+                !ctx.is_context_slot(*slot)
+                    && left_slots.is_none_or(|left| left.contains(slot))
+                    && rows.iter().all(|row| row[*slot].is_some())
             })
             .collect();
         let mut index: std::collections::HashMap<Vec<TermId>, Vec<usize>> =

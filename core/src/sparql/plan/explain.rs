@@ -452,6 +452,16 @@ impl Explainer<'_> {
                 let rows = key_join(l.estimated_rows, r.estimated_rows);
                 with("Join", algorithm.into(), rows, vec![l, r])
             }
+            PlanNode::HashJoin(left, right) => {
+                let (l, r) = (explain(left)?, explain(right)?);
+                let rows = key_join(l.estimated_rows, r.estimated_rows);
+                with(
+                    "Join",
+                    "hash join of two chains, each evaluated once (the right one held)".into(),
+                    rows,
+                    vec![l, r],
+                )
+            }
             PlanNode::LeftJoin(left, right, _) => {
                 let (l, r) = (explain(left)?, explain(right)?);
                 let algorithm = if matches!(**right, PlanNode::Pattern(_)) {

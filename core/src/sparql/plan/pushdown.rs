@@ -21,6 +21,9 @@ pub(crate) fn filter(expr: Expr, inner: PlanNode) -> PlanNode {
         super::range::narrow(&mut pattern, conjuncts);
         return PlanNode::Filter(expr, Box::new(PlanNode::Pattern(pattern)));
     }
+    if let PlanNode::HashJoin(left, right) = inner {
+        return split_filter(expr, *left, *right);
+    }
     if !is_chain(&inner) {
         return PlanNode::Filter(expr, Box::new(inner));
     }
@@ -66,6 +69,43 @@ pub(crate) fn filter(expr: Expr, inner: PlanNode) -> PlanNode {
         node = Some(next);
     }
     node.unwrap_or(PlanNode::Unit)
+}
+
+/// `FILTER(expr)` over two hash-joined halves of a BGP: each conjunct that reads only one half's
+/// variables goes into that half's chain (both halves bind all their variables, so it sees the
+/// same values there); the rest run on top.
+fn split_filter(expr: Expr, left: PlanNode, right: PlanNode) -> PlanNode {
+    let mut conjuncts = Vec::new();
+    split(expr, &mut conjuncts);
+    let slots = |node: &PlanNode| node.chain_slots().into_iter().collect::<HashSet<Slot>>();
+    let (left_slots, right_slots) = (slots(&left), slots(&right));
+    let (mut to_left, mut to_right, mut on_top) = (Vec::new(), Vec::new(), Vec::new());
+    for conjunct in conjuncts {
+        match variables(&conjunct) {
+            Some(vars) if vars.is_subset(&left_slots) => to_left.push(conjunct),
+            Some(vars) if vars.is_subset(&right_slots) => to_right.push(conjunct),
+            _ => on_top.push(conjunct),
+        }
+    }
+    let side = |conjuncts: Vec<Expr>, node: PlanNode| match conjoin(conjuncts) {
+        Some(expr) => filter(expr, node),
+        None => node,
+    };
+    let mut node = PlanNode::HashJoin(
+        Box::new(side(to_left, left)),
+        Box::new(side(to_right, right)),
+    );
+    for conjunct in on_top {
+        node = PlanNode::Filter(conjunct, Box::new(node));
+    }
+    node
+}
+
+/// The conjunction of `conjuncts`, if there are any.
+fn conjoin(conjuncts: Vec<Expr>) -> Option<Expr> {
+    conjuncts
+        .into_iter()
+        .reduce(|a, b| Expr::And(Box::new(a), Box::new(b)))
 }
 
 /// Whether `node` is a left-deep chain of joins of patterns and intersections.

@@ -203,8 +203,6 @@ impl Translator {
         for triple in patterns {
             nodes.push(self.triple(triple, graph, ctx)?);
         }
-        let mut plan: Option<PlanNode> = None;
-        let ordered = super::order::order_bgp(ctx, nodes, filters)?;
         // Inside `GRAPH ?g`, the graph being read is bound before the BGP runs.
         let context = match graph {
             GraphTarget::Named(PatternTerm::Slot(slot)) if self.graph_slots.contains(slot) => {
@@ -212,13 +210,22 @@ impl Translator {
             }
             _ => None,
         };
-        for node in super::intersect::fuse(ordered, context) {
-            plan = Some(match plan {
-                None => node,
-                Some(left) => PlanNode::Join(Box::new(left), Box::new(node)),
-            });
-        }
-        Ok(plan.unwrap_or(PlanNode::Unit))
+        let chain = |ordered: Vec<PlanNode>| {
+            let mut plan: Option<PlanNode> = None;
+            for node in super::intersect::fuse(ordered, context) {
+                plan = Some(match plan {
+                    None => node,
+                    Some(left) => PlanNode::Join(Box::new(left), Box::new(node)),
+                });
+            }
+            plan.unwrap_or(PlanNode::Unit)
+        };
+        Ok(match super::order::order_bgp(ctx, nodes, filters)? {
+            super::order::BgpPlan::Chain(ordered) => chain(ordered),
+            super::order::BgpPlan::Split(first, second) => {
+                PlanNode::HashJoin(Box::new(chain(first)), Box::new(chain(second)))
+            }
+        })
     }
 
     pub(crate) fn pattern(
