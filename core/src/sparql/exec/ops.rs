@@ -306,8 +306,12 @@ fn hash_join<'c>(
 struct HashedRows {
     rows: Vec<Row>,
     key_slots: Vec<usize>,
-    index: std::collections::HashMap<Vec<TermId>, Vec<usize>>,
+    /// Keys are store ids, not chosen by users: a fast hash is safe here.
+    index: rustc_hash::FxHashMap<Vec<TermId>, Vec<usize>>,
 }
+
+/// Key slots looked up from a buffer on the stack instead of a new vector per probe.
+const STACK_KEY: usize = 8;
 
 impl HashedRows {
     fn new(ctx: &EvalContext<'_>, rows: Vec<Row>, left_slots: Option<&[usize]>) -> Self {
@@ -319,8 +323,8 @@ impl HashedRows {
                     && rows.iter().all(|row| row[*slot].is_some())
             })
             .collect();
-        let mut index: std::collections::HashMap<Vec<TermId>, Vec<usize>> =
-            std::collections::HashMap::new();
+        let mut index: rustc_hash::FxHashMap<Vec<TermId>, Vec<usize>> =
+            rustc_hash::FxHashMap::default();
         if !key_slots.is_empty() {
             for (i, row) in rows.iter().enumerate() {
                 let key = key_slots.iter().filter_map(|slot| row[*slot]).collect();
@@ -337,15 +341,33 @@ impl HashedRows {
     /// The right rows compatible with `row`, merged with it: a hash lookup when `row` binds the
     /// key slots, a scan otherwise.
     fn join(&self, row: &[Option<TermId>]) -> Vec<Row> {
-        let key: Option<Vec<TermId>> = if self.key_slots.is_empty() {
-            None
-        } else {
-            self.key_slots.iter().map(|slot| row[*slot]).collect()
+        let mut buffer = [TermId::DEFAULT_GRAPH; STACK_KEY];
+        let mut long = Vec::new();
+        let key: Option<&[TermId]> = match self.key_slots.len() {
+            0 => None,
+            n if n <= STACK_KEY => self
+                .key_slots
+                .iter()
+                .zip(&mut buffer)
+                .try_for_each(|(slot, value)| {
+                    *value = row[*slot]?;
+                    Some(())
+                })
+                .map(|()| &buffer[..n]),
+            _ => self
+                .key_slots
+                .iter()
+                .map(|slot| row[*slot])
+                .collect::<Option<Vec<_>>>()
+                .map(|key| {
+                    long = key;
+                    long.as_slice()
+                }),
         };
         match key {
             Some(key) => self
                 .index
-                .get(&key)
+                .get(key)
                 .map(|matches| {
                     matches
                         .iter()
