@@ -1,7 +1,7 @@
 use std::collections::HashSet;
 use std::sync::Arc;
 
-use oxrdf::{BlankNode, NamedOrBlankNode, Term, Triple, Variable};
+use oxrdf::{BlankNode, NamedOrBlankNode, Term, TermRef, Triple, Variable, VariableRef};
 
 use super::QueryError;
 use super::algebra::{PlanNode, QueryForm, TemplateTerm, TemplateTriple};
@@ -34,6 +34,14 @@ impl QuerySolution {
     /// The values, in the order of [`variables`](Self::variables).
     pub fn values(&self) -> &[Option<Term>] {
         &self.values
+    }
+
+    /// The bound variables with their values, in order (what results formats write).
+    pub fn bindings(&self) -> impl Iterator<Item = (VariableRef<'_>, TermRef<'_>)> {
+        self.variables
+            .iter()
+            .zip(&self.values)
+            .filter_map(|(variable, value)| Some((variable.as_ref(), value.as_ref()?.as_ref())))
     }
 
     /// The value of the variable named `name` (without `?`).

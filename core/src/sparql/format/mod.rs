@@ -132,15 +132,7 @@ impl QueryResults<'_> {
                     json::write_start(out, &variables)?;
                     let mut first = true;
                     for solution in solutions {
-                        let solution = solution?;
-                        let bindings = solution.variables().iter().zip(solution.values());
-                        json::write_solution(
-                            out,
-                            first,
-                            bindings.filter_map(|(variable, value)| {
-                                Some((variable.as_ref(), value.as_ref()?.as_ref()))
-                            }),
-                        )?;
+                        json::write_solution(out, first, solution?.bindings())?;
                         first = false;
                     }
                     json::write_end(out)?;
@@ -151,16 +143,7 @@ impl QueryResults<'_> {
                 let variables = solutions.variables().to_vec();
                 let mut out = serializer.serialize_solutions_to_writer(out, variables)?;
                 for solution in solutions {
-                    let solution = solution?;
-                    out.serialize(
-                        solution
-                            .variables()
-                            .iter()
-                            .zip(solution.values())
-                            .filter_map(|(variable, value)| {
-                                Some((variable.as_ref(), value.as_ref()?.as_ref()))
-                            }),
-                    )?;
+                    out.serialize(solution?.bindings())?;
                 }
                 out.finish()?;
                 Ok(())

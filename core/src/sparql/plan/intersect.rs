@@ -31,7 +31,7 @@ pub(crate) fn fuse(nodes: Vec<PlanNode>, context: Option<Slot>) -> Vec<PlanNode>
             continue;
         };
         let Some(slot) = single_new(first, &bound) else {
-            bound.extend(pattern_slots(first));
+            bound.extend(first.slots());
             out.push(node);
             continue;
         };
@@ -76,21 +76,6 @@ fn single_new(pattern: &QuadPatternNode, bound: &[Slot]) -> Option<Slot> {
         }
     }
     new
-}
-
-/// The variables of a pattern, its graph's included.
-pub(crate) fn pattern_slots(pattern: &QuadPatternNode) -> impl Iterator<Item = Slot> + '_ {
-    let graph = match pattern.graph {
-        GraphTarget::Named(PatternTerm::Slot(slot)) => Some(slot),
-        _ => None,
-    };
-    [pattern.subject, pattern.predicate, pattern.object]
-        .into_iter()
-        .filter_map(|term| match term {
-            PatternTerm::Slot(slot) => Some(slot),
-            _ => None,
-        })
-        .chain(graph)
 }
 
 /// The patterns of a pattern or intersection node (empty for other nodes).

@@ -9,7 +9,7 @@
 use std::collections::HashSet;
 
 use super::cost::FilterHint;
-use super::intersect::{node_patterns, pattern_slots};
+use super::intersect::node_patterns;
 use crate::sparql::algebra::{Expr, PatternTerm, PlanNode, Slot};
 
 /// `FILTER(expr)` over `inner`, with the conjuncts of `expr` placed in `inner`'s join chain
@@ -38,7 +38,7 @@ pub(crate) fn filter(expr: Expr, inner: PlanNode) -> PlanNode {
     let mut so_far = HashSet::new();
     for step in &steps {
         for pattern in node_patterns(step) {
-            for slot in pattern_slots(pattern) {
+            for slot in pattern.slots() {
                 so_far.insert(slot);
             }
         }
