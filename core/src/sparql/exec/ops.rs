@@ -108,11 +108,7 @@ fn evaluate_node<'c>(ctx: &'c EvalContext<'c>, plan: &'c PlanNode, input: Row) -
             Box::new(rows)
         }
         PlanNode::Join(left, right) => join(ctx, left, right, input),
-        PlanNode::HashJoin(left, right) => {
-            // Keyed on the variables both halves bind: the right rows bind others too.
-            let left_slots = Some(left.chain_slots()).filter(|slots| !slots.is_empty());
-            hash_join(ctx, evaluate(ctx, left, input), right, left_slots)
-        }
+        PlanNode::HashJoin(left, right) => hash_join(ctx, left, evaluate(ctx, left, input), right),
         PlanNode::Union(children) => Box::new(
             children
                 .iter()
@@ -269,19 +265,20 @@ fn join<'c>(
             Err(e) => failed(e),
         }));
     }
-    hash_join(ctx, left_rows, right, None)
+    hash_join(ctx, left, left_rows, right)
 }
 
-/// `left_rows` joined by compatibility with `right`, which is evaluated on its own, once per
-/// graph context the left rows bring (the graph `GRAPH ?g` reads), and hashed.
-/// The hash key is the slots every right row binds, of `left_slots` only when given (the slots
-/// every left row binds).
+/// `left_rows` (the rows of `left`) joined by compatibility with `right`, which is evaluated on
+/// its own, once per graph context the left rows bring (the graph `GRAPH ?g` reads), and hashed
+/// on the slots every right row binds that every left row binds too, when `left` is a join chain
+/// (see [`PlanNode::chain_slots`]); otherwise on all the slots every right row binds.
 fn hash_join<'c>(
     ctx: &'c EvalContext<'c>,
+    left: &'c PlanNode,
     left_rows: RowIter<'c>,
     right: &'c PlanNode,
-    left_slots: Option<Vec<usize>>,
 ) -> RowIter<'c> {
+    let left_slots = Some(left.chain_slots()).filter(|slots| !slots.is_empty());
     let mut cache: std::collections::HashMap<Row, HashedRows> = std::collections::HashMap::new();
     Box::new(left_rows.flat_map(move |row| -> RowIter<'c> {
         let row = match row {
@@ -310,8 +307,9 @@ struct HashedRows {
     index: rustc_hash::FxHashMap<Vec<TermId>, Vec<usize>>,
 }
 
-/// Key slots looked up from a buffer on the stack instead of a new vector per probe.
-const STACK_KEY: usize = 8;
+/// The most key slots: a probe builds its key on the stack, and the merge of each match checks
+/// every shared slot anyway.
+const KEY_SLOTS: usize = 8;
 
 impl HashedRows {
     fn new(ctx: &EvalContext<'_>, rows: Vec<Row>, left_slots: Option<&[usize]>) -> Self {
@@ -322,6 +320,7 @@ impl HashedRows {
                     && left_slots.is_none_or(|left| left.contains(slot))
                     && rows.iter().all(|row| row[*slot].is_some())
             })
+            .take(KEY_SLOTS)
             .collect();
         let mut index: rustc_hash::FxHashMap<Vec<TermId>, Vec<usize>> =
             rustc_hash::FxHashMap::default();
@@ -338,33 +337,27 @@ impl HashedRows {
         }
     }
 
+    /// `row`'s values of the key slots, in `buffer`; `None` without key slots or when `row`
+    /// leaves one unbound.
+    fn probe_key<'b>(
+        &self,
+        row: &[Option<TermId>],
+        buffer: &'b mut [TermId; KEY_SLOTS],
+    ) -> Option<&'b [TermId]> {
+        if self.key_slots.is_empty() {
+            return None;
+        }
+        for (slot, value) in self.key_slots.iter().zip(buffer.iter_mut()) {
+            *value = row[*slot]?;
+        }
+        Some(&buffer[..self.key_slots.len()])
+    }
+
     /// The right rows compatible with `row`, merged with it: a hash lookup when `row` binds the
     /// key slots, a scan otherwise.
     fn join(&self, row: &[Option<TermId>]) -> Vec<Row> {
-        let mut buffer = [TermId::DEFAULT_GRAPH; STACK_KEY];
-        let mut long = Vec::new();
-        let key: Option<&[TermId]> = match self.key_slots.len() {
-            0 => None,
-            n if n <= STACK_KEY => self
-                .key_slots
-                .iter()
-                .zip(&mut buffer)
-                .try_for_each(|(slot, value)| {
-                    *value = row[*slot]?;
-                    Some(())
-                })
-                .map(|()| &buffer[..n]),
-            _ => self
-                .key_slots
-                .iter()
-                .map(|slot| row[*slot])
-                .collect::<Option<Vec<_>>>()
-                .map(|key| {
-                    long = key;
-                    long.as_slice()
-                }),
-        };
-        match key {
+        let mut buffer = [TermId::DEFAULT_GRAPH; KEY_SLOTS];
+        match self.probe_key(row, &mut buffer) {
             Some(key) => self
                 .index
                 .get(key)
