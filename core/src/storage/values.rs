@@ -150,6 +150,15 @@ impl<'a, K: KvSnapshot + 'a> IndexValues<'a, K> {
         self.settle()
     }
 
+    /// Positions the cursor on the first value after `value`.
+    fn seek_cursor_after(&mut self, value: TermId) -> Result<Option<TermId>, StorageError> {
+        if self.seek_cursor(value)? == Some(value) {
+            self.cursors.get(self.order)?.advance()?;
+            return self.settle();
+        }
+        Ok(self.current)
+    }
+
     /// Reads more of the list into memory: [`READ_PER_SEEK`] values per seek made since the
     /// last read, after the values already held.
     fn read_more(&mut self) -> Result<(), StorageError> {
@@ -158,27 +167,18 @@ impl<'a, K: KvSnapshot + 'a> IndexValues<'a, K> {
         let budget = budget.min(MEMO_LIMIT.saturating_sub(self.memo.values.len()));
         self.memo.seeks = 0;
         let mut value = match self.memo.values.last() {
-            Some(&last) => {
-                self.seek_cursor(last)?;
-                if self.current == Some(last) {
-                    self.cursors.get(self.order)?.advance()?;
-                }
-                self.cursor_value()?
-            }
+            Some(&last) => self.seek_cursor_after(last)?,
             None => self.seek_cursor(TermId::DEFAULT_GRAPH)?,
         };
         for _ in 0..budget {
             let Some(found) = value else {
-                self.memo.complete = true;
                 break;
             };
             self.memo.values.push(found);
             self.cursors.get(self.order)?.advance()?;
             value = self.cursor_value()?;
         }
-        if value.is_none() {
-            self.memo.complete = true;
-        }
+        self.memo.complete = value.is_none();
         self.current = None;
         Ok(())
     }
@@ -296,11 +296,7 @@ impl<'a, K: KvSnapshot + 'a> ValueSeek for IndexValues<'a, K> {
             }
             // Past the values in memory: continue on the cursor after the last of them.
             self.memo.position = None;
-            if self.seek_cursor(current)? == Some(current) {
-                self.cursors.get(self.order)?.advance()?;
-                return self.settle();
-            }
-            return Ok(self.current);
+            return self.seek_cursor_after(current);
         }
         self.cursors.get(self.order)?.advance()?;
         self.settle()
