@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use trine_core::Store;
-use trine_core::io::{LoadOptions, RdfFormat};
+use trine_core::io::{Document, LoadOptions, RdfFormat};
 use trine_core::kv::KvBackend;
 use trine_core::sparql::{ExplainNode, PreparedQuery, QueryOptions, QueryResults};
 
@@ -124,14 +124,13 @@ impl<B: KvBackend> TrineEngine<B> {
 
 impl<B: KvBackend> Engine for TrineEngine<B> {
     fn load(&mut self, files: &[PathBuf]) -> Result<(), Error> {
-        for file in files {
-            self.store.bulk_load_from_file(
-                file,
-                RdfFormat::NTriples,
-                &LoadOptions::new(),
-                |_| {},
-            )?;
-        }
+        // One load for every file, as `trine load` does with several.
+        let documents = files
+            .iter()
+            .map(|file| Document::file(file, RdfFormat::NTriples))
+            .collect();
+        self.store
+            .bulk_load_documents(documents, &LoadOptions::new(), |_| {})?;
         self.store.flush()?;
         Ok(())
     }

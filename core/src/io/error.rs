@@ -34,6 +34,14 @@ pub enum LoadError {
     /// Storage failed.
     #[error(transparent)]
     Storage(#[from] StorageError),
+    /// A failure in one document of a load over several.
+    #[error("{document}: {source}")]
+    InDocument {
+        /// The document's name.
+        document: String,
+        /// What failed there.
+        source: Box<LoadError>,
+    },
 }
 
 impl LoadError {
@@ -44,6 +52,20 @@ impl LoadError {
             Self::InvalidBaseIri(_) => "invalid_base_iri",
             Self::Io(_) => "io",
             Self::Storage(e) => e.code(),
+            Self::InDocument { source, .. } => source.code(),
+        }
+    }
+
+    /// This error, as found in the document named `document`. Storage failures concern the store,
+    /// not a document, and stay as they are.
+    #[must_use]
+    pub fn in_document(self, document: &str) -> Self {
+        match self {
+            Self::Storage(_) | Self::InDocument { .. } => self,
+            other => Self::InDocument {
+                document: document.to_owned(),
+                source: Box::new(other),
+            },
         }
     }
 }

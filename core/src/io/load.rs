@@ -6,7 +6,7 @@ use oxrdf::GraphName;
 use oxrdf::Quad;
 use oxrdfio::{RdfFormat, RdfParser};
 
-use super::LoadError;
+use super::{Document, LoadError};
 use crate::kv::KvBackend;
 #[cfg(not(target_family = "wasm"))]
 use crate::storage::BulkLoader;
@@ -166,116 +166,137 @@ impl<B: KvBackend> Store<B> {
         options: &LoadOptions,
         progress: impl FnMut(LoadProgress),
     ) -> Result<u64, LoadError> {
-        if !matches!(format, RdfFormat::NTriples | RdfFormat::NQuads) {
-            let file = std::io::BufReader::new(std::fs::File::open(path)?);
-            return self.bulk_load_from_reader(format, file, options, progress);
+        let document = Document::file(path, format);
+        let counts = self
+            .bulk_load_documents(vec![document], options, progress)
+            .map_err(|error| match error {
+                // One document: its name adds nothing the caller does not know.
+                LoadError::InDocument { source, .. } => *source,
+                other => other,
+            })?;
+        Ok(counts.iter().sum())
+    }
+
+    /// Bulk-loads several documents as one load: their index entries are sorted and written
+    /// together, so an LSM backend gets one set of files instead of one layer per document, and
+    /// the reasoner brings its closure up to date once. Returns the quads read from each
+    /// document, in order.
+    ///
+    /// Natively, documents are parsed on several threads, and N-Triples and N-Quads files are cut
+    /// into parts parsed in parallel (a syntax error's line is then counted from the start of its
+    /// part); in WebAssembly they are parsed one after another.
+    ///
+    /// ```
+    /// use trine_core::{Store, io::{Document, LoadOptions, RdfFormat}, kv::MemoryBackend};
+    ///
+    /// let store = Store::open(MemoryBackend::new())?;
+    /// let documents = vec![
+    ///     Document::reader("a", RdfFormat::NTriples, &b"<http://e.com/s> <http://e.com/p> <http://e.com/o> .\n"[..]),
+    ///     Document::reader("b", RdfFormat::Turtle, &b"<http://e.com/s> <http://e.com/p> 2, 3 ."[..]),
+    /// ];
+    /// let counts = store.bulk_load_documents(documents, &LoadOptions::new(), |_| {})?;
+    /// assert_eq!(counts, [1, 2]);
+    /// assert_eq!(store.len()?, 3);
+    /// # Ok::<_, Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    /// A [`LoadError::InDocument`] naming the document, around a syntax error with its position
+    /// or a read failure; or a storage failure. Like every bulk load, a failed one keeps what it
+    /// wrote before the error.
+    pub fn bulk_load_documents(
+        &self,
+        documents: Vec<Document>,
+        options: &LoadOptions,
+        progress: impl FnMut(LoadProgress),
+    ) -> Result<Vec<u64>, LoadError> {
+        // Every document is opened first: a bad base IRI or a missing file fails before anything
+        // is written.
+        let threads = if cfg!(target_family = "wasm") {
+            1
+        } else {
+            std::thread::available_parallelism().map_or(1, std::num::NonZero::get)
+        };
+        let count = documents.len();
+        let mut sources = Vec::with_capacity(count);
+        for (index, document) in documents.into_iter().enumerate() {
+            for source in document_sources(document, options, threads)? {
+                sources.push((index, source));
+            }
         }
-        let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
-        let parts = options
-            .parser(format)?
-            .split_file_for_parallel_parsing(path, threads)?;
         let loader = self.bulk_loader()?.on_progress(progress);
-        let count = parallel_parse(loader, parts)?;
+        let counts = load_sources(loader, sources, count, threads)?;
         self.after_bulk_load()?;
-        Ok(count)
+        Ok(counts)
     }
 }
 
-/// Parses the parts on their own threads and feeds one loader through a bounded channel; a
-/// holder thread sorts and packs the index entries of one chunk while the next is encoded.
-/// Memory stays bounded by a few parsed batches, two chunks in flight and the held entries (see
-/// [`BulkLoader::with_held_quads`](crate::storage::BulkLoader::with_held_quads)), not by the
-/// input.
-#[cfg(not(target_family = "wasm"))]
-fn parallel_parse<B: KvBackend, P>(
-    mut loader: BulkLoader<'_, B>,
-    parts: Vec<P>,
-) -> Result<u64, LoadError>
-where
-    P: Iterator<Item = Result<Quad, oxrdfio::RdfParseError>> + Send,
-{
-    const BATCH: usize = 16_384;
-    const PENDING_BATCHES: usize = 4;
-    /// What the encoder hands the holder thread.
-    enum Job {
-        Hold(crate::storage::EncodedChunk),
-        /// Write what is held: the encoder has just written the terms it uses.
-        Write,
+/// A document's quads, or part of them, its errors naming it.
+type DocumentQuads = Box<dyn Iterator<Item = Result<Quad, LoadError>> + Send>;
+
+/// `document`'s quads: N-Triples and N-Quads files cut into up to `parts` parts at line ends,
+/// anything else whole.
+fn document_sources(
+    document: Document,
+    options: &LoadOptions,
+    parts: usize,
+) -> Result<Vec<DocumentQuads>, LoadError> {
+    let name = document.name().to_owned();
+    let parser = options.parser(document.format())?;
+    if parts > 1
+        && matches!(document.format(), RdfFormat::NTriples | RdfFormat::NQuads)
+        && let Some(path) = document.path()
+    {
+        return Ok(parser
+            .split_file_for_parallel_parsing(path, parts)
+            .map_err(|e| LoadError::from(e).in_document(&name))?
+            .into_iter()
+            .map(|part| naming(part, name.clone()))
+            .collect());
     }
-    let backend = loader.backend();
-    let mut held = loader.take_indexes();
-    std::thread::scope(|scope| {
-        // A few batches smooth out the parsers' pace; more would only hold parsed quads (a few
-        // hundred bytes each) waiting for the encoder.
-        let (sender, receiver) =
-            std::sync::mpsc::sync_channel::<Result<Vec<Quad>, LoadError>>(PENDING_BATCHES);
-        for part in parts {
-            let sender = sender.clone();
-            scope.spawn(move || {
-                let mut batch = Vec::with_capacity(BATCH);
-                for quad in part {
-                    match quad {
-                        Ok(quad) => batch.push(quad),
-                        Err(error) => {
-                            let _ = sender.send(Err(error.into()));
-                            return;
-                        }
-                    }
-                    if batch.len() == BATCH {
-                        let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
-                        if sender.send(Ok(full)).is_err() {
-                            return;
-                        }
-                    }
-                }
-                let _ = sender.send(Ok(batch));
-            });
+    let reader = document
+        .into_reader()
+        .map_err(|e| LoadError::from(e).in_document(&name))?;
+    Ok(vec![naming(parser.for_reader(reader), name)])
+}
+
+/// Loads `sources` (each tagged with its document's index, below `documents`) on `threads`
+/// threads; returns the quads read from each document.
+#[cfg(not(target_family = "wasm"))]
+fn load_sources<B: KvBackend>(
+    loader: BulkLoader<'_, B>,
+    sources: Vec<(usize, DocumentQuads)>,
+    documents: usize,
+    threads: usize,
+) -> Result<Vec<u64>, LoadError> {
+    loader.load_parallel(sources, documents, threads)
+}
+
+/// Loads `sources` one after another: WebAssembly has no threads to parse on.
+#[cfg(target_family = "wasm")]
+fn load_sources<B: KvBackend>(
+    mut loader: crate::storage::BulkLoader<'_, B>,
+    sources: Vec<(usize, DocumentQuads)>,
+    documents: usize,
+    _threads: usize,
+) -> Result<Vec<u64>, LoadError> {
+    let mut counts = vec![0; documents];
+    for (index, source) in sources {
+        for quad in source {
+            loader.add(quad?)?;
+            if let Some(count) = counts.get_mut(index) {
+                *count += 1;
+            }
         }
-        drop(sender);
-        // A rendezvous: the encoder hands a chunk over only when the holder is free, so at most
-        // two chunks are alive at once.
-        let (jobs, pending) = std::sync::mpsc::sync_channel(0);
-        let holder = scope.spawn(move || {
-            for job in pending {
-                match job {
-                    Job::Hold(chunk) => held.stage(chunk),
-                    Job::Write => {
-                        held.write(backend, false)?;
-                    }
-                }
-            }
-            Ok::<_, crate::storage::StorageError>(held)
-        });
-        let encoding = (|| {
-            let hand_over = |loader: &mut BulkLoader<'_, B>| {
-                let Some(chunk) = loader.encode_chunk()? else {
-                    return Ok(true);
-                };
-                let quads = chunk.len();
-                if jobs.send(Job::Hold(chunk)).is_err() {
-                    return Ok(false);
-                }
-                if loader.hold(quads)? {
-                    return Ok(jobs.send(Job::Write).is_ok());
-                }
-                Ok::<_, LoadError>(true)
-            };
-            for batch in receiver {
-                // Returning drops the receiver, so the parsers stop at their next send.
-                loader.push(batch?);
-                if loader.chunk_is_full() && !hand_over(&mut loader)? {
-                    break;
-                }
-            }
-            hand_over(&mut loader)?;
-            Ok::<_, LoadError>(())
-        })();
-        drop(jobs);
-        let held = holder.join().map_err(|_| {
-            crate::storage::StorageError::Corruption("the index writer panicked".into())
-        })?;
-        encoding?;
-        loader.restore_indexes(held?);
-        Ok(loader.finish()?)
-    })
+    }
+    loader.finish()?;
+    Ok(counts)
+}
+
+/// `quads` with their errors naming the document `name`.
+fn naming<I>(quads: I, name: String) -> DocumentQuads
+where
+    I: Iterator<Item = Result<Quad, oxrdfio::RdfParseError>> + Send + 'static,
+{
+    Box::new(quads.map(move |quad| quad.map_err(|e| LoadError::from(e).in_document(&name))))
 }

@@ -1,11 +1,13 @@
 //! Loading and dumping RDF in every syntax `oxrdfio` knows: N-Triples, N-Quads, Turtle, TriG,
 //! RDF/XML and JSON-LD.
 
+mod document;
 mod dump;
 mod error;
 mod format;
 mod load;
 
+pub use document::Document;
 pub use dump::DumpError;
 pub use error::{LoadError, TextPosition};
 pub use format::rdf_format_by_name;

@@ -32,8 +32,6 @@ pub use transaction::{CommitHook, Transaction, TxnKv};
 pub use validate::ValidationReport;
 pub use values::{IndexValues, ValueSeek};
 
-#[cfg(not(target_family = "wasm"))]
-pub(crate) use bulk::EncodedChunk;
 pub(crate) use bulk::recount;
 pub(crate) use meta::{FORMAT_VERSION, MetaKey, WriterGuard, WriterState, read_meta_u64};
 pub(crate) use repair::{clear_loading, load_interrupted, mark_loading, repair};

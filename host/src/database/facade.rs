@@ -7,7 +7,7 @@ use std::sync::Arc;
 use trine_backend_redb::RedbBackend;
 use trine_backend_rocksdb::RocksDbBackend;
 use trine_core::Store;
-use trine_core::io::{LoadOptions, RdfFormat};
+use trine_core::io::{Document, LoadOptions, RdfFormat};
 use trine_core::kv::{DynBackend, Keyspace, MemoryBackend};
 use trine_core::oxrdf::GraphNameRef;
 use trine_core::reasoner::{Inconsistency, MaterializeReport, Profile};
@@ -403,6 +403,25 @@ impl Database {
         Ok(self
             .store
             .bulk_load_from_file(path, format, options, progress)?)
+    }
+
+    /// Bulk-loads several documents as one load (see [`Store::bulk_load_documents`]): one set of
+    /// sorted writes for all of them, parsed on several threads. Returns the quads read from each
+    /// document, in order.
+    ///
+    /// # Errors
+    /// As [`load`](Self::load), a document's error naming it.
+    pub fn bulk_load_documents(
+        &self,
+        documents: Vec<Document>,
+        options: &LoadOptions,
+        progress: impl FnMut(LoadProgress),
+    ) -> Result<Vec<u64>, HostError> {
+        self.check_writable()?;
+        let _span = tracing::info_span!("bulk_load", documents = documents.len()).entered();
+        Ok(self
+            .store
+            .bulk_load_documents(documents, options, progress)?)
     }
 
     /// Writes quads to `writer`: every graph for a dataset syntax, the default graph for a graph

@@ -161,6 +161,84 @@ fn load_query_dump_round_trip() {
 }
 
 #[test]
+fn several_files_load_as_one() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let db = dir.path().join("db");
+    let db = path(&db);
+    let triples = dir.path().join("a.nt");
+    let mut text = String::new();
+    for i in 0..5_000 {
+        text.push_str(&format!(
+            "<http://example.com/s{i}> <http://example.com/p> \"{i}\" .\n"
+        ));
+    }
+    std::fs::write(&triples, text).expect("write triples");
+    let turtle = dir.path().join("b.ttl");
+    std::fs::write(
+        &turtle,
+        "@prefix ex: <http://example.com/> .\nex:s1 ex:q ex:o1, ex:o2 .\n",
+    )
+    .expect("write turtle");
+    let quads = dir.path().join("c.nq");
+    std::fs::write(
+        &quads,
+        "<http://example.com/s2> <http://example.com/q> <http://example.com/o3> <http://example.com/g> .\n",
+    )
+    .expect("write quads");
+
+    let output = trine(&[
+        "load",
+        "--location",
+        db,
+        "--file",
+        path(&triples),
+        path(&turtle),
+        path(&quads),
+    ]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    for line in ["a.nt: 5000 quads", "b.ttl: 2 quads", "c.nq: 1 quads"] {
+        assert!(stderr.contains(line), "{line:?} in {stderr}");
+    }
+    let count = trine_ok(&[
+        "query",
+        "--location",
+        db,
+        "--query",
+        "SELECT (COUNT(*) AS ?n) WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }",
+        "--results-format",
+        "csv",
+    ]);
+    assert_eq!(count, "n\r\n5003\r\n");
+    let verify = trine_ok(&["verify", "--location", db]);
+    assert!(verify.starts_with("ok: 5003 quads"), "{verify}");
+
+    // An error names the file it is in, in one load and in one transaction per file.
+    let bad = dir.path().join("bad.ttl");
+    std::fs::write(&bad, "@prefix ex: <http://example.com/> .\nex:s ex:p .\n").expect("write");
+    for atomic in [false, true] {
+        let mut args = vec![
+            "load",
+            "--location",
+            db,
+            "--file",
+            path(&turtle),
+            path(&bad),
+        ];
+        if atomic {
+            args.push("--atomic");
+        }
+        let output = trine(&args);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(!output.status.success(), "{stderr}");
+        assert!(stderr.contains("bad.ttl: line 2, column"), "{stderr}");
+        assert!(stderr.contains("[rdf_syntax]"), "{stderr}");
+    }
+    let verify = trine_ok(&["verify", "--location", db]);
+    assert!(verify.starts_with("ok: 5003 quads"), "{verify}");
+}
+
+#[test]
 fn stdin_graphs_and_redb() {
     let dir = tempfile::tempdir().expect("a temporary directory");
     let location = format!("redb:{}", dir.path().join("db.redb").display());

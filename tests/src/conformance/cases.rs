@@ -33,6 +33,10 @@ pub(crate) fn cases<B: KvBackend>() -> Vec<Case<B>> {
             "store: bulk load equals transactional load",
             bulk_load_matches,
         ),
+        (
+            "store: several documents bulk-load as one, errors naming their document",
+            bulk_load_documents,
+        ),
         ("store: dictionary compaction", compact_dictionary),
         ("store: dump and reload in every syntax", dump_reload),
         (
@@ -568,6 +572,97 @@ fn bulk_load_matches<B: KvBackend>(h: &Harness<'_, B>) -> CaseResult {
         "bulk load differs from transactional load"
     );
     check_valid(&bulk)
+}
+
+fn bulk_load_documents<B: KvBackend>(h: &Harness<'_, B>) -> CaseResult {
+    use trine_core::io::{Document, LoadError};
+
+    let quads = sample_document();
+    let turtle =
+        "@prefix ex: <http://example.com/> .\nex:s1 ex:p1 \"value 1\" ; ex:q ex:o1, ex:o2 .\n";
+    let triples = "<http://example.com/s2> <http://example.com/q> <http://example.com/o3> .\n";
+    let documents = || {
+        vec![
+            Document::reader(
+                "quads",
+                RdfFormat::NQuads,
+                std::io::Cursor::new(quads.clone()),
+            ),
+            Document::reader("turtle", RdfFormat::Turtle, std::io::Cursor::new(turtle)),
+            Document::reader(
+                "triples",
+                RdfFormat::NTriples,
+                std::io::Cursor::new(triples),
+            ),
+        ]
+    };
+    let reference = open(h.create())?;
+    for document in documents() {
+        let format = document.format();
+        let reader = document.into_reader().context("reader")?;
+        reference
+            .load_from_reader(format, reader, &LoadOptions::new())
+            .context("load")?;
+    }
+    let bulk = open(h.create())?;
+    let counts = bulk
+        .bulk_load_documents(documents(), &LoadOptions::new(), |_| {})
+        .context("bulk load")?;
+    let lines = quads.lines().count() as u64;
+    ensure!(counts == [lines, 3, 1], "quads per document: {counts:?}");
+    let all = |store: &Store<B>| -> Result<std::collections::HashSet<Quad>, String> {
+        Ok(store
+            .quads_for_pattern(None, None, None, None)
+            .context("scan")?
+            .into_iter()
+            .collect())
+    };
+    ensure!(
+        all(&bulk)? == all(&reference)?,
+        "one load of three documents differs from three transactional loads"
+    );
+    check_valid(&bulk)?;
+
+    // A syntax error names its document and keeps its position; the documents are still read
+    // as one load, so the store stays consistent.
+    let broken = open(h.create())?;
+    let bad = vec![
+        Document::reader("good", RdfFormat::NTriples, std::io::Cursor::new(triples)),
+        Document::reader(
+            "bad.ttl",
+            RdfFormat::Turtle,
+            &b"@prefix ex: <http://e.com/> .\nex:s ex:p .\n"[..],
+        ),
+    ];
+    match broken.bulk_load_documents(bad, &LoadOptions::new(), |_| {}) {
+        Err(LoadError::InDocument { document, source }) => {
+            ensure!(document == "bad.ttl", "the error names {document:?}");
+            ensure!(
+                matches!(*source, LoadError::Syntax { position: Some(p), .. } if p.line == 2),
+                "a syntax error on line 2: {source}"
+            );
+            ensure!(
+                LoadError::InDocument { document, source }.code() == "rdf_syntax",
+                "the code is the syntax error's"
+            );
+        }
+        other => return Err(format!("expected an error in bad.ttl, got {other:?}")),
+    }
+    check_valid(&broken)?;
+
+    // A base IRI that does not parse fails before anything is written.
+    let untouched = open(h.create())?;
+    let refused = untouched.bulk_load_documents(
+        documents(),
+        &LoadOptions::new().with_base_iri("not an IRI"),
+        |_| {},
+    );
+    ensure!(
+        matches!(refused, Err(LoadError::InvalidBaseIri(_))),
+        "a bad base IRI is refused: {refused:?}"
+    );
+    ensure!(untouched.is_empty().context("is_empty")?, "nothing written");
+    check_valid(&untouched)
 }
 
 fn compact_dictionary<B: KvBackend>(h: &Harness<'_, B>) -> CaseResult {

@@ -1,6 +1,8 @@
 //! The bulk loader: sorted chunks, index entries held back and written in one merged pass.
 
 mod packed;
+#[cfg(not(target_family = "wasm"))]
+mod parallel;
 mod pending;
 
 use std::collections::HashSet;
@@ -204,45 +206,16 @@ impl<'a, B: KvBackend> BulkLoader<'a, B> {
     }
 
     #[cfg(not(target_family = "wasm"))]
-    /// Adds quads without writing a full chunk; [`encode_chunk`](Self::encode_chunk) is then due
-    /// when [`chunk_is_full`](Self::chunk_is_full).
-    pub(crate) fn push(&mut self, quads: Vec<Quad>) {
-        self.chunk.extend(quads);
-    }
-
-    #[cfg(not(target_family = "wasm"))]
-    pub(crate) fn chunk_is_full(&self) -> bool {
-        self.chunk.len() >= self.chunk_size
-    }
-
-    #[cfg(not(target_family = "wasm"))]
-    pub(crate) fn backend(&self) -> &'a B {
-        self.backend
-    }
-
-    #[cfg(not(target_family = "wasm"))]
     /// Counts a chunk handed to another thread to hold. When the held entries are due to be
     /// written, writes the terms they use and returns true: the holder then writes its entries
     /// with [`PendingIndexes::write`].
-    pub(crate) fn hold(&mut self, quads: usize) -> Result<bool, StorageError> {
+    fn hold(&mut self, quads: usize) -> Result<bool, StorageError> {
         self.held_quads += quads as u64;
         if self.held_quads < self.held_quads_limit {
             return Ok(false);
         }
         self.before_index_write()?;
         Ok(true)
-    }
-
-    #[cfg(not(target_family = "wasm"))]
-    /// Moves the held index entries out, for another thread to add to.
-    pub(crate) fn take_indexes(&mut self) -> PendingIndexes {
-        std::mem::take(&mut self.indexes)
-    }
-
-    #[cfg(not(target_family = "wasm"))]
-    /// Takes back the held index entries from [`take_indexes`](Self::take_indexes).
-    pub(crate) fn restore_indexes(&mut self, indexes: PendingIndexes) {
-        self.indexes = indexes;
     }
 
     fn snapshot(&self) -> Result<super::Snapshot<'a, B>, StorageError> {

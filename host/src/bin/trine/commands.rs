@@ -1,13 +1,13 @@
 //! What each subcommand does.
 
 use std::fs::File;
-use std::io::{self, BufReader, BufWriter, Read, Write};
+use std::io::{self, BufReader, BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
-use trine_core::io::{LoadOptions, RdfFormat};
+use trine_core::io::{Document, LoadOptions, RdfFormat};
 use trine_core::oxrdf::{GraphName, GraphNameRef, NamedNode};
 use trine_core::storage::LoadProgress;
 use trine_host::database::format_of_path;
@@ -162,12 +162,12 @@ fn load(args: LoadArgs) -> Result<ExitCode, HostError> {
     }
     let format = args.format.as_deref().map(rdf_format).transpose()?;
     let started = Instant::now();
-    let mut total = 0;
+    let mut documents = Vec::new();
     if args.file.is_empty() {
         let format = format.ok_or_else(|| {
             HostError::BadRequest("--format is required when loading standard input".into())
         })?;
-        total += load_one(&db, &args, format, io::stdin().lock(), &options, "stdin")?;
+        documents.push(Document::reader("stdin", format, io::stdin()));
     }
     for path in &args.file {
         let guessed = format_of_path(path);
@@ -183,33 +183,35 @@ fn load(args: LoadArgs) -> Result<ExitCode, HostError> {
             || path
                 .extension()
                 .is_some_and(|e| e.eq_ignore_ascii_case("gz"));
-        let name = path.display().to_string();
-        let parallel = matches!(format, RdfFormat::NTriples | RdfFormat::NQuads);
-        total += if gzipped {
+        documents.push(if gzipped {
             let file = BufReader::new(File::open(path)?);
-            load_one(
-                &db,
-                &args,
-                format,
-                flate2::read::MultiGzDecoder::new(file),
-                &options,
-                &name,
-            )?
-        } else if parallel && !args.atomic {
-            let count = db.bulk_load_file(path, format, &options, progress(&name))?;
-            eprintln!("{name}: {count} quads");
-            count
+            let name = path.display().to_string();
+            Document::reader(name, format, flate2::read::MultiGzDecoder::new(file))
         } else {
-            load_one(
-                &db,
-                &args,
-                format,
-                BufReader::new(File::open(path)?),
-                &options,
-                &name,
-            )?
-        };
+            Document::file(path, format)
+        });
     }
+    let total = if args.atomic {
+        // One transaction per document: a document with an error leaves nothing of itself.
+        let mut total = 0;
+        for document in documents {
+            total += load_atomically(&db, document, &options)?;
+        }
+        total
+    } else {
+        // One bulk load for every document: one set of sorted writes, so the store holds no
+        // layer per document for reads to look through.
+        let names: Vec<String> = documents.iter().map(|d| d.name().to_owned()).collect();
+        let label = match names.as_slice() {
+            [one] => one.clone(),
+            more => format!("{} documents", more.len()),
+        };
+        let counts = db.bulk_load_documents(documents, &options, progress(&label))?;
+        for (name, count) in names.iter().zip(&counts) {
+            eprintln!("{name}: {count} quads");
+        }
+        counts.iter().sum()
+    };
     db.flush()?;
     let seconds = started.elapsed().as_secs_f64();
     eprintln!(
@@ -220,19 +222,20 @@ fn load(args: LoadArgs) -> Result<ExitCode, HostError> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn load_one(
+/// Loads `document` in one transaction.
+fn load_atomically(
     db: &Database,
-    args: &LoadArgs,
-    format: RdfFormat,
-    reader: impl Read,
+    document: Document,
     options: &LoadOptions,
-    name: &str,
 ) -> Result<u64, HostError> {
-    let count = if args.atomic {
-        db.load(format, reader, options)?
-    } else {
-        db.bulk_load(format, reader, options, progress(name))?
-    };
+    let name = document.name().to_owned();
+    let format = document.format();
+    let count = db
+        .load(format, document.into_reader()?, options)
+        .map_err(|error| match error {
+            HostError::Load(error) => HostError::Load(error.in_document(&name)),
+            other => other,
+        })?;
     eprintln!("{name}: {count} quads");
     Ok(count)
 }
