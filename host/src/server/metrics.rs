@@ -372,6 +372,27 @@ pub(crate) fn render_query_cache(
     out
 }
 
+/// Queries answered on the connection's thread, and those handed over to the pool, in the
+/// Prometheus text format.
+pub(crate) fn render_inline(history: &super::inline::InlineHistory) -> String {
+    let mut out = String::new();
+    single(
+        &mut out,
+        "trine_queries_inline_total",
+        COUNTER,
+        "Queries answered on the connection's thread, without the blocking pool.",
+        history.answered(),
+    );
+    single(
+        &mut out,
+        "trine_queries_inline_handed_over_total",
+        COUNTER,
+        "Queries tried on the connection's thread that took too long or answered too much there and ran on the blocking pool instead.",
+        history.handed_over(),
+    );
+    out
+}
+
 /// The result cache's hits, misses and bytes, in the Prometheus text format.
 pub(crate) fn render_result_cache(cache: &crate::database::ResultCache) -> String {
     let mut out = String::new();

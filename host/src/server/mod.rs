@@ -12,6 +12,7 @@ mod admin;
 mod graph_read;
 mod graph_store;
 mod guard;
+mod inline;
 mod limits;
 mod metrics;
 mod multipart;
@@ -91,6 +92,8 @@ pub(crate) struct App {
     queries: Arc<limits::QueryLimiter>,
     /// Requests per client, when `config.limits.requests_per_second_per_ip` is set.
     rate_limiter: Option<limits::RateLimiter>,
+    /// Query texts that did not finish on the connection's thread.
+    inline: inline::InlineHistory,
 }
 
 /// The routes, ready to serve or to nest in another router.
@@ -107,6 +110,7 @@ pub fn router(db: Arc<Database>, config: ServerConfig) -> Router {
             .map(limits::RateLimiter::new),
         config,
         metrics: Metrics::default(),
+        inline: inline::InlineHistory::default(),
     });
     let rate_limited = app.rate_limiter.is_some();
     let endpoint = |endpoint: Endpoint| {

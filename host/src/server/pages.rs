@@ -142,6 +142,7 @@ pub(crate) async fn metrics(State(app): State<Arc<App>>) -> Response {
                 app.db.query_cache(),
                 app.db.store().plan_cache(),
             ));
+            text.push_str(&super::metrics::render_inline(&app.inline));
             if let Some(cache) = app.db.result_cache() {
                 text.push_str(&super::metrics::render_result_cache(cache));
             }

@@ -187,10 +187,12 @@ struct QueryRequest {
     explain: Option<bool>,
 }
 
-/// Runs a query on the blocking pool and streams its answer as it is produced, so memory does
-/// not grow with the result and a client that goes away stops the query. The answer starts
-/// with its first 64 KiB (or its end): a failure before that (syntax, a memory budget, the
-/// timeout) gets its own status; a failure after that cuts the connection.
+/// Runs a query and sends its answer. A query not known to take long is first tried on this
+/// thread, for a moment and one chunk of answer (see [`inline`](super::inline)); otherwise, or
+/// when that does not finish it, it runs on the blocking pool and its answer streams as it is
+/// produced, so memory does not grow with the result and a client that goes away stops the
+/// query. The answer starts with its first 64 KiB (or its end): a failure before that (syntax,
+/// a memory budget, the timeout) gets its own status; a failure after that cuts the connection.
 async fn run_query(
     app: &Arc<App>,
     request: QueryRequest,
@@ -198,6 +200,23 @@ async fn run_query(
 ) -> Result<Response, HostError> {
     let started = Instant::now();
     let permit = app.queries.try_acquire()?;
+    if request.explain.is_none() && app.inline.should_try(&request.text) {
+        let token = CancellationToken::with_deadline(started + super::inline::BUDGET);
+        let mut inline = super::inline::InlineAnswer::new();
+        match answer(app, &request, &formats, &mut inline, token.clone()) {
+            Ok(form) => {
+                drop(permit);
+                app.inline.count_answered();
+                app.metrics.observe_query(form, started.elapsed());
+                return Ok(ok_with(inline.media_type, Bytes::from(inline.bytes)));
+            }
+            // Out of time or room: dropped, and run on the pool below.
+            Err(_) if inline.overflowed || token.is_cancelled() => {
+                app.inline.decline(&request.text);
+            }
+            Err(error) => return Err(error),
+        }
+    }
     let worker_app = Arc::clone(app);
     let token = CancellationToken::new();
     let task_token = token.clone();
@@ -206,8 +225,14 @@ async fn run_query(
         // Held until the query has run, even after its client was answered with a timeout,
         // and given back before the answer's end is sent: a client that sends its next
         // request as soon as this answer ends must find the slot free.
-        let outcome = answer(&worker_app, request, &formats, &mut writer, task_token);
+        let ran = Instant::now();
+        let outcome = answer(&worker_app, &request, &formats, &mut writer, task_token);
         drop(permit);
+        if outcome.is_ok() && !writer.has_streamed() && ran.elapsed() < super::inline::BUDGET / 2 {
+            // Quick and small this time (its first run may have been slow while caches
+            // filled): try it inline again next time.
+            worker_app.inline.forget(&request.text);
+        }
         if let Ok(form) = outcome {
             worker_app.metrics.observe_query(form, started.elapsed());
         }
@@ -232,28 +257,42 @@ async fn run_query(
     })
 }
 
-/// Parses and runs `request` on a worker thread, writing its answer (or its plan) to `writer`.
+/// Where [`answer`] writes: a streamed body, or an answer gathered whole.
+trait AnswerSink: std::io::Write {
+    /// The media type of what follows.
+    fn set_media_type(&mut self, media_type: &'static str);
+}
+
+impl AnswerSink for super::stream::ChannelWriter {
+    fn set_media_type(&mut self, media_type: &'static str) {
+        super::stream::ChannelWriter::set_media_type(self, media_type);
+    }
+}
+
+impl AnswerSink for super::inline::InlineAnswer {
+    fn set_media_type(&mut self, media_type: &'static str) {
+        self.media_type = media_type;
+    }
+}
+
+/// Parses and runs `request`, writing its answer (or its plan) to `writer`.
 fn answer(
     app: &App,
-    request: QueryRequest,
+    request: &QueryRequest,
     formats: &crate::database::OutputFormats,
-    writer: &mut super::stream::ChannelWriter,
+    writer: &mut impl AnswerSink,
     token: CancellationToken,
 ) -> Result<crate::QueryForm, HostError> {
-    use std::io::Write as _;
-    let QueryRequest {
-        text,
-        base,
-        default_graphs,
-        named_graphs,
-        explicit_only,
-        explain,
-    } = request;
     let db = &app.db;
     let query = db
-        .parse_query(&text, base.as_deref(), &default_graphs, &named_graphs)?
-        .explicit_only(explicit_only);
-    if let Some(analyze) = explain {
+        .parse_query(
+            &request.text,
+            request.base.as_deref(),
+            &request.default_graphs,
+            &request.named_graphs,
+        )?
+        .explicit_only(request.explicit_only);
+    if let Some(analyze) = request.explain {
         let explained = db.explain(&query, analyze, Some(token))?;
         writer.set_media_type("application/json");
         writer.write_all(explained.to_json().as_bytes())?;
@@ -262,11 +301,11 @@ fn answer(
     let format = crate::database::OutputFormat::choose(query.form(), formats)?;
     writer.set_media_type(format.media_type());
     let key = |media_type| ResultKey {
-        text,
-        base,
-        default_graphs,
-        named_graphs,
-        explicit_only,
+        text: request.text.clone(),
+        base: request.base.clone(),
+        default_graphs: request.default_graphs.clone(),
+        named_graphs: request.named_graphs.clone(),
+        explicit_only: request.explicit_only,
         media_type,
     };
     db.query_cached(&query, key, formats, &mut *writer, Some(token))?;

@@ -83,6 +83,11 @@ impl ChannelWriter {
         }
     }
 
+    /// Whether part of a deferred answer went out already, so it is not sent whole.
+    pub(crate) fn has_streamed(&self) -> bool {
+        self.start.is_none()
+    }
+
     /// Announces a deferred answer (once), with `whole` as its entire body if it has ended.
     fn begin(&mut self, whole: Option<Bytes>) -> io::Result<()> {
         match self.start.take() {

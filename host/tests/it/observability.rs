@@ -201,6 +201,14 @@ fn metrics_parse_as_prometheus_text() {
     assert_eq!(last.value, 3.0);
     // No result cache unless configured.
     assert_eq!(find("trine_result_cache_hits_total", None), None);
+    // The first query was tried on the connection's thread: answered there, or handed over (a
+    // debug build may take longer than the moment it is given).
+    let inline = find("trine_queries_inline_total", None);
+    let handed_over = find("trine_queries_inline_handed_over_total", None);
+    assert!(
+        inline.zip(handed_over).is_some_and(|(a, b)| a + b >= 1.0),
+        "{inline:?} {handed_over:?}"
+    );
 }
 
 #[test]

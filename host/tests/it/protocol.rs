@@ -280,6 +280,16 @@ fn large_answers_stream_complete() {
     assert_eq!(refused.json()["code"], "limit_exceeded");
     let alive = server.get(&format!("/query?query={}", encode("ASK {}")), &[]);
     assert_eq!(alive.status, 200);
+    // A small answer that takes longer than a query may run on the connection's thread: the
+    // try there is dropped and the query runs again on the pool, with the same answer, the
+    // first time and the next (when it goes to the pool at once).
+    let slow =
+        encode("SELECT (COUNT(*) AS ?n) WHERE { ?s <http://e/p> ?o FILTER(REGEX(?o, \"up 2\")) }");
+    for _ in 0..2 {
+        let counted = server.get(&format!("/query?query={slow}"), &[("Accept", "text/csv")]);
+        assert_eq!(counted.status, 200, "{}", counted.body);
+        assert_eq!(counted.body, "n\r\n1111\r\n");
+    }
 }
 
 /// A SERVICE endpoint that cannot be reached is the gateway's failure: 502 with code `service`

@@ -11,9 +11,13 @@ use crate::sparql::QueryError;
 use crate::sparql::algebra::{DatasetView, PlanNode};
 use crate::storage::QuadRead;
 
-/// Stops a running query from another thread.
+/// Stops a running query from another thread, or at a deadline.
 #[derive(Debug, Clone, Default)]
-pub struct CancellationToken(Arc<AtomicBool>);
+pub struct CancellationToken {
+    cancelled: Arc<AtomicBool>,
+    #[cfg(not(target_family = "wasm"))]
+    deadline: Option<std::time::Instant>,
+}
 
 impl CancellationToken {
     /// A token that is not cancelled.
@@ -21,14 +25,32 @@ impl CancellationToken {
         Self::default()
     }
 
-    /// Asks the query to stop at its next check.
-    pub fn cancel(&self) {
-        self.0.store(true, Ordering::Relaxed);
+    /// A token that also counts as cancelled from `deadline` on: for a caller that tries a query
+    /// for a moment before handing it elsewhere. A query stopped by it fails with
+    /// [`QueryError::Cancelled`], unlike one stopped by its own timeout.
+    #[cfg(not(target_family = "wasm"))]
+    pub fn with_deadline(deadline: std::time::Instant) -> Self {
+        Self {
+            cancelled: Arc::default(),
+            deadline: Some(deadline),
+        }
     }
 
-    /// Whether [`cancel`](Self::cancel) was called.
+    /// Asks the query to stop at its next check.
+    pub fn cancel(&self) {
+        self.cancelled.store(true, Ordering::Relaxed);
+    }
+
+    /// Whether [`cancel`](Self::cancel) was called or the deadline has passed.
     pub fn is_cancelled(&self) -> bool {
-        self.0.load(Ordering::Relaxed)
+        #[cfg(not(target_family = "wasm"))]
+        if self
+            .deadline
+            .is_some_and(|deadline| std::time::Instant::now() >= deadline)
+        {
+            return true;
+        }
+        self.cancelled.load(Ordering::Relaxed)
     }
 }
 
@@ -468,5 +490,22 @@ impl<'a> EvalContext<'a> {
     /// An empty row.
     pub(crate) fn empty_row(&self) -> Row {
         vec![None; self.width.get()]
+    }
+}
+
+#[cfg(all(test, not(target_family = "wasm")))]
+mod tests {
+    use super::CancellationToken;
+    use std::time::{Duration, Instant};
+
+    #[test]
+    fn a_deadline_cancels_once_passed_and_cancel_still_works() {
+        let later = CancellationToken::with_deadline(Instant::now() + Duration::from_secs(3600));
+        assert!(!later.is_cancelled());
+        later.clone().cancel();
+        assert!(later.is_cancelled(), "clones share the flag");
+        let passed = CancellationToken::with_deadline(Instant::now());
+        assert!(passed.is_cancelled());
+        assert!(!CancellationToken::new().is_cancelled());
     }
 }
