@@ -476,6 +476,11 @@ impl<'a> EvalContext<'a> {
         self.graph_slots.borrow().contains(&slot)
     }
 
+    /// Whether rows carry a graph context (the graph a `GRAPH ?g` around them reads).
+    pub(crate) fn has_graph_context(&self) -> bool {
+        !self.graph_slots.borrow().is_empty()
+    }
+
     /// The part of `row` that is graph context.
     pub(crate) fn context_of(&self, row: &[Option<TermId>]) -> Row {
         let mut context = self.empty_row();

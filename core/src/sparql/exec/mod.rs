@@ -6,6 +6,7 @@ mod catalog;
 mod context;
 mod expr;
 mod functions;
+mod hash_join;
 mod intersect;
 mod ops;
 mod path;

@@ -10,6 +10,7 @@ use std::cmp::Ordering;
 use std::collections::HashSet;
 
 use super::expr::order_terms;
+use super::hash_join::hash_join;
 use super::pattern::scan_pattern;
 use super::{EvalContext, Row};
 use crate::encoding::{TermId, TermTag};
@@ -266,115 +267,6 @@ fn join<'c>(
         }));
     }
     hash_join(ctx, left, left_rows, right)
-}
-
-/// `left_rows` (the rows of `left`) joined by compatibility with `right`, which is evaluated on
-/// its own, once per graph context the left rows bring (the graph `GRAPH ?g` reads), and hashed
-/// on the slots every right row binds that every left row binds too, when `left` is a join chain
-/// (see [`PlanNode::chain_slots`]); otherwise on all the slots every right row binds.
-fn hash_join<'c>(
-    ctx: &'c EvalContext<'c>,
-    left: &'c PlanNode,
-    left_rows: RowIter<'c>,
-    right: &'c PlanNode,
-) -> RowIter<'c> {
-    let left_slots = Some(left.chain_slots()).filter(|slots| !slots.is_empty());
-    let mut cache: std::collections::HashMap<Row, HashedRows> = std::collections::HashMap::new();
-    Box::new(left_rows.flat_map(move |row| -> RowIter<'c> {
-        let row = match row {
-            Ok(row) => row,
-            Err(e) => return failed(e),
-        };
-        let key = ctx.context_of(&row);
-        let table = match cache.entry(key) {
-            std::collections::hash_map::Entry::Occupied(entry) => entry.into_mut(),
-            std::collections::hash_map::Entry::Vacant(entry) => {
-                match collect_in(ctx, evaluate(ctx, right, entry.key().clone()), "hash join") {
-                    Ok(rows) => entry.insert(HashedRows::new(ctx, rows, left_slots.as_deref())),
-                    Err(e) => return failed(e),
-                }
-            }
-        };
-        Box::new(table.join(&row).into_iter().map(Ok))
-    }))
-}
-
-/// The right side of a hash join: its rows indexed on the slots every one of them binds.
-struct HashedRows {
-    rows: Vec<Row>,
-    key_slots: Vec<usize>,
-    /// Keys are store ids, not chosen by users: a fast hash is safe here.
-    index: rustc_hash::FxHashMap<Vec<TermId>, Vec<usize>>,
-}
-
-/// The most key slots: a probe builds its key on the stack, and the merge of each match checks
-/// every shared slot anyway.
-const KEY_SLOTS: usize = 8;
-
-impl HashedRows {
-    fn new(ctx: &EvalContext<'_>, rows: Vec<Row>, left_slots: Option<&[usize]>) -> Self {
-        let width = rows.first().map_or(0, Vec::len);
-        let key_slots: Vec<usize> = (0..width)
-            .filter(|slot| {
-                !ctx.is_context_slot(*slot)
-                    && left_slots.is_none_or(|left| left.contains(slot))
-                    && rows.iter().all(|row| row[*slot].is_some())
-            })
-            .take(KEY_SLOTS)
-            .collect();
-        let mut index: rustc_hash::FxHashMap<Vec<TermId>, Vec<usize>> =
-            rustc_hash::FxHashMap::default();
-        if !key_slots.is_empty() {
-            for (i, row) in rows.iter().enumerate() {
-                let key = key_slots.iter().filter_map(|slot| row[*slot]).collect();
-                index.entry(key).or_default().push(i);
-            }
-        }
-        Self {
-            rows,
-            key_slots,
-            index,
-        }
-    }
-
-    /// `row`'s values of the key slots, in `buffer`; `None` without key slots or when `row`
-    /// leaves one unbound.
-    fn probe_key<'b>(
-        &self,
-        row: &[Option<TermId>],
-        buffer: &'b mut [TermId; KEY_SLOTS],
-    ) -> Option<&'b [TermId]> {
-        if self.key_slots.is_empty() {
-            return None;
-        }
-        for (slot, value) in self.key_slots.iter().zip(buffer.iter_mut()) {
-            *value = row[*slot]?;
-        }
-        Some(&buffer[..self.key_slots.len()])
-    }
-
-    /// The right rows compatible with `row`, merged with it: a hash lookup when `row` binds the
-    /// key slots, a scan otherwise.
-    fn join(&self, row: &[Option<TermId>]) -> Vec<Row> {
-        let mut buffer = [TermId::DEFAULT_GRAPH; KEY_SLOTS];
-        match self.probe_key(row, &mut buffer) {
-            Some(key) => self
-                .index
-                .get(key)
-                .map(|matches| {
-                    matches
-                        .iter()
-                        .filter_map(|i| merge(row, &self.rows[*i]))
-                        .collect()
-                })
-                .unwrap_or_default(),
-            None => self
-                .rows
-                .iter()
-                .filter_map(|other| merge(row, other))
-                .collect(),
-        }
-    }
 }
 
 fn left_join<'c>(
