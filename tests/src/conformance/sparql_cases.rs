@@ -19,6 +19,10 @@ pub(crate) fn cases<B: KvBackend>() -> Vec<Case<B>> {
             "sparql: joins seek their cursors backwards, in snapshots and transactions",
             joins_seek_backwards,
         ),
+        (
+            "sparql: a failure among the rows OFFSET skips still fails the query",
+            offset_keeps_failures,
+        ),
     ]
 }
 
@@ -182,6 +186,51 @@ fn outcome<B: KvBackend>(store: &Store<B>, text: &str) -> Result<Result<usize, S
         .bind(&snapshot, &QueryOptions::default())
         .and_then(|execution| answers(execution.results()?));
     Ok(run.map_err(|e| e.code().to_owned()))
+}
+
+/// A regression: OFFSET dropped the first rows whatever they were, so an error among them (a
+/// cancelled query, a row limit reached by the sort before it) ended the query as if it had no
+/// more answers: an empty success instead of the error.
+fn offset_keeps_failures<B: KvBackend>(h: &Harness<'_, B>) -> CaseResult {
+    let store = Store::open(h.create()).context("open store")?;
+    let mut data = String::from("@prefix ex: <http://example.com/> .\n");
+    for i in 0..40 {
+        data.push_str(&format!("ex:s{i} ex:n {i} .\n"));
+    }
+    store
+        .load_from_reader(RdfFormat::Turtle, data.as_bytes(), &LoadOptions::new())
+        .context("load")?;
+    let snapshot = store.snapshot().context("snapshot")?;
+    let run = |text: &str, options: &QueryOptions| -> Result<usize, QueryError> {
+        let query = PreparedQuery::parse(text, None)?;
+        answers(query.bind(&snapshot, options)?.results()?)
+    };
+    let sorted =
+        "PREFIX ex: <http://example.com/> SELECT ?s { ?s ex:n ?n } ORDER BY ?n OFFSET 5 LIMIT 10";
+    let plain = "PREFIX ex: <http://example.com/> SELECT ?s { ?s ex:n ?n } OFFSET 5 LIMIT 10";
+    for text in [sorted, plain] {
+        let found = run(text, &QueryOptions::default()).context(text)?;
+        ensure!(found == 10, "{text}: {found} answers, expected 10");
+        let cancelled = QueryOptions::default();
+        cancelled.cancellation.cancel();
+        let outcome = run(text, &cancelled);
+        ensure!(
+            matches!(outcome, Err(QueryError::Cancelled)),
+            "{text}, cancelled: {outcome:?}"
+        );
+    }
+    let limited = QueryOptions {
+        max_rows_in_memory: Some(20),
+        ..QueryOptions::default()
+    };
+    let outcome = run(sorted, &limited);
+    ensure!(
+        outcome
+            .as_ref()
+            .is_err_and(|e| e.code() == "limit_exceeded"),
+        "sorting 40 rows with room for 20: {outcome:?}"
+    );
+    Ok(())
 }
 
 /// A regression: `ASK { { SERVICE ?v {} } UNION {} }` failed while the mirrored query answered

@@ -215,7 +215,17 @@ fn evaluate_node<'c>(ctx: &'c EvalContext<'c>, plan: &'c PlanNode, input: Row) -
             }))
         }
         PlanNode::Slice(inner, start, length) => {
-            let rows = evaluate(ctx, inner, input).skip(*start);
+            // OFFSET skips solutions, never a failure: `Iterator::skip` would drop an error
+            // among the first rows (a timeout, a row limit) and end the query as if it had
+            // no more answers.
+            let mut to_skip = *start;
+            let rows = evaluate(ctx, inner, input).filter(move |row| {
+                if to_skip > 0 && row.is_ok() {
+                    to_skip -= 1;
+                    return false;
+                }
+                true
+            });
             match length {
                 Some(length) => Box::new(rows.take(*length)),
                 None => Box::new(rows),
