@@ -157,6 +157,8 @@ pub struct PreparedQuery {
     all_named_when_unlisted: bool,
     /// A hash of the query's algebra, made on first use and shared by copies.
     algebra_hash: Arc<std::sync::OnceLock<u64>>,
+    /// Whether the query has a SERVICE pattern, found on first use and shared by copies.
+    calls_service: Arc<std::sync::OnceLock<bool>>,
 }
 
 impl PreparedQuery {
@@ -205,7 +207,29 @@ impl PreparedQuery {
             query: Arc::new(parsed),
             all_named_when_unlisted: false,
             algebra_hash: Arc::default(),
+            calls_service: Arc::default(),
         })
+    }
+
+    /// Whether the query has a `SERVICE` pattern, whose evaluation waits on another endpoint
+    /// (so a caller may keep it off threads that must not block).
+    ///
+    /// ```
+    /// use trine_core::sparql::PreparedQuery;
+    ///
+    /// let local = PreparedQuery::parse("SELECT * { ?s ?p ?o }", None)?;
+    /// assert!(!local.calls_service());
+    /// let remote = "SELECT * { ?s ?p ?o FILTER EXISTS { SERVICE <http://e.com/q> { ?s ?p 1 } } }";
+    /// assert!(PreparedQuery::parse(remote, None)?.calls_service());
+    /// # Ok::<_, trine_core::sparql::QueryError>(())
+    /// ```
+    pub fn calls_service(&self) -> bool {
+        // The algebra's S-expression names each SERVICE `(service `; IRIs and literals are
+        // delimited there, so only a literal holding that very text could also match, and that
+        // errs on the safe side.
+        *self
+            .calls_service
+            .get_or_init(|| self.query.to_sse().contains("(service "))
     }
 
     /// The query's form.
@@ -271,6 +295,7 @@ impl PreparedQuery {
             }),
             all_named_when_unlisted: true,
             algebra_hash: Arc::default(),
+            calls_service: Arc::default(),
         }
     }
 

@@ -200,14 +200,29 @@ async fn run_query(
 ) -> Result<Response, HostError> {
     let started = Instant::now();
     let permit = app.queries.try_acquire()?;
-    if request.explain.is_none() && app.inline.should_try(&request.text) {
+    // Parsed here (usually from the parsed-query cache): a syntax error is answered at once,
+    // and a query that calls another endpoint is never tried inline, where waiting on the
+    // network would stall every connection this thread serves.
+    let query = app
+        .db
+        .parse_query(
+            &request.text,
+            request.base.as_deref(),
+            &request.default_graphs,
+            &request.named_graphs,
+        )?
+        .explicit_only(request.explicit_only);
+    if request.explain.is_none()
+        && !query.prepared().calls_service()
+        && app.inline.should_try(&request.text)
+    {
         let token = CancellationToken::with_deadline(started + super::inline::BUDGET);
         let mut inline = super::inline::InlineAnswer::new();
-        match answer(app, &request, &formats, &mut inline, token.clone()) {
-            Ok(form) => {
+        match answer(app, &request, &query, &formats, &mut inline, token.clone()) {
+            Ok(()) => {
                 drop(permit);
                 app.inline.count_answered();
-                app.metrics.observe_query(form, started.elapsed());
+                app.metrics.observe_query(query.form(), started.elapsed());
                 return Ok(ok_with(inline.media_type, Bytes::from(inline.bytes)));
             }
             // Out of time or room: dropped, and run on the pool below.
@@ -226,17 +241,26 @@ async fn run_query(
         // and given back before the answer's end is sent: a client that sends its next
         // request as soon as this answer ends must find the slot free.
         let ran = Instant::now();
-        let outcome = answer(&worker_app, &request, &formats, &mut writer, task_token);
+        let outcome = answer(
+            &worker_app,
+            &request,
+            &query,
+            &formats,
+            &mut writer,
+            task_token,
+        );
         drop(permit);
         if outcome.is_ok() && !writer.has_streamed() && ran.elapsed() < super::inline::BUDGET / 2 {
             // Quick and small this time (its first run may have been slow while caches
             // filled): try it inline again next time.
             worker_app.inline.forget(&request.text);
         }
-        if let Ok(form) = outcome {
-            worker_app.metrics.observe_query(form, started.elapsed());
+        if outcome.is_ok() {
+            worker_app
+                .metrics
+                .observe_query(query.form(), started.elapsed());
         }
-        writer.end(outcome.map(|_| ()));
+        writer.end(outcome);
     });
     let started = match app.config.timeout {
         Some(timeout) => match tokio::time::timeout(timeout, is_started).await {
@@ -275,28 +299,21 @@ impl AnswerSink for super::inline::InlineAnswer {
     }
 }
 
-/// Parses and runs `request`, writing its answer (or its plan) to `writer`.
+/// Runs `query` (the parse of `request`), writing its answer (or its plan) to `writer`.
 fn answer(
     app: &App,
     request: &QueryRequest,
+    query: &crate::Query,
     formats: &crate::database::OutputFormats,
     writer: &mut impl AnswerSink,
     token: CancellationToken,
-) -> Result<crate::QueryForm, HostError> {
+) -> Result<(), HostError> {
     let db = &app.db;
-    let query = db
-        .parse_query(
-            &request.text,
-            request.base.as_deref(),
-            &request.default_graphs,
-            &request.named_graphs,
-        )?
-        .explicit_only(request.explicit_only);
     if let Some(analyze) = request.explain {
-        let explained = db.explain(&query, analyze, Some(token))?;
+        let explained = db.explain(query, analyze, Some(token))?;
         writer.set_media_type("application/json");
         writer.write_all(explained.to_json().as_bytes())?;
-        return Ok(query.form());
+        return Ok(());
     }
     let format = crate::database::OutputFormat::choose(query.form(), formats)?;
     writer.set_media_type(format.media_type());
@@ -308,8 +325,8 @@ fn answer(
         explicit_only: request.explicit_only,
         media_type,
     };
-    db.query_cached(&query, key, formats, &mut *writer, Some(token))?;
-    Ok(query.form())
+    db.query_cached(query, key, formats, &mut *writer, Some(token))?;
+    Ok(())
 }
 
 async fn run_update(
