@@ -1,5 +1,6 @@
 //! The bulk loader: sorted chunks, index entries held back and written in one merged pass.
 
+mod chunk;
 mod packed;
 #[cfg(not(target_family = "wasm"))]
 mod parallel;
@@ -71,7 +72,7 @@ pub struct BulkLoader<'a, B: KvBackend> {
     /// True while the cache holds every term in the store (the load started on an empty store and
     /// nothing was evicted): a miss then means a new term, with no storage lookup.
     cache_complete: bool,
-    chunk: Vec<Quad>,
+    chunk: chunk::Chunk,
     /// Index entries of the chunks encoded since the last write.
     indexes: PendingIndexes,
     /// Quads in those chunks.
@@ -109,7 +110,7 @@ impl<'a, B: KvBackend> BulkLoader<'a, B> {
             // A store without quads may still hold terms (deleted quads, a load that stopped
             // part-way): only an empty dictionary makes every cache miss a new term.
             cache_complete: dictionary_empty,
-            chunk: Vec::new(),
+            chunk: chunk::Chunk::default(),
             indexes: PendingIndexes::default(),
             held_quads: 0,
             held_quads_limit: DEFAULT_HELD_QUADS,
@@ -323,7 +324,7 @@ impl<'a, B: KvBackend> BulkLoader<'a, B> {
         let mut quads = Vec::with_capacity(chunk.len());
         let mut graphs = HashSet::new();
         let mut buffer = Vec::new();
-        for quad in &chunk {
+        for quad in chunk.iter() {
             let graph = match quad.graph_name.as_ref() {
                 GraphNameRef::DefaultGraph => TermId::DEFAULT_GRAPH,
                 GraphNameRef::NamedNode(node) => {
@@ -345,11 +346,18 @@ impl<'a, B: KvBackend> BulkLoader<'a, B> {
         }
         quads.sort_unstable();
         quads.dedup();
-        let mut values = vec![Vec::new(); quads.len()];
+        // The stored flags byte of each quad: 0 (explicit only) unless a quad already stored
+        // brings others.
+        let mut flags = vec![0; quads.len()];
         if self.merge_existing {
-            for (quad, value) in quads.iter().zip(&mut values) {
-                if let Some(flags) = snapshot.quad_flags(quad)? {
-                    *value = flags.union(IndexFlags::EXPLICIT).to_value();
+            for (quad, flag) in quads.iter().zip(&mut flags) {
+                if let Some(stored) = snapshot.quad_flags(quad)? {
+                    *flag = stored
+                        .union(IndexFlags::EXPLICIT)
+                        .value_bytes()
+                        .first()
+                        .copied()
+                        .unwrap_or(0);
                 }
             }
         }
@@ -379,10 +387,6 @@ impl<'a, B: KvBackend> BulkLoader<'a, B> {
         if let Some(progress) = &mut self.progress {
             progress(self.done);
         }
-        let flags = values
-            .iter()
-            .map(|value| value.first().copied().unwrap_or(0))
-            .collect();
         Ok(Some(EncodedChunk {
             quads,
             flags,
@@ -440,7 +444,7 @@ pub(crate) struct EncodedChunk {
     flags: Vec<u8>,
     /// The parsed quads, kept only so that freeing their many small strings happens on the
     /// index writer's thread, off the encoder's critical path.
-    source: Vec<Quad>,
+    source: chunk::Chunk,
 }
 
 impl EncodedChunk {

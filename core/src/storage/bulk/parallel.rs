@@ -108,7 +108,7 @@ impl<B: KvBackend> BulkLoader<'_, B> {
             if let Some(count) = counts.get_mut(group) {
                 *count += batch.len() as u64;
             }
-            self.chunk.extend(batch);
+            self.chunk.append(batch);
             if self.chunk.len() >= self.chunk_size && !self.hand_over(jobs)? {
                 return Ok(());
             }
