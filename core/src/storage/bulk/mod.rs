@@ -12,7 +12,7 @@ use rustc_hash::FxHashMap;
 
 use oxrdf::{GraphNameRef, Quad, TermRef};
 
-pub(crate) use pending::PendingIndexes;
+use pending::PendingIndexes;
 
 use super::statistics::Statistics;
 use super::{MetaKey, QuadRead, StorageError, WriterGuard};
@@ -206,19 +206,6 @@ impl<'a, B: KvBackend> BulkLoader<'a, B> {
         Ok(self.done.quads)
     }
 
-    #[cfg(not(target_family = "wasm"))]
-    /// Counts a chunk handed to another thread to hold. When the held entries are due to be
-    /// written, writes the terms they use and returns true: the holder then writes its entries
-    /// with [`PendingIndexes::write`].
-    fn hold(&mut self, quads: usize) -> Result<bool, StorageError> {
-        self.held_quads += quads as u64;
-        if self.held_quads < self.held_quads_limit {
-            return Ok(false);
-        }
-        self.before_index_write()?;
-        Ok(true)
-    }
-
     fn snapshot(&self) -> Result<super::Snapshot<'a, B>, StorageError> {
         Ok(super::Snapshot::new(
             self.backend.snapshot()?,
@@ -314,7 +301,7 @@ impl<'a, B: KvBackend> BulkLoader<'a, B> {
     /// [`write_held_dictionary`](Self::write_held_dictionary)) and its index entries returned,
     /// for [`PendingIndexes::stage`], which may run on another thread while the next chunk is
     /// encoded.
-    pub(crate) fn encode_chunk(&mut self) -> Result<Option<EncodedChunk>, StorageError> {
+    fn encode_chunk(&mut self) -> Result<Option<EncodedChunk>, StorageError> {
         if self.chunk.is_empty() {
             return Ok(None);
         }
@@ -439,7 +426,7 @@ impl<B: KvBackend> Drop for BulkLoader<'_, B> {
 
 /// A chunk whose terms are in the dictionary: quads of ids, and the stored flags byte of each
 /// (0 for explicit only).
-pub(crate) struct EncodedChunk {
+struct EncodedChunk {
     quads: Vec<EncodedQuad>,
     flags: Vec<u8>,
     /// The parsed quads, kept only so that freeing their many small strings happens on the
@@ -450,7 +437,7 @@ pub(crate) struct EncodedChunk {
 impl EncodedChunk {
     #[cfg(not(target_family = "wasm"))]
     /// Distinct quads in the chunk.
-    pub(crate) fn len(&self) -> usize {
+    fn len(&self) -> usize {
         self.quads.len()
     }
 }

@@ -117,6 +117,17 @@ impl<B: KvBackend> BulkLoader<'_, B> {
         Ok(())
     }
 
+    /// Counts a chunk handed to the holder. When the held entries are due to be written, writes
+    /// the terms they use and returns true: the holder then writes its entries.
+    fn hold(&mut self, quads: usize) -> Result<bool, StorageError> {
+        self.held_quads += quads as u64;
+        if self.held_quads < self.held_quads_limit {
+            return Ok(false);
+        }
+        self.before_index_write()?;
+        Ok(true)
+    }
+
     /// Encodes the current chunk and hands it to the holder, with a write of what is held when
     /// that is due; `false` when the holder has stopped (its error is reported on joining it).
     fn hand_over(&mut self, jobs: &SyncSender<Job>) -> Result<bool, StorageError> {

@@ -25,13 +25,13 @@ pub(super) const PIECE_BYTES: usize = 32 << 20;
 
 /// The held-back index entries of a load, per ordering.
 #[derive(Debug, Default)]
-pub(crate) struct PendingIndexes {
+pub(super) struct PendingIndexes {
     runs: [Vec<PackedRun>; 6],
 }
 
 impl PendingIndexes {
     /// Sorts a chunk's entries in every ordering that holds them and keeps them packed.
-    pub(crate) fn stage(&mut self, chunk: EncodedChunk) {
+    pub(super) fn stage(&mut self, chunk: EncodedChunk) {
         let EncodedChunk {
             quads,
             flags,
@@ -65,7 +65,7 @@ impl PendingIndexes {
     ///
     /// # Errors
     /// The first storage failure.
-    pub(crate) fn write<B: KvBackend>(
+    pub(super) fn write<B: KvBackend>(
         &mut self,
         backend: &B,
         analyze: bool,
