@@ -89,14 +89,9 @@ impl HashedRows {
         }
         let mut runs = FxHashMap::default();
         let mut start = 0;
-        for (end, pair) in hashed.windows(2).enumerate() {
-            if pair[0].0 != pair[1].0 {
-                runs.insert(pair[0].0, (start, end + 1));
-                start = end + 1;
-            }
-        }
-        if let Some(&(hash, _)) = hashed.last() {
-            runs.insert(hash, (start, hashed.len()));
+        for run in hashed.chunk_by(|a, b| a.0 == b.0) {
+            runs.insert(run[0].0, (start, start + run.len()));
+            start += run.len();
         }
         Self {
             rows,
