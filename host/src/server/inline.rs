@@ -16,8 +16,9 @@ use std::time::Duration;
 /// How long a query may run on the connection's thread, which serves other connections too.
 pub(crate) const BUDGET: Duration = Duration::from_micros(500);
 
-/// The largest answer given from the connection's thread: one chunk of a streamed answer.
-pub(crate) const MAX_BYTES: usize = 64 * 1024;
+/// The largest answer given from the connection's thread: one chunk of a streamed answer, the
+/// most the pool path also sends whole.
+pub(crate) const MAX_BYTES: usize = super::stream::CHUNK;
 
 /// Query texts remembered as too long or too large to answer inline, at most this many; the
 /// set starts again when full, so a workload that changes is tried again.

@@ -250,15 +250,15 @@ async fn run_query(
             task_token,
         );
         drop(permit);
-        if outcome.is_ok() && !writer.has_streamed() && ran.elapsed() < super::inline::BUDGET / 2 {
-            // Quick and small this time (its first run may have been slow while caches
-            // filled): try it inline again next time.
-            worker_app.inline.forget(&request.text);
-        }
         if outcome.is_ok() {
             worker_app
                 .metrics
                 .observe_query(query.form(), started.elapsed());
+            if !writer.has_streamed() && ran.elapsed() < super::inline::BUDGET / 2 {
+                // Quick and small this time (its first run may have been slow while caches
+                // filled): try it inline again next time.
+                worker_app.inline.forget(&request.text);
+            }
         }
         writer.end(outcome);
     });

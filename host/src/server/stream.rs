@@ -12,7 +12,7 @@ use tokio::sync::{mpsc, oneshot};
 use crate::HostError;
 
 /// Bytes gathered before a chunk is handed to the connection.
-const CHUNK: usize = 64 * 1024;
+pub(crate) const CHUNK: usize = 64 * 1024;
 /// Chunks waiting for the connection before the writer blocks: memory stays under
 /// `CHUNK * (QUEUED + 1)` per response.
 const QUEUED: usize = 4;

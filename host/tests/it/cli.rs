@@ -1,7 +1,7 @@
 //! The `trine` binary: load, query, dump, update, stats and verify round trips.
 
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
 fn trine(args: &[&str]) -> Output {
@@ -26,17 +26,23 @@ fn path(p: &Path) -> &str {
     p.to_str().expect("a UTF-8 path")
 }
 
+/// Writes `text` to the file `name` in `dir`; returns its path.
+fn write_file(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let file = dir.join(name);
+    std::fs::write(&file, text).expect("write a data file");
+    file
+}
+
 #[test]
 fn load_query_dump_round_trip() {
     let dir = tempfile::tempdir().expect("a temporary directory");
     let db = dir.path().join("db");
     let db = path(&db);
-    let turtle = dir.path().join("data.ttl");
-    std::fs::write(
-        &turtle,
+    let turtle = write_file(
+        dir.path(),
+        "data.ttl",
         "@prefix ex: <http://example.com/> .\nex:alice ex:knows ex:bob .\nex:bob ex:knows ex:carol .\n",
-    )
-    .expect("write data");
+    );
     let gzipped = dir.path().join("more.nt.gz");
     let mut encoder = flate2::write::GzEncoder::new(
         std::fs::File::create(&gzipped).expect("create"),
@@ -165,26 +171,23 @@ fn several_files_load_as_one() {
     let dir = tempfile::tempdir().expect("a temporary directory");
     let db = dir.path().join("db");
     let db = path(&db);
-    let triples = dir.path().join("a.nt");
     let mut text = String::new();
     for i in 0..5_000 {
         text.push_str(&format!(
             "<http://example.com/s{i}> <http://example.com/p> \"{i}\" .\n"
         ));
     }
-    std::fs::write(&triples, text).expect("write triples");
-    let turtle = dir.path().join("b.ttl");
-    std::fs::write(
-        &turtle,
+    let triples = write_file(dir.path(), "a.nt", &text);
+    let turtle = write_file(
+        dir.path(),
+        "b.ttl",
         "@prefix ex: <http://example.com/> .\nex:s1 ex:q ex:o1, ex:o2 .\n",
-    )
-    .expect("write turtle");
-    let quads = dir.path().join("c.nq");
-    std::fs::write(
-        &quads,
+    );
+    let quads = write_file(
+        dir.path(),
+        "c.nq",
         "<http://example.com/s2> <http://example.com/q> <http://example.com/o3> <http://example.com/g> .\n",
-    )
-    .expect("write quads");
+    );
 
     let output = trine(&[
         "load",
@@ -214,8 +217,11 @@ fn several_files_load_as_one() {
     assert!(verify.starts_with("ok: 5003 quads"), "{verify}");
 
     // An error names the file it is in, in one load and in one transaction per file.
-    let bad = dir.path().join("bad.ttl");
-    std::fs::write(&bad, "@prefix ex: <http://example.com/> .\nex:s ex:p .\n").expect("write");
+    let bad = write_file(
+        dir.path(),
+        "bad.ttl",
+        "@prefix ex: <http://example.com/> .\nex:s ex:p .\n",
+    );
     for atomic in [false, true] {
         let mut args = vec![
             "load",
@@ -386,8 +392,7 @@ fn serve_with(args: &[&str], env: &[(&str, &str)]) -> (std::process::Child, std:
 #[test]
 fn serve_takes_its_token_from_a_file_or_the_environment() {
     let dir = tempfile::tempdir().expect("a temporary directory");
-    let file = dir.path().join("token");
-    std::fs::write(&file, "from-a-file\n").expect("write the token file");
+    let file = write_file(dir.path(), "token", "from-a-file\n");
     let update = |addr, token: Option<&str>| {
         let auth = token.map(|t| format!("Bearer {t}"));
         let mut headers = vec![("Content-Type", "application/sparql-update")];
