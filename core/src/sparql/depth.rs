@@ -1,4 +1,5 @@
-//! Bounds on how deep a parsed query's algebra may nest.
+//! Bounds on how deep a parsed query's algebra may nest, and the walk that measures it (which
+//! also finds `SERVICE` patterns).
 //!
 //! Brackets are bounded before parsing ([`super::lexical::check_nesting`]), but long flat chains
 //! (`{…} UNION {…} UNION …`, `1 + 1 + …`, `BIND`s one after another) nest the algebra as deeply
@@ -17,11 +18,31 @@ pub const MAX_ALGEBRA_DEPTH: usize = 256;
 
 /// Whether the query's algebra nests at most [`MAX_ALGEBRA_DEPTH`] deep.
 pub(crate) fn query_within_limit(query: &Query) -> bool {
+    every_pattern(query, &mut accept)
+}
+
+/// Whether the query has a `SERVICE` pattern anywhere, `EXISTS` filters included. An algebra
+/// too deep to walk (which parsing refuses anyway) counts as having one.
+pub(crate) fn query_calls_service(query: &Query) -> bool {
+    !every_pattern(query, &mut |pattern| {
+        !matches!(pattern, GraphPattern::Service { .. })
+    })
+}
+
+/// The visitor of a depth check alone: one function, so the walk is compiled once for both
+/// queries and updates.
+fn accept(_: &GraphPattern) -> bool {
+    true
+}
+
+/// Whether `visit` holds for every graph pattern of the query (those inside expressions too)
+/// and the algebra nests at most [`MAX_ALGEBRA_DEPTH`] deep; stops at the first that fails.
+fn every_pattern(query: &Query, visit: &mut impl FnMut(&GraphPattern) -> bool) -> bool {
     match query {
         Query::Select { pattern, .. }
         | Query::Construct { pattern, .. }
         | Query::Describe { pattern, .. }
-        | Query::Ask { pattern, .. } => pattern_within(pattern, MAX_ALGEBRA_DEPTH),
+        | Query::Ask { pattern, .. } => pattern_within(pattern, MAX_ALGEBRA_DEPTH, visit),
     }
 }
 
@@ -29,56 +50,65 @@ pub(crate) fn query_within_limit(query: &Query) -> bool {
 pub(crate) fn update_within_limit(update: &Update) -> bool {
     update.operations.iter().all(|operation| match operation {
         GraphUpdateOperation::DeleteInsert { pattern, .. } => {
-            pattern_within(pattern, MAX_ALGEBRA_DEPTH)
+            pattern_within(pattern, MAX_ALGEBRA_DEPTH, &mut accept)
         }
         _ => true,
     })
 }
 
-fn pattern_within(pattern: &GraphPattern, budget: usize) -> bool {
+fn pattern_within<F: FnMut(&GraphPattern) -> bool>(
+    pattern: &GraphPattern,
+    budget: usize,
+    visit: &mut F,
+) -> bool {
     let Some(left) = budget.checked_sub(1) else {
         return false;
     };
+    if !visit(pattern) {
+        return false;
+    }
     match pattern {
         GraphPattern::Bgp { .. } | GraphPattern::Values { .. } => true,
         GraphPattern::Path { path, .. } => path_within(path, left),
         GraphPattern::Join { left: a, right: b }
         | GraphPattern::Union { left: a, right: b }
         | GraphPattern::Minus { left: a, right: b } => {
-            pattern_within(a, left) && pattern_within(b, left)
+            pattern_within(a, left, visit) && pattern_within(b, left, visit)
         }
         GraphPattern::LeftJoin {
             left: a,
             right: b,
             expression,
         } => {
-            pattern_within(a, left)
-                && pattern_within(b, left)
+            pattern_within(a, left, visit)
+                && pattern_within(b, left, visit)
                 && expression
                     .as_ref()
-                    .is_none_or(|e| expression_within(e, left))
+                    .is_none_or(|e| expression_within(e, left, visit))
         }
         GraphPattern::Filter { expr, inner } => {
-            expression_within(expr, left) && pattern_within(inner, left)
+            expression_within(expr, left, visit) && pattern_within(inner, left, visit)
         }
         GraphPattern::Extend {
             inner, expression, ..
-        } => pattern_within(inner, left) && expression_within(expression, left),
+        } => pattern_within(inner, left, visit) && expression_within(expression, left, visit),
         GraphPattern::OrderBy { inner, expression } => {
-            pattern_within(inner, left)
+            pattern_within(inner, left, visit)
                 && expression.iter().all(|order| match order {
                     OrderExpression::Asc(e) | OrderExpression::Desc(e) => {
-                        expression_within(e, left)
+                        expression_within(e, left, visit)
                     }
                 })
         }
         GraphPattern::Group {
             inner, aggregates, ..
         } => {
-            pattern_within(inner, left)
+            pattern_within(inner, left, visit)
                 && aggregates.iter().all(|(_, aggregate)| match aggregate {
                     AggregateExpression::CountSolutions { .. } => true,
-                    AggregateExpression::FunctionCall { expr, .. } => expression_within(expr, left),
+                    AggregateExpression::FunctionCall { expr, .. } => {
+                        expression_within(expr, left, visit)
+                    }
                 })
         }
         GraphPattern::Graph { inner, .. }
@@ -86,14 +116,18 @@ fn pattern_within(pattern: &GraphPattern, budget: usize) -> bool {
         | GraphPattern::Distinct { inner }
         | GraphPattern::Reduced { inner }
         | GraphPattern::Slice { inner, .. }
-        | GraphPattern::Service { inner, .. } => pattern_within(inner, left),
+        | GraphPattern::Service { inner, .. } => pattern_within(inner, left, visit),
         // Patterns of optional spargebra features Trine does not parse.
         #[allow(unreachable_patterns)]
         _ => true,
     }
 }
 
-fn expression_within(expression: &Expression, budget: usize) -> bool {
+fn expression_within<F: FnMut(&GraphPattern) -> bool>(
+    expression: &Expression,
+    budget: usize,
+    visit: &mut F,
+) -> bool {
     let Some(left) = budget.checked_sub(1) else {
         return false;
     };
@@ -113,19 +147,24 @@ fn expression_within(expression: &Expression, budget: usize) -> bool {
         | Expression::Add(a, b)
         | Expression::Subtract(a, b)
         | Expression::Multiply(a, b)
-        | Expression::Divide(a, b) => expression_within(a, left) && expression_within(b, left),
+        | Expression::Divide(a, b) => {
+            expression_within(a, left, visit) && expression_within(b, left, visit)
+        }
         Expression::UnaryPlus(a) | Expression::UnaryMinus(a) | Expression::Not(a) => {
-            expression_within(a, left)
+            expression_within(a, left, visit)
         }
         Expression::In(a, list) => {
-            expression_within(a, left) && list.iter().all(|e| expression_within(e, left))
+            expression_within(a, left, visit)
+                && list.iter().all(|e| expression_within(e, left, visit))
         }
-        Expression::Exists(pattern) => pattern_within(pattern, left),
+        Expression::Exists(pattern) => pattern_within(pattern, left, visit),
         Expression::If(a, b, c) => {
-            expression_within(a, left) && expression_within(b, left) && expression_within(c, left)
+            expression_within(a, left, visit)
+                && expression_within(b, left, visit)
+                && expression_within(c, left, visit)
         }
         Expression::Coalesce(list) | Expression::FunctionCall(_, list) => {
-            list.iter().all(|e| expression_within(e, left))
+            list.iter().all(|e| expression_within(e, left, visit))
         }
         #[allow(unreachable_patterns)]
         _ => true,
@@ -182,4 +221,41 @@ pub(crate) fn on_large_stack<T: Send, E: Send>(
     // Used on native targets only.
     let _ = (INLINE_BYTES, STACK_BYTES, &spawn_failed);
     parse(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::query_calls_service;
+
+    fn calls_service(query: &str) -> bool {
+        let parsed = spargebra::SparqlParser::new()
+            .parse_query(query)
+            .expect("a valid query");
+        query_calls_service(&parsed)
+    }
+
+    #[test]
+    fn finds_service_patterns_wherever_they_nest() {
+        let service = "SERVICE <http://example.com/sparql> { ?s ?p ?o }";
+        for query in [
+            format!("SELECT * {{ {service} }}"),
+            format!("SELECT * {{ ?s ?p ?o OPTIONAL {{ ?o ?q ?r {{ {service} }} UNION {{}} }} }}"),
+            format!("SELECT * {{ ?s ?p ?o FILTER NOT EXISTS {{ {service} }} }}"),
+            format!("SELECT * {{ {{ SELECT ?s {{ GRAPH ?g {{ {service} }} }} LIMIT 1 }} }}"),
+            format!("ASK {{ ?s ?p ?o BIND(EXISTS {{ {service} }} AS ?b) }}"),
+        ] {
+            assert!(calls_service(&query), "{query}");
+        }
+    }
+
+    #[test]
+    fn text_that_only_looks_like_service_is_not_one() {
+        for query in [
+            "SELECT * { ?s ?p ?o }",
+            r#"SELECT * { ?s ?p "(service <http://example.com/sparql>)" }"#,
+            "SELECT * { ?s <http://example.com/service> ?o FILTER EXISTS { ?o ?p ?s } }",
+        ] {
+            assert!(!calls_service(query), "{query}");
+        }
+    }
 }

@@ -224,12 +224,9 @@ impl PreparedQuery {
     /// # Ok::<_, trine_core::sparql::QueryError>(())
     /// ```
     pub fn calls_service(&self) -> bool {
-        // The algebra's S-expression names each SERVICE `(service `; IRIs and literals are
-        // delimited there, so only a literal holding that very text could also match, and that
-        // errs on the safe side.
         *self
             .calls_service
-            .get_or_init(|| self.query.to_sse().contains("(service "))
+            .get_or_init(|| depth::query_calls_service(&self.query))
     }
 
     /// The query's form.
