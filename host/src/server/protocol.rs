@@ -200,18 +200,11 @@ async fn run_query(
 ) -> Result<Response, HostError> {
     let started = Instant::now();
     let permit = app.queries.try_acquire()?;
-    // Parsed here (usually from the parsed-query cache): a syntax error is answered at once,
-    // and a query that calls another endpoint is never tried inline, where waiting on the
-    // network would stall every connection this thread serves.
-    let query = app
-        .db
-        .parse_query(
-            &request.text,
-            request.base.as_deref(),
-            &request.default_graphs,
-            &request.named_graphs,
-        )?
-        .explicit_only(request.explicit_only);
+    // Parsed before anything runs: a syntax error is answered at once, and a query that calls
+    // another endpoint is never tried inline, where waiting on the network would stall every
+    // connection this thread serves.
+    let (request, query) = parse(app, request).await?;
+    let query = query.explicit_only(request.explicit_only);
     if request.explain.is_none()
         && !query.prepared().calls_service()
         && app.inline.should_try(&request.text)
@@ -279,6 +272,39 @@ async fn run_query(
         Some(whole) => ok_with(beginning.media_type, whole),
         None => ok_with(beginning.media_type, Body::new(body)),
     })
+}
+
+/// Longest query text parsed on the connection's thread. Shorter ones are usually parsed-query
+/// cache hits, or parse in well under a millisecond; a longer one (a VALUES block of thousands
+/// of rows, say) is parsed on the blocking pool, so it does not hold a thread that serves
+/// other connections for as long as its parse takes.
+const INLINE_PARSE_BYTES: usize = 16 * 1024;
+
+/// Parses `request`'s query through the database's parsed-query cache, on this thread or, for a
+/// long text, on the blocking pool; hands the request back with the query.
+async fn parse(
+    app: &Arc<App>,
+    request: QueryRequest,
+) -> Result<(QueryRequest, crate::database::Query), HostError> {
+    let run = |db: &crate::Database, request: &QueryRequest| {
+        db.parse_query(
+            &request.text,
+            request.base.as_deref(),
+            &request.default_graphs,
+            &request.named_graphs,
+        )
+    };
+    if request.text.len() <= INLINE_PARSE_BYTES {
+        let query = run(&app.db, &request)?;
+        return Ok((request, query));
+    }
+    let db = Arc::clone(&app.db);
+    tokio::task::spawn_blocking(move || {
+        let query = run(&db, &request)?;
+        Ok((request, query))
+    })
+    .await
+    .map_err(|e| HostError::Internal(format!("the query parser failed: {e}")))?
 }
 
 /// Where [`answer`] writes: a streamed body, or an answer gathered whole.

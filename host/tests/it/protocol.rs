@@ -185,6 +185,36 @@ fn syntax_errors_are_400_with_a_position() {
     assert_eq!(update.json()["code"], "sparql_syntax");
 }
 
+/// Texts past 16 KiB are parsed on the blocking pool instead of the connection's thread: the
+/// answers and the errors are the same.
+#[test]
+fn long_queries_parse_off_the_connection_thread() {
+    let server = server_with_data();
+    let rows: String = (0..4000)
+        .map(|i| format!("<http://example.com/p{i}> "))
+        .collect();
+    let long = format!(
+        "SELECT ?who WHERE {{ ?who <http://example.com/knows> ?x \
+         VALUES ?unused {{ {rows} }} FILTER(?who != <http://example.com/p0>) }} ORDER BY ?who"
+    );
+    assert!(long.len() > 64 * 1024, "{} bytes", long.len());
+    let response = server.post("/query", "application/sparql-query", &long);
+    assert_eq!(response.status, 200, "{}", response.body);
+    let mut expected = Vec::new();
+    for who in ["http://example.com/alice", "http://example.com/bob"] {
+        expected.extend(std::iter::repeat_n(who.to_owned(), 4000));
+    }
+    assert_eq!(bindings(&response), expected);
+
+    let broken = format!("{} ?oops", long.trim_end_matches("ORDER BY ?who"));
+    let response = server.post("/query", "application/sparql-query", &broken);
+    assert_eq!(response.status, 400, "{}", response.body);
+    let json = response.json();
+    assert_eq!(json["code"], "sparql_syntax");
+    let message = json["message"].as_str().expect("a message");
+    assert!(message.contains("1:"), "no position in {message}");
+}
+
 #[test]
 fn malformed_requests_are_refused() {
     let server = TestServer::start(|_, _| {});
