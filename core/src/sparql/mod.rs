@@ -157,8 +157,6 @@ pub struct PreparedQuery {
     all_named_when_unlisted: bool,
     /// A hash of the query's algebra, made on first use and shared by copies.
     algebra_hash: Arc<std::sync::OnceLock<u64>>,
-    /// Whether the query has a SERVICE pattern, found on first use and shared by copies.
-    calls_service: Arc<std::sync::OnceLock<bool>>,
 }
 
 impl PreparedQuery {
@@ -207,7 +205,6 @@ impl PreparedQuery {
             query: Arc::new(parsed),
             all_named_when_unlisted: false,
             algebra_hash: Arc::default(),
-            calls_service: Arc::default(),
         })
     }
 
@@ -224,9 +221,8 @@ impl PreparedQuery {
     /// # Ok::<_, trine_core::sparql::QueryError>(())
     /// ```
     pub fn calls_service(&self) -> bool {
-        *self
-            .calls_service
-            .get_or_init(|| depth::query_calls_service(&self.query))
+        // A walk over the algebra that stops at the first SERVICE: too cheap to be worth keeping.
+        depth::query_calls_service(&self.query)
     }
 
     /// The query's form.
@@ -292,7 +288,6 @@ impl PreparedQuery {
             }),
             all_named_when_unlisted: true,
             algebra_hash: Arc::default(),
-            calls_service: Arc::default(),
         }
     }
 
