@@ -152,9 +152,11 @@ impl<B: KvBackend> Store<B> {
     /// Bulk-loads a file, parsing N-Triples and N-Quads on several threads; other syntaxes are parsed
     /// on one. Memory stays bounded whatever the file size.
     ///
-    /// With parallel parsing the file is cut into parts at line ends, and a syntax error's line is
-    /// counted from the start of its part: load with [`bulk_load_from_reader`](Self::bulk_load_from_reader)
-    /// to find the line in the whole file.
+    /// N-Triples and N-Quads files are read in blocks of whole lines, parsed on every thread. A
+    /// strict load (the default) parses each block leniently and checks the terms itself, each
+    /// distinct IRI and language tag once, which halves the parsing work; it accepts and rejects
+    /// exactly what a strict parser does, and a syntax error's position counts from the start of
+    /// the file.
     ///
     /// # Errors
     /// A [`LoadError::Syntax`] with the position of the first error, or a read or storage failure.
@@ -182,9 +184,10 @@ impl<B: KvBackend> Store<B> {
     /// the reasoner brings its closure up to date once. Returns the quads read from each
     /// document, in order.
     ///
-    /// Natively, documents are parsed on several threads, and N-Triples and N-Quads files are cut
-    /// into parts parsed in parallel (a syntax error's line is then counted from the start of its
-    /// part); in WebAssembly they are parsed one after another.
+    /// Natively, documents are parsed on several threads, and N-Triples and N-Quads files are
+    /// read in blocks of whole lines parsed in parallel (see
+    /// [`bulk_load_from_file`](Self::bulk_load_from_file)); in WebAssembly they are parsed one
+    /// after another.
     ///
     /// ```
     /// use trine_core::{Store, io::{Document, LoadOptions, RdfFormat}, kv::MemoryBackend};
@@ -234,24 +237,28 @@ impl<B: KvBackend> Store<B> {
 /// A document's quads, or part of them, its errors naming it.
 type DocumentQuads = Box<dyn Iterator<Item = Result<Quad, LoadError>> + Send>;
 
-/// `document`'s quads: N-Triples and N-Quads files cut into up to `parts` parts at line ends,
-/// anything else whole.
+/// `document`'s quads: N-Triples and N-Quads files natively as `parts` sources sharing the file's
+/// blocks of lines, anything else whole.
 fn document_sources(
     document: Document,
     options: &LoadOptions,
-    parts: usize,
+    // WebAssembly has no threads to share a file's blocks between.
+    #[cfg_attr(target_family = "wasm", allow(unused_variables))] parts: usize,
 ) -> Result<Vec<DocumentQuads>, LoadError> {
     let name = document.name().to_owned();
     let parser = options.parser(document.format())?;
-    if parts > 1
-        && matches!(document.format(), RdfFormat::NTriples | RdfFormat::NQuads)
+    #[cfg(not(target_family = "wasm"))]
+    if matches!(document.format(), RdfFormat::NTriples | RdfFormat::NQuads)
         && let Some(path) = document.path()
     {
-        return Ok(parser
-            .split_file_for_parallel_parsing(path, parts)
-            .map_err(|e| LoadError::from(e).in_document(&name))?
+        let sources = super::blocks::file_sources(path, parser, options.is_lenient(), parts)
+            .map_err(|e| LoadError::from(e).in_document(&name))?;
+        return Ok(sources
             .into_iter()
-            .map(|part| naming(part, name.clone()))
+            .map(|source| -> DocumentQuads {
+                let name = name.clone();
+                Box::new(source.map(move |quad| quad.map_err(|e| e.in_document(&name))))
+            })
             .collect());
     }
     let reader = document

@@ -1,11 +1,15 @@
 //! Loading and dumping RDF in every syntax `oxrdfio` knows: N-Triples, N-Quads, Turtle, TriG,
 //! RDF/XML and JSON-LD.
 
+#[cfg(not(target_family = "wasm"))]
+mod blocks;
 mod document;
 mod dump;
 mod error;
 mod format;
 mod load;
+#[cfg(not(target_family = "wasm"))]
+mod term_check;
 
 pub use document::Document;
 pub use dump::DumpError;

@@ -6,7 +6,10 @@
 //!   dataset isomorphic to the expected N-Triples / N-Quads file, and syntax tests one isomorphic to
 //!   what the parser alone produces (the store must give back what it was given);
 //! - negative tests must fail with a syntax error and leave the store empty (loads are atomic);
-//! - after every test the store's invariant checker must find nothing wrong.
+//! - after every test the store's invariant checker must find nothing wrong;
+//! - N-Triples and N-Quads inputs are also bulk-loaded as files, the path that parses blocks of
+//!   lines leniently and checks their terms itself: it must accept what the parser accepts, with the
+//!   same quads, and reject with a syntax error what it rejects.
 
 use std::fmt;
 use std::fs::File;
@@ -319,6 +322,14 @@ fn run_test(manifest: &Manifest, entry: &TestEntry) -> Result<(), String> {
             }
         }
     }
+    check_invariants(&store)?;
+    if matches!(format, RdfFormat::NTriples | RdfFormat::NQuads) {
+        bulk_load_file(format, kind, &action)?;
+    }
+    Ok(())
+}
+
+fn check_invariants(store: &TestStore) -> Result<(), String> {
     let validation = store
         .validate()
         .map_err(|e| format!("the invariant checker failed: {e}"))?;
@@ -329,6 +340,37 @@ fn run_test(manifest: &Manifest, entry: &TestEntry) -> Result<(), String> {
         ));
     }
     Ok(())
+}
+
+/// Bulk-loads `file` (N-Triples or N-Quads) through [`Store::bulk_load_from_file`], which parses
+/// blocks of lines leniently and checks their terms: it must agree with the parser alone.
+fn bulk_load_file(format: RdfFormat, kind: TestKind, file: &TestFile) -> Result<(), String> {
+    let store =
+        Store::open(MemoryBackend::new()).map_err(|e| format!("cannot open a store: {e}"))?;
+    let loaded = store.bulk_load_from_file(&file.path, format, &LoadOptions::new(), |_| {});
+    match kind {
+        TestKind::PositiveSyntax | TestKind::Eval => {
+            let count = loaded.map_err(|e| format!("the bulk load of the file failed: {e}"))?;
+            let direct = parse(file, format)?;
+            compare(&store, count, direct, "what the parser alone produces").map_err(|diff| {
+                format!("the bulk load of the file differs from the parser: {diff}")
+            })?;
+        }
+        TestKind::NegativeSyntax | TestKind::NegativeEval => match loaded {
+            Ok(count) => {
+                return Err(format!(
+                    "the bulk load of the file succeeded ({count} quads) but the input is invalid"
+                ));
+            }
+            Err(LoadError::Syntax { .. }) => {}
+            Err(other) => {
+                return Err(format!(
+                    "the bulk load of the file failed, but not with a syntax error: {other}"
+                ));
+            }
+        },
+    }
+    check_invariants(&store)
 }
 
 /// Loads `file` into `store`. The outer error is the runner's (the file cannot be opened), the

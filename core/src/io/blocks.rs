@@ -1,0 +1,251 @@
+//! N-Triples and N-Quads files read in blocks of whole lines and parsed on several threads.
+//!
+//! Every statement of these syntaxes sits on one line, so a file cut at line ends parses block by
+//! block, and the threads of a bulk load take blocks from one shared reader. Unless the load is
+//! lenient already, a block is first parsed leniently, which skips IRI and language-tag validation
+//! (about a fifth of a load's CPU), and its terms are checked instead, each distinct IRI and
+//! language tag once per thread ([`TermCheck`]). A block the check cannot vouch for is parsed
+//! again strictly; after a few such blocks the rest of the file is parsed strictly from the start
+//! of each block. So a load accepts and rejects exactly what a strict parse does.
+//!
+//! A strict parse error is reported from a strict parse of the whole file up to its first error,
+//! so its line and column count from the start of the file.
+
+use std::fs::File;
+use std::io::{self, BufReader, Read};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+
+use oxrdf::Quad;
+use oxrdfio::{RdfParser, RdfSyntaxError};
+
+use super::LoadError;
+use super::term_check::TermCheck;
+
+/// Bytes a block holds at least (up to the next line end), unless the file ends first. Large
+/// enough that a parser per block costs nothing, small enough that parsing a block twice does
+/// not either.
+const BLOCK_BYTES: usize = 1 << 20;
+
+/// Blocks of one file that may be parsed twice before its remaining blocks are parsed strictly
+/// at once: a file with line breaks or emoji in its literals would otherwise parse most blocks
+/// twice.
+const RETRIES_BEFORE_STRICT: usize = 4;
+
+/// A short N-Triples line, to size a block's vector of quads once instead of growing it.
+const ESTIMATED_LINE_BYTES: usize = 64;
+
+/// `threads` sources of the quads of the N-Triples or N-Quads file at `path`, sharing its blocks.
+/// `parser` is the load's parser for that syntax; a lenient one is used as it is.
+///
+/// # Errors
+/// Fails if the file cannot be opened.
+pub(super) fn file_sources(
+    path: &Path,
+    parser: RdfParser,
+    lenient: bool,
+    threads: usize,
+) -> io::Result<Vec<BlockQuads>> {
+    file_sources_with(path, parser, lenient, threads, BLOCK_BYTES)
+}
+
+fn file_sources_with(
+    path: &Path,
+    parser: RdfParser,
+    lenient: bool,
+    threads: usize,
+    block_bytes: usize,
+) -> io::Result<Vec<BlockQuads>> {
+    let shared = Arc::new(Shared {
+        blocks: Mutex::new(Blocks::new(File::open(path)?, block_bytes)),
+        path: path.to_owned(),
+        retries: AtomicUsize::new(0),
+    });
+    // The lenient parser only serves a strict load, whose terms are then checked.
+    let fast = (!lenient).then(|| parser.clone().lenient());
+    Ok((0..threads.max(1))
+        .map(|_| BlockQuads {
+            shared: Arc::clone(&shared),
+            parser: parser.clone(),
+            fast: fast.clone(),
+            check: TermCheck::default(),
+            quads: Vec::new().into_iter(),
+            done: false,
+        })
+        .collect())
+}
+
+/// What the sources of one file share.
+struct Shared {
+    blocks: Mutex<Blocks>,
+    path: PathBuf,
+    /// Blocks parsed twice so far.
+    retries: AtomicUsize,
+}
+
+impl Shared {
+    fn next_block(&self) -> Result<Option<Vec<u8>>, LoadError> {
+        let mut blocks = self
+            .blocks
+            .lock()
+            .map_err(|_| io::Error::other("another reader of the file panicked"))?;
+        Ok(blocks.next_block()?)
+    }
+
+    /// The first syntax error of the whole file, found by parsing it strictly from its start;
+    /// `error` (found in a block, its position counted from the block's start) is the fallback.
+    fn locate(&self, parser: RdfParser, error: RdfSyntaxError) -> LoadError {
+        let first = File::open(&self.path).ok().and_then(|file| {
+            parser
+                .for_reader(BufReader::new(file))
+                .find_map(Result::err)
+        });
+        match first {
+            Some(first) => first.into(),
+            // The file changed under the load: keep the block's message, without its position.
+            None => match LoadError::from(error) {
+                LoadError::Syntax { message, .. } => LoadError::Syntax {
+                    message,
+                    position: None,
+                },
+                other => other,
+            },
+        }
+    }
+}
+
+/// One source of a file's quads: blocks taken from the shared reader, parsed one at a time.
+pub(super) struct BlockQuads {
+    shared: Arc<Shared>,
+    /// The load's own parser.
+    parser: RdfParser,
+    /// A lenient parser, for a strict load whose blocks are tried leniently first.
+    fast: Option<RdfParser>,
+    check: TermCheck,
+    quads: std::vec::IntoIter<Quad>,
+    done: bool,
+}
+
+impl BlockQuads {
+    fn parse(&mut self, block: &[u8]) -> Result<Vec<Quad>, LoadError> {
+        if let Some(fast) = &self.fast
+            && self.shared.retries.load(Ordering::Relaxed) < RETRIES_BEFORE_STRICT
+        {
+            if let Some(quads) = checked(fast.clone(), &mut self.check, block) {
+                return Ok(quads);
+            }
+            self.shared.retries.fetch_add(1, Ordering::Relaxed);
+        }
+        let mut quads = Vec::with_capacity(block.len() / ESTIMATED_LINE_BYTES);
+        for quad in self.parser.clone().for_slice(block) {
+            quads.push(quad.map_err(|error| self.shared.locate(self.parser.clone(), error))?);
+        }
+        Ok(quads)
+    }
+}
+
+/// `block`'s quads parsed by the lenient `parser`, if the check vouches that a strict parse gives
+/// the same.
+fn checked(parser: RdfParser, check: &mut TermCheck, block: &[u8]) -> Option<Vec<Quad>> {
+    let mut quads = Vec::with_capacity(block.len() / ESTIMATED_LINE_BYTES);
+    for quad in parser.for_slice(block) {
+        let quad = quad.ok()?;
+        if !check.quad(&quad) {
+            return None;
+        }
+        quads.push(quad);
+    }
+    Some(quads)
+}
+
+impl Iterator for BlockQuads {
+    type Item = Result<Quad, LoadError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            if let Some(quad) = self.quads.next() {
+                return Some(Ok(quad));
+            }
+            if self.done {
+                return None;
+            }
+            let parsed = match self.shared.next_block() {
+                Ok(Some(block)) => self.parse(&block),
+                Ok(None) => {
+                    self.done = true;
+                    return None;
+                }
+                Err(error) => Err(error),
+            };
+            match parsed {
+                Ok(quads) => self.quads = quads.into_iter(),
+                Err(error) => {
+                    self.done = true;
+                    return Some(Err(error));
+                }
+            }
+        }
+    }
+}
+
+/// A file cut into blocks of whole lines.
+struct Blocks {
+    file: File,
+    /// Bytes read and not yet handed out: the start of the next block.
+    pending: Vec<u8>,
+    ended: bool,
+    block_bytes: usize,
+}
+
+impl Blocks {
+    fn new(file: File, block_bytes: usize) -> Self {
+        Self {
+            file,
+            pending: Vec::new(),
+            ended: false,
+            block_bytes: block_bytes.max(1),
+        }
+    }
+
+    /// The next block: at least `block_bytes` ending just after a line end, or the rest of the
+    /// file.
+    fn next_block(&mut self) -> io::Result<Option<Vec<u8>>> {
+        let mut searched = 0;
+        loop {
+            if self.pending.len() >= self.block_bytes {
+                if let Some(end) = self.pending[searched..].iter().rposition(|&b| b == b'\n') {
+                    let rest = self.pending.split_off(searched + end + 1);
+                    return Ok(Some(std::mem::replace(&mut self.pending, rest)));
+                }
+                // A line longer than a block: read on, searching only the new bytes for its end.
+                searched = self.pending.len();
+            }
+            if self.ended {
+                return Ok((!self.pending.is_empty()).then(|| std::mem::take(&mut self.pending)));
+            }
+            let start = self.pending.len();
+            self.pending.resize(start + self.block_bytes, 0);
+            let read = read_some(&mut self.file, &mut self.pending[start..])?;
+            self.pending.truncate(start + read);
+            self.ended = read < self.block_bytes;
+        }
+    }
+}
+
+/// Reads into `buffer` until it is full or the input ends; returns the bytes read.
+fn read_some(reader: &mut impl Read, buffer: &mut [u8]) -> io::Result<usize> {
+    let mut filled = 0;
+    while filled < buffer.len() {
+        match reader.read(&mut buffer[filled..]) {
+            Ok(0) => break,
+            Ok(read) => filled += read,
+            Err(error) if error.kind() == io::ErrorKind::Interrupted => {}
+            Err(error) => return Err(error),
+        }
+    }
+    Ok(filled)
+}
+
+#[cfg(test)]
+mod tests;
