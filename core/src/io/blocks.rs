@@ -224,27 +224,14 @@ impl Blocks {
             if self.ended {
                 return Ok((!self.pending.is_empty()).then(|| std::mem::take(&mut self.pending)));
             }
-            let start = self.pending.len();
-            self.pending.resize(start + self.block_bytes, 0);
-            let read = read_some(&mut self.file, &mut self.pending[start..])?;
-            self.pending.truncate(start + read);
+            // `read_to_end` fills the reserved capacity without zeroing it first.
+            self.pending.reserve(self.block_bytes);
+            let read = (&mut self.file)
+                .take(self.block_bytes as u64)
+                .read_to_end(&mut self.pending)?;
             self.ended = read < self.block_bytes;
         }
     }
-}
-
-/// Reads into `buffer` until it is full or the input ends; returns the bytes read.
-fn read_some(reader: &mut impl Read, buffer: &mut [u8]) -> io::Result<usize> {
-    let mut filled = 0;
-    while filled < buffer.len() {
-        match reader.read(&mut buffer[filled..]) {
-            Ok(0) => break,
-            Ok(read) => filled += read,
-            Err(error) if error.kind() == io::ErrorKind::Interrupted => {}
-            Err(error) => return Err(error),
-        }
-    }
-    Ok(filled)
 }
 
 #[cfg(test)]
