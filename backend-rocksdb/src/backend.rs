@@ -280,14 +280,26 @@ impl KvBackend for RocksDbBackend {
     /// existing keys, and snapshots taken before the call do not see them. The files are synced
     /// before they are ingested: entries are durable once the call returns.
     fn ingest_sorted(&self, keyspace: Keyspace, entries: SortedRun) -> Result<(), KvError> {
+        self.ingest_sorted_when(keyspace, entries, &|| Ok(()))
+    }
+
+    /// Builds the table files, then waits for `ready`, then ingests them: building (sorting out
+    /// blocks, compressing) is most of the work, and it overlaps with what `ready` waits for.
+    fn ingest_sorted_when(
+        &self,
+        keyspace: Keyspace,
+        entries: SortedRun,
+        ready: &dyn Fn() -> Result<(), KvError>,
+    ) -> Result<(), KvError> {
         if entries.is_empty() {
-            return Ok(());
+            return ready();
         }
         if entries.len() < self.options.min_ingest_entries {
             let mut batch = WriteBatch::new();
             for (key, value) in entries.iter() {
                 batch.put(keyspace, key, value);
             }
+            ready()?;
             return self.write(batch, Durability::Buffered);
         }
         let cf = self.column_family(keyspace)?;
@@ -300,6 +312,7 @@ impl KvBackend for RocksDbBackend {
             &format!("{}-{id}", keyspace.name()),
             self.options.target_file_size_bytes,
             &entries,
+            ready,
         )
     }
 

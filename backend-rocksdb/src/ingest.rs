@@ -9,10 +9,11 @@ use trine_core::kv::{KvError, SortedRun};
 use crate::error::from_rocksdb;
 
 /// Writes `entries` (strictly increasing keys) into table files of about `target_file_bytes` each
-/// in `dir`, then ingests them into `cf` in one atomic step.
+/// in `dir`, then, once `ready` returns, ingests them into `cf` in one atomic step.
 ///
 /// `table_options` must be the column family's own options, so the files carry the same filters,
 /// prefix extractor and compression as files RocksDB writes itself.
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn ingest(
     db: &DB,
     cf: &ColumnFamily,
@@ -21,6 +22,7 @@ pub(crate) fn ingest(
     stem: &str,
     target_file_bytes: u64,
     entries: &SortedRun,
+    ready: &dyn Fn() -> Result<(), KvError>,
 ) -> Result<(), KvError> {
     fs::create_dir_all(dir)?;
     let mut files = StagedFiles(Vec::new());
@@ -47,6 +49,7 @@ pub(crate) fn ingest(
         last.finish().map_err(from_rocksdb)?;
     }
 
+    ready()?;
     let mut options = IngestExternalFileOptions::default();
     // Link the files into the store instead of copying them; RocksDB removes the staged names.
     options.set_move_files(true);

@@ -59,6 +59,23 @@ pub trait KvBackend: Send + Sync {
         self.write(batch, Durability::Buffered)
     }
 
+    /// [`ingest_sorted`](Self::ingest_sorted), with the entries made visible only after `ready`
+    /// returns: a backend that prepares a run before applying it (RocksDB builds its table
+    /// files) prepares it first, so the preparation overlaps with whatever `ready` waits for.
+    /// The default implementation calls `ready` first.
+    ///
+    /// # Errors
+    /// `ready`'s error, with nothing of `run` visible; or a write failure.
+    fn ingest_sorted_when(
+        &self,
+        keyspace: Keyspace,
+        run: SortedRun,
+        ready: &dyn Fn() -> Result<(), KvError>,
+    ) -> Result<(), KvError> {
+        ready()?;
+        self.ingest_sorted(keyspace, run)
+    }
+
     /// Writes a consistent copy of the store into the new directory `target`.
     ///
     /// # Errors

@@ -40,6 +40,12 @@ trait ErasedBackend: Send + Sync {
     fn snapshot(&self) -> Result<DynSnapshot<'_>, KvError>;
     fn write(&self, batch: WriteBatch, durability: Durability) -> Result<(), KvError>;
     fn ingest_sorted(&self, keyspace: Keyspace, run: SortedRun) -> Result<(), KvError>;
+    fn ingest_sorted_when(
+        &self,
+        keyspace: Keyspace,
+        run: SortedRun,
+        ready: &dyn Fn() -> Result<(), KvError>,
+    ) -> Result<(), KvError>;
     fn checkpoint(&self, target: &Path) -> Result<(), KvError>;
     fn approximate_size(&self) -> Option<u64>;
     fn compact(&self) -> Result<(), KvError>;
@@ -61,6 +67,15 @@ impl<B: KvBackend> ErasedBackend for B {
 
     fn ingest_sorted(&self, keyspace: Keyspace, run: SortedRun) -> Result<(), KvError> {
         KvBackend::ingest_sorted(self, keyspace, run)
+    }
+
+    fn ingest_sorted_when(
+        &self,
+        keyspace: Keyspace,
+        run: SortedRun,
+        ready: &dyn Fn() -> Result<(), KvError>,
+    ) -> Result<(), KvError> {
+        KvBackend::ingest_sorted_when(self, keyspace, run, ready)
     }
 
     fn checkpoint(&self, target: &Path) -> Result<(), KvError> {
@@ -97,6 +112,15 @@ impl KvBackend for DynBackend {
 
     fn ingest_sorted(&self, keyspace: Keyspace, run: SortedRun) -> Result<(), KvError> {
         self.0.ingest_sorted(keyspace, run)
+    }
+
+    fn ingest_sorted_when(
+        &self,
+        keyspace: Keyspace,
+        run: SortedRun,
+        ready: &dyn Fn() -> Result<(), KvError>,
+    ) -> Result<(), KvError> {
+        self.0.ingest_sorted_when(keyspace, run, ready)
     }
 
     fn checkpoint(&self, target: &Path) -> Result<(), KvError> {
@@ -203,6 +227,15 @@ impl<B: KvBackend> KvBackend for Arc<B> {
 
     fn ingest_sorted(&self, keyspace: Keyspace, run: SortedRun) -> Result<(), KvError> {
         (**self).ingest_sorted(keyspace, run)
+    }
+
+    fn ingest_sorted_when(
+        &self,
+        keyspace: Keyspace,
+        run: SortedRun,
+        ready: &dyn Fn() -> Result<(), KvError>,
+    ) -> Result<(), KvError> {
+        (**self).ingest_sorted_when(keyspace, run, ready)
     }
 
     fn checkpoint(&self, target: &Path) -> Result<(), KvError> {

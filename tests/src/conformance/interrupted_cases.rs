@@ -30,7 +30,7 @@ pub(crate) fn cases<B: KvBackend>() -> Vec<Case<B>> {
             failed_bulk_load_is_consistent,
         ),
         (
-            "store: a bulk load holding its chunks back writes each keyspace in key order",
+            "store: a bulk load holding its chunks back writes each keyspace in key order, terms first",
             held_load_writes_each_keyspace_in_order,
         ),
         (
@@ -192,6 +192,9 @@ struct Flaky<B> {
     inner: B,
     ingests_left: AtomicUsize,
     ingested: Mutex<Vec<IngestedRun>>,
+    /// Whether ingests into the term → id table are slowed down, so that a write that does not
+    /// wait for the dictionary would write index entries first.
+    slow_term_keys: bool,
 }
 
 /// A keyspace and the first and last key of a run ingested into it.
@@ -203,6 +206,7 @@ impl<B> Flaky<B> {
             inner,
             ingests_left: AtomicUsize::new(usize::MAX),
             ingested: Mutex::new(Vec::new()),
+            slow_term_keys: false,
         }
     }
 }
@@ -229,6 +233,9 @@ impl<B: KvBackend> KvBackend for Flaky<B> {
         let left = self
             .ingests_left
             .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1));
+        if self.slow_term_keys && keyspace == Keyspace::TermToId {
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
         let bounds = run.iter().next().zip(run.iter().last());
         if let (Some(((first, _), (last, _))), Ok(mut ingested)) = (bounds, self.ingested.lock()) {
             ingested.push((keyspace, first.to_vec(), last.to_vec()));
@@ -430,7 +437,9 @@ fn bulk_load_reuses_terms_of_an_empty_store<B: KvBackend>(h: &Harness<'_, B>) ->
 fn held_load_writes_each_keyspace_in_order<B: KvBackend>(h: &Harness<'_, B>) -> CaseResult {
     let mut stores = Vec::new();
     for held in [1_000, 0] {
-        let store = Store::open(Flaky::new(h.create())).context("open")?;
+        let mut backend = Flaky::new(h.create());
+        backend.slow_term_keys = true;
+        let store = Store::open(backend).context("open")?;
         ensure!(
             !interrupted_load(&store, usize::MAX, false, held)?,
             "the load failed"
@@ -463,6 +472,18 @@ fn held_load_writes_each_keyspace_in_order<B: KvBackend>(h: &Harness<'_, B>) -> 
             in_order == (held > 0),
             "holding {held}: runs in key order: {in_order}"
         );
+        if held > 0 {
+            // One write: the terms land before any index entry that uses them, although the
+            // indexes are merged meanwhile (the term → id table is slowed down here).
+            let is_term = |k: &Keyspace| matches!(k, Keyspace::IdToTerm | Keyspace::TermToId);
+            let last_term = ingested.iter().rposition(|(k, _, _)| is_term(k));
+            let first_index = ingested.iter().position(|(k, _, _)| k.is_quad_index());
+            ensure!(
+                last_term < first_index,
+                "an index entry was written before the terms: {:?}",
+                ingested.iter().map(|(k, _, _)| *k).collect::<Vec<_>>()
+            );
+        }
         stores.push(store);
     }
     ensure!(

@@ -225,76 +225,46 @@ impl<'a, B: KvBackend> BulkLoader<'a, B> {
         Ok(())
     }
 
-    /// Writes the new terms, then the held index entries; with `analyze`, returns the analysis
-    /// of the quads written.
+    /// Writes the new terms and the held index entries, the cores shared between them (index
+    /// entries are ingested only once the terms they use are: a reader never meets an id whose
+    /// term is not written); with `analyze`, returns the analysis of the quads written.
     fn write_held(&mut self, analyze: bool) -> Result<Option<Statistics>, StorageError> {
-        self.before_index_write()?;
-        self.indexes.write(self.backend, analyze)
+        let backend = self.backend;
+        let terms = term_jobs(&self.term_cache, self.unwritten_terms_from);
+        let analysis = self
+            .indexes
+            .write(backend, analyze, terms, |(keyspace, terms)| {
+                write_terms(backend, keyspace, terms)
+            })?;
+        self.after_terms_written();
+        Ok(analysis)
     }
 
-    /// What comes before the held index entries are written, wherever they are held: the terms
-    /// they use (a reader never meets an id whose term is not written), and the count restarts.
+    /// What comes before held index entries are written elsewhere (by the parallel load's
+    /// holder): the terms they use, and the count restarts.
+    #[cfg(not(target_family = "wasm"))]
     fn before_index_write(&mut self) -> Result<(), StorageError> {
-        self.write_held_dictionary()?;
-        self.held_quads = 0;
-        self.wrote_indexes = true;
+        self.write_new_terms()?;
+        self.after_terms_written();
         Ok(())
     }
 
-    /// Writes the terms this load added since the last write: each dictionary keyspace as one
+    /// Writes the terms this load added since its last write, each dictionary direction as one
     /// sorted stream.
-    fn write_held_dictionary(&mut self) -> Result<(), StorageError> {
-        let from = self.unwritten_terms_from;
-        let terms: Vec<(&[u8], TermId)> = self
-            .term_cache
-            .iter()
-            .filter(|(_, id)| id.is_dictionary() && id.payload() >= from)
-            .map(|(bytes, id)| (&**bytes, *id))
-            .collect();
+    fn write_new_terms(&mut self) -> Result<(), StorageError> {
         let backend = self.backend;
-        let jobs = [
-            (Keyspace::TermToId, terms.clone()),
-            (Keyspace::IdToTerm, terms),
-        ];
-        // Each direction sorts its own copy, on its own thread where threads exist.
-        let write = |(keyspace, mut terms): (Keyspace, Vec<(&[u8], TermId)>)| {
-            let by_term = keyspace == Keyspace::TermToId;
-            // The term → id direction is keyed by each term's key, a hash for long literals: the
-            // keys live here and the entries borrow them, so both directions sort the same type.
-            let keys: Vec<TermKey<'_>> = if by_term {
-                terms.iter().map(|(bytes, _)| term_key(bytes)).collect()
-            } else {
-                Vec::new()
-            };
-            for ((bytes, _), key) in terms.iter_mut().zip(&keys) {
-                *bytes = key;
-            }
-            if by_term {
-                // Terms are distinct, so are their keys, which alone order them.
-                terms.sort_unstable_by(|(a, _), (b, _)| crate::kv::order::compare(a, b));
-            } else {
-                terms.sort_unstable_by_key(|(_, id)| *id);
-            }
-            let mut piece = SortedRun::new();
-            for (bytes, id) in terms {
-                let id = id.to_be_bytes();
-                if by_term {
-                    piece.push(bytes, &id);
-                } else {
-                    piece.push(&id, bytes);
-                }
-                if piece.byte_len() >= pending::PIECE_BYTES {
-                    backend.ingest_sorted(keyspace, std::mem::take(&mut piece))?;
-                }
-            }
-            if piece.is_empty() {
-                return Ok(());
-            }
-            backend.ingest_sorted(keyspace, piece)
-        };
-        run_in_parallel(jobs, write)?;
+        let terms = term_jobs(&self.term_cache, self.unwritten_terms_from);
+        run_in_parallel(terms, |(keyspace, terms)| {
+            write_terms(backend, keyspace, terms)
+        })?;
         self.unwritten_terms_from = self.writer.ids.next();
         Ok(())
+    }
+
+    fn after_terms_written(&mut self) {
+        self.unwritten_terms_from = self.writer.ids.next();
+        self.held_quads = 0;
+        self.wrote_indexes = true;
     }
 
     /// Encodes the pending chunk: its terms are interned (new ones kept in the term cache until
@@ -365,7 +335,7 @@ impl<'a, B: KvBackend> BulkLoader<'a, B> {
 
         // Every term is in the cache until it is written: write them before forgetting them.
         if self.term_cache.len() > self.term_cache_capacity {
-            self.write_held_dictionary()?;
+            self.write_new_terms()?;
             self.term_cache.clear();
             self.cache_complete = false;
         }
@@ -440,6 +410,66 @@ impl EncodedChunk {
     fn len(&self) -> usize {
         self.quads.len()
     }
+}
+
+/// New terms of a dictionary keyspace, borrowed from the term cache.
+type TermJob<'t> = (Keyspace, Vec<(&'t [u8], TermId)>);
+
+/// The terms `cache` holds from id payload `from` on (those this load added since its last
+/// write), once for each dictionary direction.
+fn term_jobs(cache: &FxHashMap<Box<[u8]>, TermId>, from: u64) -> [TermJob<'_>; 2] {
+    let terms: Vec<(&[u8], TermId)> = cache
+        .iter()
+        .filter(|(_, id)| id.is_dictionary() && id.payload() >= from)
+        .map(|(bytes, id)| (&**bytes, *id))
+        .collect();
+    [
+        (Keyspace::TermToId, terms.clone()),
+        (Keyspace::IdToTerm, terms),
+    ]
+}
+
+/// Writes one dictionary direction of `terms` as one sorted stream, sorting its own copy.
+fn write_terms<B: KvBackend>(
+    backend: &B,
+    keyspace: Keyspace,
+    terms: Vec<(&[u8], TermId)>,
+) -> Result<(), StorageError> {
+    // A shorter lifetime than the cache's, so the entries can borrow the keys made here.
+    let mut terms: Vec<(&[u8], TermId)> = terms;
+    let by_term = keyspace == Keyspace::TermToId;
+    // The term → id direction is keyed by each term's key, a hash for long literals: the keys
+    // live here and the entries borrow them, so both directions sort the same type.
+    let keys: Vec<TermKey<'_>> = if by_term {
+        terms.iter().map(|(bytes, _)| term_key(bytes)).collect()
+    } else {
+        Vec::new()
+    };
+    for ((bytes, _), key) in terms.iter_mut().zip(&keys) {
+        *bytes = key;
+    }
+    if by_term {
+        // Terms are distinct, so are their keys, which alone order them.
+        terms.sort_unstable_by(|(a, _), (b, _)| crate::kv::order::compare(a, b));
+    } else {
+        terms.sort_unstable_by_key(|(_, id)| *id);
+    }
+    let mut piece = SortedRun::new();
+    for (bytes, id) in terms {
+        let id = id.to_be_bytes();
+        if by_term {
+            piece.push(bytes, &id);
+        } else {
+            piece.push(&id, bytes);
+        }
+        if piece.byte_len() >= pending::PIECE_BYTES {
+            backend.ingest_sorted(keyspace, std::mem::take(&mut piece))?;
+        }
+    }
+    if !piece.is_empty() {
+        backend.ingest_sorted(keyspace, piece)?;
+    }
+    Ok(())
 }
 
 #[cfg(not(target_family = "wasm"))]

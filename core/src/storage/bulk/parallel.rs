@@ -73,8 +73,9 @@ impl<B: KvBackend> BulkLoader<'_, B> {
                 for job in pending {
                     match job {
                         Job::Hold(chunk) => held.stage(chunk),
+                        // The encoder has written the terms already.
                         Job::Write => {
-                            held.write(backend, false)?;
+                            held.write(backend, false, [], |()| Ok(()))?;
                         }
                     }
                 }

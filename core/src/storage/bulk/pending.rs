@@ -6,12 +6,12 @@
 //! per index). Held back and merged, a load of an empty store writes each index once, as
 //! non-overlapping files.
 
-use std::sync::Mutex;
+use std::sync::{Condvar, Mutex};
 
 use super::EncodedChunk;
 use super::packed::{PackedRun, merge};
 use crate::encoding::{EncodedQuad, QuadOrder};
-use crate::kv::KvBackend;
+use crate::kv::{KvBackend, KvError};
 use crate::storage::StorageError;
 use crate::storage::statistics::{ObjectScan, Statistics, SubjectScan};
 
@@ -63,23 +63,50 @@ impl PendingIndexes {
     /// threads exist; holds nothing afterwards, even on failure. With `analyze`, the quads
     /// written are analyzed on the way (GSPO and GPOS streams) and the analysis returned.
     ///
+    /// `first` are jobs (`write_first` does each) whose writes must land before any index entry:
+    /// they take the first threads, and the orderings merge and build their files meanwhile but
+    /// ingest nothing until every one of them is done. So the cores are shared between both
+    /// kinds of work instead of one waiting for the other.
+    ///
     /// # Errors
     /// The first storage failure.
-    pub(super) fn write<B: KvBackend>(
+    pub(super) fn write<B: KvBackend, T: Send>(
         &mut self,
         backend: &B,
         analyze: bool,
+        first: impl IntoIterator<Item = T>,
+        write_first: impl Fn(T) -> Result<(), StorageError> + Sync,
     ) -> Result<Option<Statistics>, StorageError> {
         let held = std::mem::take(&mut self.runs);
-        let jobs: Vec<(QuadOrder, Vec<PackedRun>)> = QuadOrder::ALL
-            .into_iter()
-            .zip(held)
-            .filter(|(_, runs)| !runs.is_empty())
-            .collect();
+        let first: Vec<T> = first.into_iter().collect();
+        let gate = Gate::new(first.len());
+        let jobs = first.into_iter().map(Job::First).chain(
+            QuadOrder::ALL
+                .into_iter()
+                .zip(held)
+                .filter(|(_, runs)| !runs.is_empty())
+                .map(|(order, runs)| Job::Index(order, runs)),
+        );
         let subjects = Mutex::new(SubjectScan::default());
         let objects = Mutex::new(ObjectScan::default());
-        let write = |(order, runs): (QuadOrder, Vec<PackedRun>)| -> Result<(), StorageError> {
-            let ingest = |piece| backend.ingest_sorted(order.keyspace(), piece);
+        let write = |job: Job<T>| -> Result<(), StorageError> {
+            let (order, runs) = match job {
+                Job::First(item) => {
+                    // Marked done even if the job panics, so no ordering waits forever.
+                    let mut done = Done {
+                        gate: &gate,
+                        succeeded: false,
+                    };
+                    let result = write_first(item);
+                    done.succeeded = result.is_ok();
+                    return result;
+                }
+                Job::Index(order, runs) => (order, runs),
+            };
+            // The backend prepares each piece (RocksDB builds its table files) while the first
+            // jobs run, and applies it once they are done.
+            let ready = || gate.wait();
+            let ingest = |piece| backend.ingest_sorted_when(order.keyspace(), piece, &ready);
             let merge_into = |observe: &mut dyn FnMut(&EncodedQuad)| {
                 merge(&runs, PIECE_BYTES, ingest, &mut |key| {
                     if let Some(quad) = order.decode(key) {
@@ -108,5 +135,63 @@ impl PendingIndexes {
         let subjects = subjects.into_inner().map_err(|_| poisoned())?;
         let objects = objects.into_inner().map_err(|_| poisoned())?;
         Ok(Some(subjects.finish(objects)))
+    }
+}
+
+/// A job of [`PendingIndexes::write`].
+enum Job<T> {
+    /// A write that lands before every index entry.
+    First(T),
+    /// One ordering's held runs.
+    Index(QuadOrder, Vec<PackedRun>),
+}
+
+/// Opens once every first job is done; fails its waiters if one failed.
+struct Gate {
+    /// First jobs not done yet, and whether one failed.
+    state: Mutex<(usize, bool)>,
+    opened: Condvar,
+}
+
+/// Marks a first job done when dropped.
+struct Done<'g> {
+    gate: &'g Gate,
+    succeeded: bool,
+}
+
+impl Drop for Done<'_> {
+    fn drop(&mut self) {
+        self.gate.done(self.succeeded);
+    }
+}
+
+impl Gate {
+    fn new(jobs: usize) -> Self {
+        Self {
+            state: Mutex::new((jobs, false)),
+            opened: Condvar::new(),
+        }
+    }
+
+    fn done(&self, succeeded: bool) {
+        if let Ok(mut state) = self.state.lock() {
+            state.0 = state.0.saturating_sub(1);
+            state.1 |= !succeeded;
+        }
+        self.opened.notify_all();
+    }
+
+    /// Waits until every first job is done. The first jobs are queued ahead of the orderings, so
+    /// they are running or done whenever an ordering waits here.
+    fn wait(&self) -> Result<(), KvError> {
+        let stopped = || KvError::backend("bulk load", "stopped: an earlier write failed");
+        let mut state = self.state.lock().map_err(|_| stopped())?;
+        while state.0 > 0 && !state.1 {
+            state = self.opened.wait(state).map_err(|_| stopped())?;
+        }
+        if state.1 {
+            return Err(stopped());
+        }
+        Ok(())
     }
 }
