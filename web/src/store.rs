@@ -2,7 +2,7 @@
 
 use js_sys::{Array, Object, Reflect, Uint32Array};
 use trine_core::Store;
-use trine_core::io::{LoadError, LoadOptions};
+use trine_core::io::LoadOptions;
 use trine_core::kv::{DynBackend, JournalBackend, MemoryBackend};
 use trine_core::oxrdf::{GraphName, Quad, Variable};
 use trine_core::reasoner::{MaterializeReport, Profile, ReasonerOptions};
@@ -249,11 +249,7 @@ impl WasmStore {
         // Parsed in full first, so a syntax error changes nothing; then large documents take the
         // bulk loader's sorted runs, which cost far less than a transaction's overlay (and nothing
         // can see the store half-written: it is only reachable from this thread).
-        let parser = options.parser(format).or_js()?;
-        let quads = parser
-            .for_slice(data)
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| LoadError::from(e).to_js())?;
+        let quads = trine_core::io::parse_slice(data, format, &options).map_err(|e| e.to_js())?;
         let read = quads.len();
         if read < BULK_LOAD_QUADS {
             self.store.extend(&quads).or_js()?;

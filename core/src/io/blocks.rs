@@ -21,20 +21,8 @@ use oxrdf::Quad;
 use oxrdfio::{RdfParser, RdfSyntaxError};
 
 use super::LoadError;
-use super::term_check::TermCheck;
-
-/// Bytes a block holds at least (up to the next line end), unless the file ends first. Large
-/// enough that a parser per block costs nothing, small enough that parsing a block twice does
-/// not either.
-const BLOCK_BYTES: usize = 1 << 20;
-
-/// Blocks of one file that may be parsed twice before its remaining blocks are parsed strictly
-/// at once: a file with line breaks or emoji in its literals would otherwise parse most blocks
-/// twice.
-const RETRIES_BEFORE_STRICT: usize = 4;
-
-/// A short N-Triples line, to size a block's vector of quads once instead of growing it.
-const ESTIMATED_LINE_BYTES: usize = 64;
+use super::slice::{BLOCK_BYTES, RETRIES_BEFORE_STRICT};
+use super::term_check::{TermCheck, checked};
 
 /// `threads` sources of the quads of the N-Triples or N-Quads file at `path`, sharing its blocks.
 /// `parser` is the load's parser for that syntax; a lenient one is used as it is.
@@ -137,26 +125,12 @@ impl BlockQuads {
             }
             self.shared.retries.fetch_add(1, Ordering::Relaxed);
         }
-        let mut quads = Vec::with_capacity(block.len() / ESTIMATED_LINE_BYTES);
+        let mut quads = Vec::with_capacity(block.len() / super::term_check::ESTIMATED_LINE_BYTES);
         for quad in self.parser.clone().for_slice(block) {
             quads.push(quad.map_err(|error| self.shared.locate(self.parser.clone(), error))?);
         }
         Ok(quads)
     }
-}
-
-/// `block`'s quads parsed by the lenient `parser`, if the check vouches that a strict parse gives
-/// the same.
-fn checked(parser: RdfParser, check: &mut TermCheck, block: &[u8]) -> Option<Vec<Quad>> {
-    let mut quads = Vec::with_capacity(block.len() / ESTIMATED_LINE_BYTES);
-    for quad in parser.for_slice(block) {
-        let quad = quad.ok()?;
-        if !check.quad(&quad) {
-            return None;
-        }
-        quads.push(quad);
-    }
-    Some(quads)
 }
 
 impl Iterator for BlockQuads {

@@ -8,7 +8,7 @@ mod dump;
 mod error;
 mod format;
 mod load;
-#[cfg(not(target_family = "wasm"))]
+mod slice;
 mod term_check;
 
 pub use document::Document;
@@ -17,3 +17,4 @@ pub use error::{LoadError, TextPosition};
 pub use format::rdf_format_by_name;
 pub use load::LoadOptions;
 pub use oxrdfio::{RdfFormat, RdfParser, RdfSerializer};
+pub use slice::parse_slice;

@@ -12,7 +12,25 @@
 use oxiri::Iri;
 use oxrdf::vocab::rdf;
 use oxrdf::{GraphName, Literal, NamedOrBlankNode, Quad, Term};
+use oxrdfio::RdfParser;
 use rustc_hash::FxHashSet;
+
+/// A short N-Triples line, to size a block's vector of quads once instead of growing it.
+pub(super) const ESTIMATED_LINE_BYTES: usize = 64;
+
+/// `block`'s quads parsed by the lenient `parser`, if `check` vouches that a strict parse gives
+/// the same.
+pub(super) fn checked(parser: RdfParser, check: &mut TermCheck, block: &[u8]) -> Option<Vec<Quad>> {
+    let mut quads = Vec::with_capacity(block.len() / ESTIMATED_LINE_BYTES);
+    for quad in parser.for_slice(block) {
+        let quad = quad.ok()?;
+        if !check.quad(&quad) {
+            return None;
+        }
+        quads.push(quad);
+    }
+    Some(quads)
+}
 
 /// The datatype of directional language-tagged strings (RDF 1.2), which a literal without a
 /// language tag must not have either.
