@@ -304,16 +304,13 @@ impl KvBackend for RocksDbBackend {
         }
         let cf = self.column_family(keyspace)?;
         let id = self.next_ingest_file.fetch_add(1, Ordering::Relaxed);
-        ingest::ingest(
-            &self.db,
-            cf,
-            &self.keyspace_options[keyspace.index()],
-            &self.ingest_dir,
-            &format!("{}-{id}", keyspace.name()),
-            self.options.target_file_size_bytes,
-            &entries,
-            ready,
-        )
+        let files = ingest::TableFiles {
+            options: &self.keyspace_options[keyspace.index()],
+            dir: &self.ingest_dir,
+            stem: format!("{}-{id}", keyspace.name()),
+            target_bytes: self.options.target_file_size_bytes,
+        };
+        ingest::ingest(&self.db, cf, &files, &entries, ready)
     }
 
     /// Writes a RocksDB checkpoint: table files are hard-linked where the file system allows it

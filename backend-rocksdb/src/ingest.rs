@@ -8,22 +8,35 @@ use trine_core::kv::{KvError, SortedRun};
 
 use crate::error::from_rocksdb;
 
-/// Writes `entries` (strictly increasing keys) into table files of about `target_file_bytes` each
-/// in `dir`, then, once `ready` returns, ingests them into `cf` in one atomic step.
-///
-/// `table_options` must be the column family's own options, so the files carry the same filters,
-/// prefix extractor and compression as files RocksDB writes itself.
-#[allow(clippy::too_many_arguments)]
+/// Where and how the table files of one ingest are written.
+pub(crate) struct TableFiles<'a> {
+    /// The column family's own options, so the files carry the same filters, prefix extractor
+    /// and compression as files RocksDB writes itself.
+    pub(crate) options: &'a Options,
+    /// The staging directory.
+    pub(crate) dir: &'a Path,
+    /// The start of each file's name, unique to this ingest.
+    pub(crate) stem: String,
+    /// Size at which a file is closed and the next one begun.
+    pub(crate) target_bytes: u64,
+}
+
+/// Writes `entries` (strictly increasing keys) into table files as `files` says, then, once
+/// `ready` returns, ingests them into `cf` in one atomic step.
 pub(crate) fn ingest(
     db: &DB,
     cf: &ColumnFamily,
-    table_options: &Options,
-    dir: &Path,
-    stem: &str,
-    target_file_bytes: u64,
+    files: &TableFiles<'_>,
     entries: &SortedRun,
     ready: &dyn Fn() -> Result<(), KvError>,
 ) -> Result<(), KvError> {
+    let TableFiles {
+        options: table_options,
+        dir,
+        stem,
+        target_bytes: target_file_bytes,
+    } = files;
+    let target_file_bytes = *target_file_bytes;
     fs::create_dir_all(dir)?;
     let mut files = StagedFiles(Vec::new());
     let mut writer: Option<SstFileWriter<'_>> = None;
