@@ -4,7 +4,7 @@
 //! block, and the threads of a bulk load take blocks from one shared reader. Unless the load is
 //! lenient already, a block is first parsed leniently, which skips IRI and language-tag validation
 //! (about a fifth of a load's CPU), and its terms are checked instead, each distinct IRI and
-//! language tag once per thread ([`TermCheck`]). A block the check cannot vouch for is parsed
+//! language tag once per thread (`term_check`). A block the check cannot vouch for is parsed
 //! again strictly; after a few such blocks the rest of the file is parsed strictly from the start
 //! of each block. So a load accepts and rejects exactly what a strict parse does.
 //!
@@ -14,15 +14,15 @@
 use std::fs::File;
 use std::io::{self, BufReader, Read};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::AtomicUsize;
 use std::sync::{Arc, Mutex};
 
 use oxrdf::Quad;
 use oxrdfio::{RdfParser, RdfSyntaxError};
 
 use super::LoadError;
-use super::slice::{BLOCK_BYTES, RETRIES_BEFORE_STRICT};
-use super::term_check::{TermCheck, checked};
+use super::slice::BLOCK_BYTES;
+use super::term_check::BlockParser;
 
 /// `threads` sources of the quads of the N-Triples or N-Quads file at `path`, sharing its blocks.
 /// `parser` is the load's parser for that syntax; a lenient one is used as it is.
@@ -48,16 +48,13 @@ fn file_sources_with(
     let shared = Arc::new(Shared {
         blocks: Mutex::new(Blocks::new(File::open(path)?, block_bytes)),
         path: path.to_owned(),
+        parser: parser.clone(),
         retries: AtomicUsize::new(0),
     });
-    // The lenient parser only serves a strict load, whose terms are then checked.
-    let fast = (!lenient).then(|| parser.clone().lenient());
     Ok((0..threads.max(1))
         .map(|_| BlockQuads {
             shared: Arc::clone(&shared),
-            parser: parser.clone(),
-            fast: fast.clone(),
-            check: TermCheck::default(),
+            parser: BlockParser::new(parser.clone(), lenient),
             quads: Vec::new().into_iter(),
             done: false,
         })
@@ -68,6 +65,8 @@ fn file_sources_with(
 struct Shared {
     blocks: Mutex<Blocks>,
     path: PathBuf,
+    /// The load's own parser, to find an error's position in the whole file.
+    parser: RdfParser,
     /// Blocks parsed twice so far.
     retries: AtomicUsize,
 }
@@ -83,9 +82,10 @@ impl Shared {
 
     /// The first syntax error of the whole file, found by parsing it strictly from its start;
     /// `error` (found in a block, its position counted from the block's start) is the fallback.
-    fn locate(&self, parser: RdfParser, error: RdfSyntaxError) -> LoadError {
+    fn locate(&self, error: RdfSyntaxError) -> LoadError {
         let first = File::open(&self.path).ok().and_then(|file| {
-            parser
+            self.parser
+                .clone()
                 .for_reader(BufReader::new(file))
                 .find_map(Result::err)
         });
@@ -106,30 +106,16 @@ impl Shared {
 /// One source of a file's quads: blocks taken from the shared reader, parsed one at a time.
 pub(super) struct BlockQuads {
     shared: Arc<Shared>,
-    /// The load's own parser.
-    parser: RdfParser,
-    /// A lenient parser, for a strict load whose blocks are tried leniently first.
-    fast: Option<RdfParser>,
-    check: TermCheck,
+    parser: BlockParser,
     quads: std::vec::IntoIter<Quad>,
     done: bool,
 }
 
 impl BlockQuads {
     fn parse(&mut self, block: &[u8]) -> Result<Vec<Quad>, LoadError> {
-        if let Some(fast) = &self.fast
-            && self.shared.retries.load(Ordering::Relaxed) < RETRIES_BEFORE_STRICT
-        {
-            if let Some(quads) = checked(fast.clone(), &mut self.check, block) {
-                return Ok(quads);
-            }
-            self.shared.retries.fetch_add(1, Ordering::Relaxed);
-        }
-        let mut quads = Vec::with_capacity(block.len() / super::term_check::ESTIMATED_LINE_BYTES);
-        for quad in self.parser.clone().for_slice(block) {
-            quads.push(quad.map_err(|error| self.shared.locate(self.parser.clone(), error))?);
-        }
-        Ok(quads)
+        self.parser
+            .parse(block, &self.shared.retries)
+            .map_err(|error| self.shared.locate(error))
     }
 }
 

@@ -1,19 +1,17 @@
 //! A whole document in memory parsed at once, N-Triples and N-Quads with checked terms.
 
+use std::sync::atomic::AtomicUsize;
+
 use oxrdf::Quad;
 use oxrdfio::{RdfFormat, RdfParser};
 
-use super::term_check::{TermCheck, checked};
+use super::term_check::BlockParser;
 use super::{LoadError, LoadOptions};
 
 /// Bytes a block of lines holds at least (up to the next line end), in a document or a file.
 /// Large enough that a parser per block costs nothing, small enough that parsing a block twice
 /// does not either.
 pub(super) const BLOCK_BYTES: usize = 1 << 20;
-
-/// Blocks that may be parsed twice before the rest of a document or file is parsed strictly at
-/// once: one with line breaks or emoji in its literals would otherwise parse most blocks twice.
-pub(super) const RETRIES_BEFORE_STRICT: usize = 4;
 
 /// Every quad of `data`, a document in `format`, parsed as `options` say.
 ///
@@ -54,19 +52,11 @@ fn parse_in_blocks(
     if options.is_lenient() || !matches!(format, RdfFormat::NTriples | RdfFormat::NQuads) {
         return strictly(parser, data);
     }
-    let fast = parser.clone().lenient();
-    let mut check = TermCheck::default();
+    let mut blocks = BlockParser::new(parser.clone(), false);
+    let retries = AtomicUsize::new(0);
     let mut quads = Vec::new();
-    let mut retries = 0;
     for block in line_blocks(data, block_bytes) {
-        if retries < RETRIES_BEFORE_STRICT {
-            if let Some(parsed) = checked(fast.clone(), &mut check, block) {
-                quads.extend(parsed);
-                continue;
-            }
-            retries += 1;
-        }
-        match strictly(parser.clone(), block) {
+        match blocks.parse(block, &retries) {
             Ok(parsed) => quads.extend(parsed),
             // The whole document again, for the error's position in it.
             Err(_) => return strictly(parser, data),

@@ -9,18 +9,71 @@
 //! character gives the same). Those terms are not judged: [`TermCheck::quad`] answers false, and
 //! the caller parses again strictly.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
+
 use oxiri::Iri;
 use oxrdf::vocab::rdf;
 use oxrdf::{GraphName, Literal, NamedOrBlankNode, Quad, Term};
-use oxrdfio::RdfParser;
+use oxrdfio::{RdfParser, RdfSyntaxError};
 use rustc_hash::FxHashSet;
 
 /// A short N-Triples line, to size a block's vector of quads once instead of growing it.
-pub(super) const ESTIMATED_LINE_BYTES: usize = 64;
+const ESTIMATED_LINE_BYTES: usize = 64;
+
+/// Blocks that may be parsed twice before the rest of a document or file is parsed strictly at
+/// once: one with line breaks or emoji in its literals would otherwise parse most blocks twice.
+pub(super) const RETRIES_BEFORE_STRICT: usize = 4;
+
+/// Parses the blocks of lines of one N-Triples or N-Quads document: for a strict load,
+/// leniently with checked terms, and strictly where the check cannot vouch for a block; a
+/// lenient load is parsed as it asks.
+pub(super) struct BlockParser {
+    /// The load's own parser.
+    parser: RdfParser,
+    /// A lenient parser, for a strict load whose blocks are tried leniently first.
+    fast: Option<RdfParser>,
+    check: TermCheck,
+}
+
+impl BlockParser {
+    /// A parser of blocks for a load through `parser`, lenient or not.
+    pub(super) fn new(parser: RdfParser, lenient: bool) -> Self {
+        Self {
+            fast: (!lenient).then(|| parser.clone().lenient()),
+            parser,
+            check: TermCheck::default(),
+        }
+    }
+
+    /// `block`'s quads. `retries` counts the blocks of the document parsed twice; from
+    /// [`RETRIES_BEFORE_STRICT`] on, blocks are parsed strictly at once.
+    ///
+    /// # Errors
+    /// The strict parser's first error, positioned in the block.
+    pub(super) fn parse(
+        &mut self,
+        block: &[u8],
+        retries: &AtomicUsize,
+    ) -> Result<Vec<Quad>, RdfSyntaxError> {
+        if let Some(fast) = &self.fast
+            && retries.load(Ordering::Relaxed) < RETRIES_BEFORE_STRICT
+        {
+            if let Some(quads) = checked(fast.clone(), &mut self.check, block) {
+                return Ok(quads);
+            }
+            retries.fetch_add(1, Ordering::Relaxed);
+        }
+        let mut quads = Vec::with_capacity(block.len() / ESTIMATED_LINE_BYTES);
+        for quad in self.parser.clone().for_slice(block) {
+            quads.push(quad?);
+        }
+        Ok(quads)
+    }
+}
 
 /// `block`'s quads parsed by the lenient `parser`, if `check` vouches that a strict parse gives
 /// the same.
-pub(super) fn checked(parser: RdfParser, check: &mut TermCheck, block: &[u8]) -> Option<Vec<Quad>> {
+fn checked(parser: RdfParser, check: &mut TermCheck, block: &[u8]) -> Option<Vec<Quad>> {
     let mut quads = Vec::with_capacity(block.len() / ESTIMATED_LINE_BYTES);
     for quad in parser.for_slice(block) {
         let quad = quad.ok()?;
@@ -42,7 +95,7 @@ const REMEMBERED: usize = 1 << 16;
 
 /// Remembers which IRIs and language tags were found valid, so each is validated once.
 #[derive(Debug, Default)]
-pub(super) struct TermCheck {
+struct TermCheck {
     iris: FxHashSet<Box<str>>,
     languages: FxHashSet<Box<str>>,
 }

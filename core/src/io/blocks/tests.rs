@@ -1,9 +1,11 @@
 use std::io::Write;
+use std::sync::atomic::Ordering;
 
 use oxrdfio::RdfFormat;
 
 use super::*;
 use crate::io::TextPosition;
+use crate::io::term_check::RETRIES_BEFORE_STRICT;
 
 /// A statement on line `line`, unique to it.
 fn statement(line: usize) -> String {
