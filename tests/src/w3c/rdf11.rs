@@ -301,19 +301,7 @@ fn run_test(manifest: &Manifest, entry: &TestEntry) -> Result<(), String> {
             }
         }
         TestKind::NegativeSyntax | TestKind::NegativeEval => {
-            match loaded {
-                Ok(count) => {
-                    return Err(format!(
-                        "the load succeeded ({count} quads) but the input is invalid"
-                    ));
-                }
-                Err(LoadError::Syntax { .. }) => {}
-                Err(other) => {
-                    return Err(format!(
-                        "the load failed, but not with a syntax error: {other}"
-                    ));
-                }
-            }
+            rejected(loaded, "the load")?;
             let len = store
                 .len()
                 .map_err(|e| format!("cannot count quads: {e}"))?;
@@ -359,21 +347,24 @@ fn bulk_load_file(format: RdfFormat, kind: TestKind, file: &TestFile) -> Result<
                 format!("the bulk load of the file differs from the parser: {diff}")
             })?;
         }
-        TestKind::NegativeSyntax | TestKind::NegativeEval => match loaded {
-            Ok(count) => {
-                return Err(format!(
-                    "the bulk load of the file succeeded ({count} quads) but the input is invalid"
-                ));
-            }
-            Err(LoadError::Syntax { .. }) => {}
-            Err(other) => {
-                return Err(format!(
-                    "the bulk load of the file failed, but not with a syntax error: {other}"
-                ));
-            }
-        },
+        TestKind::NegativeSyntax | TestKind::NegativeEval => {
+            rejected(loaded, "the bulk load of the file")?;
+        }
     }
     check_invariants(&store)
+}
+
+/// Whether `what` (a load of an invalid input) failed as it must: with a syntax error.
+fn rejected(loaded: Result<u64, LoadError>, what: &str) -> Result<(), String> {
+    match loaded {
+        Ok(count) => Err(format!(
+            "{what} succeeded ({count} quads) but the input is invalid"
+        )),
+        Err(LoadError::Syntax { .. }) => Ok(()),
+        Err(other) => Err(format!(
+            "{what} failed, but not with a syntax error: {other}"
+        )),
+    }
 }
 
 /// Loads `file` into `store`. The outer error is the runner's (the file cannot be opened), the

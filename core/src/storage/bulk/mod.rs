@@ -229,14 +229,10 @@ impl<'a, B: KvBackend> BulkLoader<'a, B> {
     /// entries are ingested only once the terms they use are: a reader never meets an id whose
     /// term is not written); with `analyze`, returns the analysis of the quads written.
     fn write_held(&mut self, analyze: bool) -> Result<Option<Statistics>, StorageError> {
-        let backend = self.backend;
-        let terms = term_jobs(&self.term_cache, self.unwritten_terms_from);
-        let analysis = self
-            .indexes
-            .write(backend, analyze, terms, |(keyspace, terms)| {
-                write_terms(backend, keyspace, terms)
-            })?;
-        self.after_terms_written();
+        let terms = term_writes(self.backend, &self.term_cache, self.unwritten_terms_from);
+        let analysis = self.indexes.write(self.backend, analyze, terms)?;
+        self.unwritten_terms_from = self.writer.ids.next();
+        self.restart_held_count();
         Ok(analysis)
     }
 
@@ -245,30 +241,27 @@ impl<'a, B: KvBackend> BulkLoader<'a, B> {
     #[cfg(not(target_family = "wasm"))]
     fn before_index_write(&mut self) -> Result<(), StorageError> {
         self.write_new_terms()?;
-        self.after_terms_written();
+        self.restart_held_count();
         Ok(())
     }
 
     /// Writes the terms this load added since its last write, each dictionary direction as one
     /// sorted stream.
     fn write_new_terms(&mut self) -> Result<(), StorageError> {
-        let backend = self.backend;
-        let terms = term_jobs(&self.term_cache, self.unwritten_terms_from);
-        run_in_parallel(terms, |(keyspace, terms)| {
-            write_terms(backend, keyspace, terms)
-        })?;
+        let terms = term_writes(self.backend, &self.term_cache, self.unwritten_terms_from);
+        run_in_parallel(terms, |write| write())?;
         self.unwritten_terms_from = self.writer.ids.next();
         Ok(())
     }
 
-    fn after_terms_written(&mut self) {
-        self.unwritten_terms_from = self.writer.ids.next();
+    /// After the held entries are written or handed over: counting starts again.
+    fn restart_held_count(&mut self) {
         self.held_quads = 0;
         self.wrote_indexes = true;
     }
 
     /// Encodes the pending chunk: its terms are interned (new ones kept in the term cache until
-    /// [`write_held_dictionary`](Self::write_held_dictionary)) and its index entries returned,
+    /// [`write_new_terms`](Self::write_new_terms)) and its index entries returned,
     /// for [`PendingIndexes::stage`], which may run on another thread while the next chunk is
     /// encoded.
     fn encode_chunk(&mut self) -> Result<Option<EncodedChunk>, StorageError> {
@@ -412,20 +405,22 @@ impl EncodedChunk {
     }
 }
 
-/// New terms of a dictionary keyspace, borrowed from the term cache.
-type TermJob<'t> = (Keyspace, Vec<(&'t [u8], TermId)>);
-
-/// The terms `cache` holds from id payload `from` on (those this load added since its last
-/// write), once for each dictionary direction.
-fn term_jobs(cache: &FxHashMap<Box<[u8]>, TermId>, from: u64) -> [TermJob<'_>; 2] {
+/// The writes of the terms `cache` holds from id payload `from` on (those this load added since
+/// its last write), one for each dictionary direction.
+fn term_writes<'a, B: KvBackend>(
+    backend: &'a B,
+    cache: &'a FxHashMap<Box<[u8]>, TermId>,
+    from: u64,
+) -> Vec<pending::FirstWrite<'a>> {
     let terms: Vec<(&[u8], TermId)> = cache
         .iter()
         .filter(|(_, id)| id.is_dictionary() && id.payload() >= from)
         .map(|(bytes, id)| (&**bytes, *id))
         .collect();
-    [
-        (Keyspace::TermToId, terms.clone()),
-        (Keyspace::IdToTerm, terms),
+    let by_term = terms.clone();
+    vec![
+        Box::new(move || write_terms(backend, Keyspace::TermToId, by_term)),
+        Box::new(move || write_terms(backend, Keyspace::IdToTerm, terms)),
     ]
 }
 

@@ -75,7 +75,7 @@ impl<B: KvBackend> BulkLoader<'_, B> {
                         Job::Hold(chunk) => held.stage(chunk),
                         // The encoder has written the terms already.
                         Job::Write => {
-                            held.write(backend, false, [], |()| Ok(()))?;
+                            held.write(backend, false, Vec::new())?;
                         }
                     }
                 }

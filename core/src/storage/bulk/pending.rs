@@ -63,22 +63,20 @@ impl PendingIndexes {
     /// threads exist; holds nothing afterwards, even on failure. With `analyze`, the quads
     /// written are analyzed on the way (GSPO and GPOS streams) and the analysis returned.
     ///
-    /// `first` are jobs (`write_first` does each) whose writes must land before any index entry:
+    /// `first` are writes that must land before any index entry:
     /// they take the first threads, and the orderings merge and build their files meanwhile but
     /// ingest nothing until every one of them is done. So the cores are shared between both
     /// kinds of work instead of one waiting for the other.
     ///
     /// # Errors
     /// The first storage failure.
-    pub(super) fn write<B: KvBackend, T: Send>(
+    pub(super) fn write<B: KvBackend>(
         &mut self,
         backend: &B,
         analyze: bool,
-        first: impl IntoIterator<Item = T>,
-        write_first: impl Fn(T) -> Result<(), StorageError> + Sync,
+        first: Vec<FirstWrite<'_>>,
     ) -> Result<Option<Statistics>, StorageError> {
         let held = std::mem::take(&mut self.runs);
-        let first: Vec<T> = first.into_iter().collect();
         let gate = Gate::new(first.len());
         let jobs = first.into_iter().map(Job::First).chain(
             QuadOrder::ALL
@@ -89,15 +87,15 @@ impl PendingIndexes {
         );
         let subjects = Mutex::new(SubjectScan::default());
         let objects = Mutex::new(ObjectScan::default());
-        let write = |job: Job<T>| -> Result<(), StorageError> {
+        let write = |job: Job<'_>| -> Result<(), StorageError> {
             let (order, runs) = match job {
-                Job::First(item) => {
+                Job::First(first) => {
                     // Marked done even if the job panics, so no ordering waits forever.
                     let mut done = Done {
                         gate: &gate,
                         succeeded: false,
                     };
-                    let result = write_first(item);
+                    let result = first();
                     done.succeeded = result.is_ok();
                     return result;
                 }
@@ -138,10 +136,13 @@ impl PendingIndexes {
     }
 }
 
+/// A write that must land before every index entry (see [`PendingIndexes::write`]).
+pub(super) type FirstWrite<'a> = Box<dyn FnOnce() -> Result<(), StorageError> + Send + 'a>;
+
 /// A job of [`PendingIndexes::write`].
-enum Job<T> {
+enum Job<'a> {
     /// A write that lands before every index entry.
-    First(T),
+    First(FirstWrite<'a>),
     /// One ordering's held runs.
     Index(QuadOrder, Vec<PackedRun>),
 }
