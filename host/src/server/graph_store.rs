@@ -81,7 +81,7 @@ async fn handle(app: &Arc<App>, request: Request) -> Result<Response, HostError>
                     .into(),
             ));
         }
-        let existed = blocking(move || db.graph_store_delete(&target)).await?;
+        let existed = super::blocking(move || db.graph_store_delete(&target)).await?;
         return if existed {
             Ok(StatusCode::NO_CONTENT.into_response())
         } else {
@@ -98,7 +98,8 @@ async fn handle(app: &Arc<App>, request: Request) -> Result<Response, HostError>
                 HostError::BadRequest("a Host header is needed to name a new graph".into())
             })?;
             let (location, quads) =
-                blocking(move || db.graph_store_create(&host, &slices(&bytes, &documents))).await?;
+                super::blocking(move || db.graph_store_create(&host, &slices(&bytes, &documents)))
+                    .await?;
             app.metrics.observe_graph_store_quads(quads);
             let mut response = StatusCode::CREATED.into_response();
             if let Ok(value) = HeaderValue::from_str(&location) {
@@ -120,7 +121,7 @@ async fn handle(app: &Arc<App>, request: Request) -> Result<Response, HostError>
         Target::Named(node) => Some(node.as_str().to_owned()),
         _ => request_host(&parts).map(|host| format!("http://{host}/store")),
     };
-    let (created, quads) = blocking(move || {
+    let (created, quads) = super::blocking(move || {
         db.graph_store_write(mode, &target, base.as_deref(), &slices(&bytes, &documents))
     })
     .await?;
@@ -131,15 +132,6 @@ async fn handle(app: &Arc<App>, request: Request) -> Result<Response, HostError>
         StatusCode::NO_CONTENT
     }
     .into_response())
-}
-
-/// Runs storage work on the blocking pool.
-async fn blocking<T: Send + 'static>(
-    work: impl FnOnce() -> Result<T, HostError> + Send + 'static,
-) -> Result<T, HostError> {
-    tokio::task::spawn_blocking(work)
-        .await
-        .map_err(|e| HostError::Internal(format!("graph store worker failed: {e}")))?
 }
 
 /// The target a request's query string and path name.

@@ -265,6 +265,16 @@ pub async fn shutdown_signal() {
     tracing::info!("shutdown requested");
 }
 
+/// Runs work that may take a while (storage, a long parse) on the blocking pool, so it does not
+/// hold a thread that serves connections.
+async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T, HostError> + Send + 'static,
+) -> Result<T, HostError> {
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|e| HostError::Internal(format!("a blocking worker failed: {e}")))?
+}
+
 #[cfg(test)]
 mod tests {
     #[tokio::test]

@@ -299,12 +299,11 @@ async fn parse(
         return Ok((request, query));
     }
     let db = Arc::clone(&app.db);
-    tokio::task::spawn_blocking(move || {
+    super::blocking(move || {
         let query = run(&db, &request)?;
         Ok((request, query))
     })
     .await
-    .map_err(|e| HostError::Internal(format!("the query parser failed: {e}")))?
 }
 
 /// Where [`answer`] writes: a streamed body, or an answer gathered whole.
