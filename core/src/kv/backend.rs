@@ -133,6 +133,17 @@ pub trait KvSnapshot {
     /// # Errors
     /// Fails if the medium cannot be read.
     fn cursor(&self, keyspace: Keyspace, range: KeyRange) -> Result<Self::Cursor<'_>, KvError>;
+
+    /// A cursor over all of `keyspace` for a caller that [`seek`](KvCursor::seek)s it before
+    /// every read: until then it may stand anywhere. Index lookups open these and seek them
+    /// from lookup to lookup; a backend whose positioning costs a seek (RocksDB) leaves the
+    /// first one out. By default, [`cursor`](Self::cursor) over the whole keyspace.
+    ///
+    /// # Errors
+    /// Fails if the medium cannot be read.
+    fn seek_cursor(&self, keyspace: Keyspace) -> Result<Self::Cursor<'_>, KvError> {
+        self.cursor(keyspace, KeyRange::all())
+    }
 }
 
 /// A position in an ordered key range.

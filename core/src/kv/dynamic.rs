@@ -147,6 +147,7 @@ trait ErasedSnapshot {
     fn get(&self, keyspace: Keyspace, key: &[u8]) -> Result<Option<Vec<u8>>, KvError>;
     fn contains(&self, keyspace: Keyspace, key: &[u8]) -> Result<bool, KvError>;
     fn cursor(&self, keyspace: Keyspace, range: KeyRange) -> Result<DynCursor<'_>, KvError>;
+    fn seek_cursor(&self, keyspace: Keyspace) -> Result<DynCursor<'_>, KvError>;
 }
 
 impl<S: KvSnapshot> ErasedSnapshot for S {
@@ -161,6 +162,12 @@ impl<S: KvSnapshot> ErasedSnapshot for S {
     fn cursor(&self, keyspace: Keyspace, range: KeyRange) -> Result<DynCursor<'_>, KvError> {
         Ok(DynCursor(Box::new(KvSnapshot::cursor(
             self, keyspace, range,
+        )?)))
+    }
+
+    fn seek_cursor(&self, keyspace: Keyspace) -> Result<DynCursor<'_>, KvError> {
+        Ok(DynCursor(Box::new(KvSnapshot::seek_cursor(
+            self, keyspace,
         )?)))
     }
 }
@@ -181,6 +188,10 @@ impl KvSnapshot for DynSnapshot<'_> {
 
     fn cursor(&self, keyspace: Keyspace, range: KeyRange) -> Result<Self::Cursor<'_>, KvError> {
         self.0.cursor(keyspace, range)
+    }
+
+    fn seek_cursor(&self, keyspace: Keyspace) -> Result<Self::Cursor<'_>, KvError> {
+        self.0.seek_cursor(keyspace)
     }
 }
 

@@ -25,7 +25,115 @@ pub(crate) fn cases<B: KvBackend>() -> Vec<Case<B>> {
             "sparql: a cyclic join hash-joins two halves of its BGP, with a chain's answers",
             split_cyclic_join_agrees,
         ),
+        (
+            "sparql: a long probe join that reads its pattern once keeps every answer",
+            long_probe_joins_keep_their_answers,
+        ),
     ]
+}
+
+/// Hundreds of rows probe a pattern with a few hundred quads: past a few dozen lookups the join
+/// reads the pattern once and answers the rest from memory. Every answer must be the one a
+/// lookup gives: several values per key, keys without any, a named graph, an OPTIONAL, and
+/// lookups in an update's transaction that sees its own writes.
+fn long_probe_joins_keep_their_answers<B: KvBackend>(h: &Harness<'_, B>) -> CaseResult {
+    let store = Store::open(h.create()).context("open store")?;
+    let mut data = String::new();
+    // (subject, value) pairs of ex:q: two thirds of the subjects, every fifth of them twice.
+    let mut q = Vec::new();
+    for i in 0..600 {
+        data.push_str(&format!(
+            "<http://e/s{i}> <http://e/p> \"{i}\" <http://e/g> .\n"
+        ));
+        data.push_str(&format!("<http://e/s{i}> <http://e/p> \"{i}\" .\n"));
+        if i % 3 != 0 {
+            q.push((i, 2 * i));
+            if i % 5 == 0 {
+                q.push((i, 2 * i + 1));
+            }
+        }
+    }
+    let xsd_integer = "<http://www.w3.org/2001/XMLSchema#integer>";
+    for (i, value) in &q {
+        data.push_str(&format!(
+            "<http://e/s{i}> <http://e/q> \"{value}\"^^{xsd_integer} .\n"
+        ));
+        data.push_str(&format!(
+            "<http://e/s{i}> <http://e/q> \"{value}\"^^{xsd_integer} <http://e/g> .\n"
+        ));
+    }
+    store
+        .load_from_reader(RdfFormat::NQuads, data.as_bytes(), &LoadOptions::new())
+        .context("load")?;
+    let joined = |offset: usize| -> Vec<String> {
+        let mut rows: Vec<String> = q
+            .iter()
+            .map(|(i, value)| {
+                format!(
+                    "<http://e/s{i}> \"{}\"^^<http://www.w3.org/2001/XMLSchema#integer>",
+                    value + offset
+                )
+            })
+            .collect();
+        rows.sort();
+        rows
+    };
+    let optional = {
+        let mut rows: Vec<String> = (0..600)
+            .filter(|i| i % 3 == 0)
+            .map(|i| format!("<http://e/s{i}> -"))
+            .chain(joined(0))
+            .collect();
+        rows.sort();
+        rows
+    };
+    let snapshot = store.snapshot().context("snapshot")?;
+    for (query, expected) in [
+        ("SELECT ?s ?b { ?s ex:p ?a . ?s ex:q ?b }", joined(0)),
+        (
+            "SELECT ?s ?b { GRAPH ex:g { ?s ex:p ?a . ?s ex:q ?b } }",
+            joined(0),
+        ),
+        (
+            "SELECT ?s ?b { ?s ex:p ?a OPTIONAL { ?s ex:q ?b } }",
+            optional.clone(),
+        ),
+    ] {
+        let text = format!("{EX} {query}");
+        let rows = sorted_rows(&snapshot, &text)?;
+        ensure!(
+            rows == expected,
+            "{query}: {} rows, expected {}",
+            rows.len(),
+            expected.len()
+        );
+    }
+    drop(snapshot);
+    // Inside an update, the join reads the transaction: its own deletions and insertions first.
+    store
+        .update(
+            &format!(
+                "{EX} DELETE {{ ?s ex:q ?b }} INSERT {{ ?s ex:r ?b }} WHERE {{ ?s ex:p ?a . ?s ex:q ?b }} ;
+                 INSERT {{ ?s ex:moved ?c }} WHERE {{ ?s ex:p ?a . ?s ex:r ?b BIND(?b + 1 AS ?c) }}"
+            ),
+            &trine_core::update::UpdateOptions::default(),
+        )
+        .context("update")?;
+    let snapshot = store.snapshot().context("snapshot")?;
+    for (query, expected) in [
+        ("SELECT ?s ?b { ?s ex:p ?a . ?s ex:q ?b }", Vec::new()),
+        ("SELECT ?s ?c { ?s ex:p ?a . ?s ex:moved ?c }", joined(1)),
+    ] {
+        let text = format!("{EX} {query}");
+        let rows = sorted_rows(&snapshot, &text)?;
+        ensure!(
+            rows == expected,
+            "after the update, {query}: {} rows, expected {}",
+            rows.len(),
+            expected.len()
+        );
+    }
+    Ok(())
 }
 
 /// Many products per producer and per feature: joining the pairs as one chain probes the second

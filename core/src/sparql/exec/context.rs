@@ -262,6 +262,11 @@ impl<'a> EvalContext<'a> {
         self.row_limit = limit;
     }
 
+    /// Most rows one operator may hold, if limited.
+    pub(crate) fn row_limit(&self) -> Option<usize> {
+        self.row_limit
+    }
+
     /// Fails once an operator holds more rows than allowed; checks time and cancellation too.
     pub(crate) fn check_rows(&self, rows: usize, operator: &'static str) -> Result<(), QueryError> {
         if let Some(limit) = self.row_limit

@@ -8,6 +8,7 @@ mod expr;
 mod functions;
 mod hash_join;
 mod intersect;
+mod lookup_cache;
 mod ops;
 mod path;
 mod pattern;

@@ -2,6 +2,7 @@
 
 use std::collections::HashSet;
 
+use super::lookup_cache::LookupCache;
 use super::ops::{RowIter, stepping};
 use super::{EvalContext, Row};
 use crate::encoding::{EncodedQuad, TermId};
@@ -190,6 +191,11 @@ struct ProbeJoin<'c> {
     optional: Option<Option<&'c Expr>>,
     /// Whether the current left row was extended (for a left outer join).
     extended: bool,
+    /// Lookups started so far, and their answers kept once that pays (see [`LookupCache`]).
+    lookups: usize,
+    cache: LookupCache,
+    /// The run of the cache answering the current lookup, instead of the probe.
+    cached_run: Option<(usize, usize)>,
 }
 
 impl<'c> ProbeJoin<'c> {
@@ -211,6 +217,9 @@ impl<'c> ProbeJoin<'c> {
             read: 0,
             optional,
             extended: false,
+            lookups: 0,
+            cache: LookupCache::default(),
+            cached_run: None,
         }
     }
 
@@ -259,7 +268,15 @@ impl<'c> ProbeJoin<'c> {
             };
             if !*more {
                 match scans.next() {
-                    Some(pattern) => self.probe.start_within(&pattern, self.pattern.object_range),
+                    Some(pattern) => {
+                        self.lookups += 1;
+                        self.cached_run =
+                            self.cache
+                                .answer(self.ctx, self.pattern, &pattern, self.lookups)?;
+                        if self.cached_run.is_none() {
+                            self.probe.start_within(&pattern, self.pattern.object_range);
+                        }
+                    }
                     None => {
                         let done = self.current.take();
                         if let Some((row, ..)) = done
@@ -272,7 +289,10 @@ impl<'c> ProbeJoin<'c> {
                     }
                 }
             }
-            *more = self.probe.fill(&mut self.buffer, BATCH)?;
+            *more = match &mut self.cached_run {
+                Some(run) => self.cache.fill(run, &mut self.buffer, BATCH),
+                None => self.probe.fill(&mut self.buffer, BATCH)?,
+            };
             self.read += self.buffer.len();
             if self.read >= CHECK_EVERY {
                 self.read = 0;
