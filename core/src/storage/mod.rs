@@ -22,7 +22,7 @@ mod values;
 pub use bulk::{BulkLoader, LoadProgress};
 pub use error::StorageError;
 pub use pattern::{EncodedQuadIter, FlaggedQuadIter, GraphScope, QuadIter, QuadPattern};
-pub use probe::{IndexProbe, QuadProbe};
+pub use probe::{IndexProbe, ProbeCursors, QuadProbe};
 pub use read::QuadRead;
 pub use snapshot::{ReadVersion, Snapshot};
 pub use statistics::{

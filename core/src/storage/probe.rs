@@ -2,9 +2,10 @@
 //!
 //! An index nested-loop join looks a pattern up once per row of its left side. Opening a cursor
 //! per lookup is cheap in memory but not on disk (RocksDB builds an iterator over every level
-//! each time), so a probe opens at most one cursor per index ordering and `seek`s it to each
-//! lookup's prefix.
+//! each time), so the probes of one query share one cursor per index ordering
+//! ([`ProbeCursors`]) and `seek` it to each lookup's prefix.
 
+use std::cell::RefCell;
 use std::collections::VecDeque;
 
 use super::pattern::decode_entry;
@@ -33,31 +34,52 @@ pub trait QuadProbe {
     fn fill(&mut self, out: &mut Vec<EncodedQuad>, max: usize) -> Result<bool, StorageError>;
 }
 
-/// The [`QuadProbe`] over a [`KvSnapshot`].
-pub struct IndexProbe<'a, K: KvSnapshot + 'a> {
-    cursors: OrderCursors<'a, K>,
-    /// Scans of the current lookup not started yet.
-    pending: VecDeque<(QuadOrder, Vec<u8>)>,
-    /// The scan in progress: its ordering and prefix (its cursor stands inside it).
-    active: Option<(QuadOrder, Vec<u8>)>,
-    explicit_only: bool,
-    /// Object ids that may be skipped: those of this range's tag outside it.
-    object_range: Option<(TermId, TermId)>,
+/// The cursors the lookups of one read share, one per index ordering, and a count of the moves
+/// made on them, so a lookup resumed after another one moved them seeks back first.
+///
+/// Every index nested-loop join of a query looks up through these: a query opens one cursor per
+/// ordering instead of one per join (an iterator costs as much as a few seeks on RocksDB), and
+/// lookups of consecutive joins on one subject land in the block the previous one read.
+pub struct ProbeCursors<'a, K: KvSnapshot + 'a> {
+    shared: RefCell<(OrderCursors<'a, K>, u64)>,
 }
 
-impl<'a, K: KvSnapshot + 'a> IndexProbe<'a, K> {
+impl<'a, K: KvSnapshot + 'a> ProbeCursors<'a, K> {
     pub(crate) fn new(kv: &'a K) -> Self {
         Self {
-            cursors: OrderCursors::new(kv),
+            shared: RefCell::new((OrderCursors::new(kv), 0)),
+        }
+    }
+
+    /// A probe looking up through these cursors.
+    pub fn probe(&self) -> IndexProbe<'_, 'a, K> {
+        IndexProbe {
+            cursors: self,
             pending: VecDeque::new(),
             active: None,
             explicit_only: false,
             object_range: None,
+            moves: 0,
         }
     }
 }
 
-impl<'a, K: KvSnapshot + 'a> QuadProbe for IndexProbe<'a, K> {
+/// The [`QuadProbe`] over a [`KvSnapshot`], through cursors it shares (see [`ProbeCursors`]).
+pub struct IndexProbe<'p, 'a, K: KvSnapshot + 'a> {
+    cursors: &'p ProbeCursors<'a, K>,
+    /// Scans of the current lookup not started yet.
+    pending: VecDeque<(QuadOrder, Vec<u8>)>,
+    /// The scan in progress: its ordering and prefix, and the key its cursor stood on when this
+    /// probe last left it (another probe may have moved the cursor since).
+    active: Option<(QuadOrder, Vec<u8>, Option<Vec<u8>>)>,
+    explicit_only: bool,
+    /// Object ids that may be skipped: those of this range's tag outside it.
+    object_range: Option<(TermId, TermId)>,
+    /// The shared cursors' move count when this probe last left them.
+    moves: u64,
+}
+
+impl<'p, 'a: 'p, K: KvSnapshot + 'a> QuadProbe for IndexProbe<'p, 'a, K> {
     fn start(&mut self, pattern: &QuadPattern) {
         self.start_within(pattern, None);
     }
@@ -70,25 +92,46 @@ impl<'a, K: KvSnapshot + 'a> QuadProbe for IndexProbe<'a, K> {
     }
 
     fn fill(&mut self, out: &mut Vec<EncodedQuad>, max: usize) -> Result<bool, StorageError> {
+        let mut shared = self
+            .cursors
+            .shared
+            .try_borrow_mut()
+            .map_err(|_| StorageError::Corruption("index cursors in use".into()))?;
+        let (cursors, moves) = &mut *shared;
+        if *moves != self.moves {
+            // Back to where this lookup left its cursor; one left at the end is done.
+            let resume = self
+                .active
+                .as_ref()
+                .map(|(order, _, key)| (*order, key.clone()));
+            match resume {
+                Some((order, Some(key))) => cursors.get(order)?.seek(&key)?,
+                Some((_, None)) => self.active = None,
+                None => {}
+            }
+        }
+        *moves += 1;
+        self.moves = *moves;
         let mut added = 0;
         loop {
             if self.active.is_none() {
                 let Some((order, prefix)) = self.pending.pop_front() else {
                     return Ok(false);
                 };
-                self.cursors.get(order)?.seek(&prefix)?;
-                self.active = Some((order, prefix));
+                cursors.get(order)?.seek(&prefix)?;
+                self.active = Some((order, prefix, None));
             }
-            let Some((order, prefix)) = &self.active else {
+            let Some((order, prefix, resume)) = &mut self.active else {
                 continue;
             };
-            let cursor = self.cursors.get(*order)?;
+            let cursor = cursors.get(*order)?;
             // Keys outside the object range met in a row: the first is stepped over, as a
             // lookup bound up to its object mostly has one or two (a seek costs a dozen steps on
             // disk); only a second one in a row is sought past.
             let mut skipped = 0;
             loop {
                 if added >= max {
+                    *resume = cursor.key().map(<[u8]>::to_vec);
                     return Ok(true);
                 }
                 let Some(key) = cursor.key() else {

@@ -177,9 +177,10 @@ pub trait QuadRead {
         super::read_statistics(self.kv())
     }
 
-    /// A probe for repeated pattern lookups that reuses its cursors (see [`QuadProbe`](super::QuadProbe)).
-    fn probe(&self) -> super::IndexProbe<'_, Self::Kv> {
-        super::IndexProbe::new(self.kv())
+    /// Cursors for repeated pattern lookups, shared by the probes made from them (see
+    /// [`QuadProbe`](super::QuadProbe) and [`ProbeCursors::probe`](super::ProbeCursors::probe)).
+    fn probe_cursors(&self) -> super::ProbeCursors<'_, Self::Kv> {
+        super::ProbeCursors::new(self.kv())
     }
 
     /// Sorted values of a pattern's one unbound position, with seeks (see

@@ -29,7 +29,50 @@ pub(crate) fn cases<B: KvBackend>() -> Vec<Case<B>> {
             "sparql: a long probe join that reads its pattern once keeps every answer",
             long_probe_joins_keep_their_answers,
         ),
+        (
+            "sparql: probe joins sharing one cursor each resume their own lookup",
+            shared_cursors_resume_each_lookup,
+        ),
     ]
+}
+
+/// The joins of a query look up through one cursor per index ordering. A lookup longer than a
+/// batch hands rows up mid-way, the joins above move the same cursor, and the lookup must go on
+/// where it stood: three subjects with 300 values each, every value looked up again.
+fn shared_cursors_resume_each_lookup<B: KvBackend>(h: &Harness<'_, B>) -> CaseResult {
+    let store = Store::open(h.create()).context("open store")?;
+    let mut data = String::new();
+    let mut expected = Vec::new();
+    for s in 0..3 {
+        data.push_str(&format!("<http://e/s{s}> <http://e/p> <http://e/a> .\n"));
+        for m in 0..300 {
+            data.push_str(&format!(
+                "<http://e/s{s}> <http://e/many> <http://e/m{s}_{m}> .\n"
+            ));
+            for x in 0..(1 + m % 2) {
+                data.push_str(&format!(
+                    "<http://e/m{s}_{m}> <http://e/q> <http://e/x{x}> .\n"
+                ));
+                expected.push(format!(
+                    "<http://e/s{s}> <http://e/m{s}_{m}> <http://e/x{x}>"
+                ));
+            }
+        }
+    }
+    expected.sort();
+    store
+        .load_from_reader(RdfFormat::NTriples, data.as_bytes(), &LoadOptions::new())
+        .context("load")?;
+    let snapshot = store.snapshot().context("snapshot")?;
+    let query = "SELECT ?s ?m ?x { ?s ex:p ex:a . ?s ex:many ?m . ?m ex:q ?x }";
+    let rows = sorted_rows(&snapshot, &format!("{EX} {query}"))?;
+    ensure!(
+        rows == expected,
+        "{query}: {} rows, expected {}",
+        rows.len(),
+        expected.len()
+    );
+    Ok(())
 }
 
 /// Hundreds of rows probe a pattern with a few hundred quads: past a few dozen lookups the join

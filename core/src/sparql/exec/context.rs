@@ -85,8 +85,34 @@ pub struct EvalContext<'a> {
     pub(crate) statistics: std::cell::OnceCell<Option<crate::storage::Statistics>>,
     /// Rows, runs and time per operator, when EXPLAIN ANALYZE asks.
     pub(crate) profile: super::profile::Profile,
+    /// The cursors every index nested-loop join of the query looks up through.
+    probes: Box<dyn ProbeSource + 'a>,
     /// Whether the planner asked for a term the store does not have.
     missed_terms: Cell<bool>,
+}
+
+/// Makes probes that all look up through the same cursors.
+pub(crate) trait ProbeSource {
+    fn probe(&self) -> Box<dyn crate::storage::QuadProbe + '_>;
+}
+
+impl<'a, K: crate::kv::KvSnapshot + 'a> ProbeSource for crate::storage::ProbeCursors<'a, K> {
+    fn probe(&self) -> Box<dyn crate::storage::QuadProbe + '_> {
+        Box::new(crate::storage::ProbeCursors::probe(self))
+    }
+}
+
+/// A query's [`ProbeSource`], made from its reader on first use. Behind a trait object so that
+/// the context stays covariant in its lifetime (a cell in it would not be).
+struct LazyProbes<'r> {
+    reader: &'r dyn TermReader,
+    source: std::cell::OnceCell<Box<dyn ProbeSource + 'r>>,
+}
+
+impl ProbeSource for LazyProbes<'_> {
+    fn probe(&self) -> Box<dyn crate::storage::QuadProbe + '_> {
+        self.source.get_or_init(|| self.reader.probes()).probe()
+    }
 }
 
 /// The part of [`QuadRead`] the evaluator needs, object-safe so that plans are not generic.
@@ -100,7 +126,7 @@ pub(crate) trait TermReader {
         dyn Iterator<Item = Result<crate::encoding::EncodedQuad, crate::storage::StorageError>>
             + '_,
     >;
-    fn probe(&self) -> Box<dyn crate::storage::QuadProbe + '_>;
+    fn probes(&self) -> Box<dyn ProbeSource + '_>;
     fn values(&self) -> Box<dyn crate::storage::ValueSeek + '_>;
     fn count_matches(
         &self,
@@ -132,8 +158,8 @@ impl<R: QuadRead> TermReader for R {
         Box::new(self.encoded_quads(pattern))
     }
 
-    fn probe(&self) -> Box<dyn crate::storage::QuadProbe + '_> {
-        Box::new(QuadRead::probe(self))
+    fn probes(&self) -> Box<dyn ProbeSource + '_> {
+        Box::new(QuadRead::probe_cursors(self))
     }
 
     fn values(&self) -> Box<dyn crate::storage::ValueSeek + '_> {
@@ -193,6 +219,10 @@ impl<'a> EvalContext<'a> {
             explicit_only: false,
             service_handler: None,
             statistics: std::cell::OnceCell::new(),
+            probes: Box::new(LazyProbes {
+                reader,
+                source: std::cell::OnceCell::new(),
+            }),
             profile: super::profile::Profile::default(),
             missed_terms: Cell::new(false),
         }
@@ -260,6 +290,11 @@ impl<'a> EvalContext<'a> {
 
     pub(crate) fn set_row_limit(&mut self, limit: Option<usize>) {
         self.row_limit = limit;
+    }
+
+    /// A probe for repeated pattern lookups, sharing the query's cursors with every other.
+    pub(crate) fn probe(&self) -> Box<dyn crate::storage::QuadProbe + '_> {
+        self.probes.probe()
     }
 
     /// Most rows one operator may hold, if limited.

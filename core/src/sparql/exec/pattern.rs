@@ -209,7 +209,7 @@ impl<'c> ProbeJoin<'c> {
             ctx,
             left,
             pattern,
-            probe: ctx.reader().probe(),
+            probe: ctx.probe(),
             current: None,
             buffer: Vec::with_capacity(BATCH),
             position: 0,
