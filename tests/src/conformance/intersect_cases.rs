@@ -64,8 +64,20 @@ fn shared_cursors_resume_each_lookup<B: KvBackend>(h: &Harness<'_, B>) -> CaseRe
         .load_from_reader(RdfFormat::NTriples, data.as_bytes(), &LoadOptions::new())
         .context("load")?;
     let snapshot = store.snapshot().context("snapshot")?;
-    let query = "SELECT ?s ?m ?x { ?s ex:p ex:a . ?s ex:many ?m . ?m ex:q ?x }";
-    let rows = sorted_rows(&snapshot, &format!("{EX} {query}"))?;
+    rows_are(
+        &snapshot,
+        "SELECT ?s ?m ?x { ?s ex:p ex:a . ?s ex:many ?m . ?m ex:q ?x }",
+        &expected,
+    )
+}
+
+/// Fails unless `query` (under [`EX`]) answers exactly `expected`, sorted.
+fn rows_are<B: KvBackend>(
+    snapshot: &trine_core::storage::Snapshot<'_, B>,
+    query: &str,
+    expected: &[String],
+) -> CaseResult {
+    let rows = sorted_rows(snapshot, &format!("{EX} {query}"))?;
     ensure!(
         rows == expected,
         "{query}: {} rows, expected {}",
@@ -111,12 +123,7 @@ fn long_probe_joins_keep_their_answers<B: KvBackend>(h: &Harness<'_, B>) -> Case
     let joined = |offset: usize| -> Vec<String> {
         let mut rows: Vec<String> = q
             .iter()
-            .map(|(i, value)| {
-                format!(
-                    "<http://e/s{i}> \"{}\"^^<http://www.w3.org/2001/XMLSchema#integer>",
-                    value + offset
-                )
-            })
+            .map(|(i, value)| format!("<http://e/s{i}> \"{}\"^^{xsd_integer}", value + offset))
             .collect();
         rows.sort();
         rows
@@ -142,14 +149,7 @@ fn long_probe_joins_keep_their_answers<B: KvBackend>(h: &Harness<'_, B>) -> Case
             optional.clone(),
         ),
     ] {
-        let text = format!("{EX} {query}");
-        let rows = sorted_rows(&snapshot, &text)?;
-        ensure!(
-            rows == expected,
-            "{query}: {} rows, expected {}",
-            rows.len(),
-            expected.len()
-        );
+        rows_are(&snapshot, query, &expected)?;
     }
     drop(snapshot);
     // Inside an update, the join reads the transaction: its own deletions and insertions first.
@@ -167,14 +167,7 @@ fn long_probe_joins_keep_their_answers<B: KvBackend>(h: &Harness<'_, B>) -> Case
         ("SELECT ?s ?b { ?s ex:p ?a . ?s ex:q ?b }", Vec::new()),
         ("SELECT ?s ?c { ?s ex:p ?a . ?s ex:moved ?c }", joined(1)),
     ] {
-        let text = format!("{EX} {query}");
-        let rows = sorted_rows(&snapshot, &text)?;
-        ensure!(
-            rows == expected,
-            "after the update, {query}: {} rows, expected {}",
-            rows.len(),
-            expected.len()
-        );
+        rows_are(&snapshot, query, &expected).map_err(|e| format!("after the update, {e}"))?;
     }
     Ok(())
 }

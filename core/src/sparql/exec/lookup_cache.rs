@@ -201,26 +201,26 @@ fn group(quads: Vec<EncodedQuad>, order: QuadOrder, keyed: [bool; 3], base: Quad
             }
         })
     };
-    // Counted, then placed: a stable grouping in two passes, cheaper than sorting them all.
+    // Counted, then placed: a stable grouping in two passes, cheaper than sorting them all. Each
+    // run's end serves as its next free place while the quads are placed, and ends at its end.
     let mut runs: FxHashMap<[TermId; 3], (usize, usize)> = FxHashMap::default();
     for quad in &quads {
         runs.entry(key_of(quad)).or_default().1 += 1;
     }
     let mut start = 0;
     for run in runs.values_mut() {
-        *run = (start, start + run.1);
-        start = run.1;
+        let count = run.1;
+        *run = (start, start);
+        start += count;
     }
-    let mut placed = vec![None; quads.len()];
-    let mut next: FxHashMap<[TermId; 3], usize> =
-        runs.iter().map(|(key, run)| (*key, run.0)).collect();
+    let mut placed = quads.clone();
     for quad in quads {
-        if let Some(at) = next.get_mut(&key_of(&quad)) {
-            placed[*at] = Some(quad);
-            *at += 1;
+        if let Some(run) = runs.get_mut(&key_of(&quad)) {
+            placed[run.1] = quad;
+            run.1 += 1;
         }
     }
-    let mut quads: Vec<EncodedQuad> = placed.into_iter().flatten().collect();
+    let mut quads = placed;
     // The ordering the lookups would seek starts with every bound position; within a key the
     // scan's own order mostly is that ordering's already.
     for &(start, end) in runs.values() {
